@@ -1,0 +1,70 @@
+/**
+ * `@ebm/core`: the contract shared by every @ebm package (energies, samplers, objectives), PRNG
+ * keys, backend selection, energy models, `sampleChain`, `fit` and checkpoints.
+ */
+export type {
+  ChainState,
+  EnergyAndGradient,
+  EnergyFn,
+  EnergyModel,
+  Metrics,
+  Objective,
+  ObjectiveStep,
+  Sampler,
+  StepInfo,
+} from './types.js';
+export {
+  BackendError,
+  CheckpointError,
+  EbmError,
+  InvalidArgumentError,
+  NonFiniteError,
+  ShapeError,
+} from './errors.js';
+export {
+  type Key,
+  foldIn,
+  isKey,
+  keyData,
+  keyFromData,
+  prngKey,
+  randomUint32,
+  seedOf,
+  split,
+  threefry2x32,
+} from './key.js';
+export { bernoulli, normal, permutation, uniform } from './random.js';
+export {
+  BACKEND_ENV_VAR,
+  BACKEND_NAMES,
+  BACKEND_PACKAGES,
+  type BackendName,
+  DEFAULT_BACKEND,
+  useBackend,
+} from './backend.js';
+export {
+  assertBatch,
+  assertEnergyShape,
+  assertEventShape,
+  assertFinite,
+  assertInRange,
+  assertInteger,
+  assertNonNegative,
+  assertOneOf,
+  assertPositive,
+} from './validate.js';
+export { collectTensors, disposeState } from './state.js';
+export { energyAndGradient } from './energy-gradient.js';
+export { effectiveSampleSize, type ScalarTrace, splitRhat } from './diagnostics.js';
+export {
+  type ChainDiagnostics,
+  type SampleChainOptions,
+  type SampleChainResult,
+  sampleChain,
+  traceDiagnostics,
+} from './sample-chain.js';
+export { type GaussianEnergy, type GaussianEnergyOptions, cholesky, gaussianEnergy, inverseSPD } from './models/gaussian.js';
+export { dense } from './models/dense.js';
+export { ACTIVATIONS, type Activation } from './models/activations.js';
+export { type MlpEnergy, type MlpEnergyOptions, mlpEnergy } from './models/mlp.js';
+export { layersEnergy } from './models/layers-energy.js';

@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import type { EnergyModel } from '../types.js';
+import { assertBatch, assertEventShape, assertInteger } from '../validate.js';
+import { uniqueName } from './names.js';
+
+export interface GaussianEnergyOptions {
+  /** Dimension D of the samples `[N, D]`. */
+  readonly dim: number;
+  /** Initial mean, length D (default zeros). */
+  readonly mean?: readonly number[];
+  /** Initial precision, a symmetric positive-definite D x D matrix (default identity). */
+  readonly precision?: readonly (readonly number[])[];
+  /** Variable-name prefix (default `gaussian`, made unique). */
+  readonly name?: string;
+}
+
+/** A Gaussian energy with trainable mean and precision and closed forms for testing objectives. */
+export interface GaussianEnergy extends EnergyModel {
+  readonly dim: number;
+  /** Trainable mean `mu`, shape `[D]`. */
+  readonly mean: tf.Variable;
+  /** Trainable factor `L`, shape `[D, D]`; only its lower triangle is used: `P = tril(L) tril(L)^T`. */
+  readonly precisionFactor: tf.Variable;
+  /** The current precision `P = L L^T` as a plain array. */
+  precision(): number[][];
+  /** The current covariance `P^-1` as a plain array. */
+  covariance(): number[][];
+  /** `log Z = (D/2) log(2 pi) - (1/2) log det P`, the log-partition function of `exp(-E)`. */
+  logPartition(): number;
+}
+
+/** Lower-triangular Cholesky factor of a symmetric positive-definite matrix (plain arrays). */
+export function cholesky(a: readonly (readonly number[])[]): number[][] {
+  const n = a.length;
+  const l = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = a[i]![j]!;
+      for (let k = 0; k < j; k++) sum -= l[i]![k]! * l[j]![k]!;
+      if (i === j) {
+        if (!(sum > 0)) {
+          throw new InvalidArgumentError('precision', 'must be symmetric positive definite (Cholesky failed).');
+        }
+        l[i]![i] = Math.sqrt(sum);
+      } else {
+        l[i]![j] = sum / l[j]![j]!;
+      }
+    }
+  }
+  return l;
+}
+
+/** Inverse of a symmetric positive-definite matrix via its Cholesky factor (plain arrays). */
+export function inverseSPD(a: readonly (readonly number[])[]): number[][] {
+  const n = a.length;
+  const l = cholesky(a);
+  // Solve L Y = I, then L^T X = Y.
+  const inv = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let col = 0; col < n; col++) {
+    const y = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) {
+      let s = i === col ? 1 : 0;
+      for (let k = 0; k < i; k++) s -= l[i]![k]! * y[k]!;
+      y[i] = s / l[i]![i]!;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s = y[i]!;
+      for (let k = i + 1; k < n; k++) s -= l[k]![i]! * inv[k]![col]!;
+      inv[i]![col] = s / l[i]![i]!;
+    }
+  }
+  return inv;
+}
+
+/**
+ * A Gaussian (quadratic) energy
+ *
+ *   E(x) = 1/2 (x - mu)^T P (x - mu),   P = L L^T,
+ *
+ * with `L` lower triangular, so `P` stays positive semi-definite under any gradient step. Its
+ * density is N(mu, P^-1) and its log-partition function is known in closed form, which makes it
+ * the test bed for every sampler and objective.
+ *
+ * @example
+ * const model = gaussianEnergy({ dim: 2, mean: [1, -1] });
+ * const e = model.energy(tf.tensor2d([[0, 0]])); // [1]
+ */
+export function gaussianEnergy(options: GaussianEnergyOptions): GaussianEnergy {
+  const { dim } = options;
+  assertInteger('dim', dim);
+  const meanInit = options.mean ?? new Array<number>(dim).fill(0);
+  if (meanInit.length !== dim) {
+    throw new ShapeError('mean', `must have length dim = ${dim}, got ${meanInit.length}.`);
+  }
+  const precisionInit =
+    options.precision ?? Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => (i === j ? 1 : 0)));
+  if (precisionInit.length !== dim || precisionInit.some((row) => row.length !== dim)) {
+    throw new ShapeError('precision', `must be a ${dim} x ${dim} matrix.`);
+  }
+  const prefix = uniqueName(options.name ?? 'gaussian');
+  const mean = tf.variable(tf.tensor1d([...meanInit]), true, `${prefix}/mean`);
+  const precisionFactor = tf.variable(tf.tensor2d(cholesky(precisionInit)), true, `${prefix}/precision_factor`);
+  const lowerMask = tf.keep(tf.linalg.bandPart(tf.ones([dim, dim]), -1, 0));
+
+  const energy = (x: tf.Tensor): tf.Tensor1D =>
+    tf.tidy(() => {
+      assertBatch('x', x, 2);
+      assertEventShape('x', x, [dim]);
+      const z = tf.matMul(tf.sub(x, mean), tf.mul(precisionFactor, lowerMask));
+      return tf.mul(0.5, tf.sum(tf.square(z), 1)) as tf.Tensor1D;
+    });
+
+  const factor = (): number[][] =>
+    tf.tidy(() => tf.mul(precisionFactor, lowerMask).arraySync() as number[][]);
+  const precision = (): number[][] => tf.tidy(() => {
+    const l = tf.mul(precisionFactor, lowerMask);
+    return tf.matMul(l, l, false, true).arraySync() as number[][];
+  });
+
+  return {
+    dim,
+    energy,
+    variables: [mean, precisionFactor],
+    mean,
+    precisionFactor,
+    precision,
+    covariance: () => inverseSPD(precision()),
+    logPartition: () => {
+      const l = factor();
+      let logDetL = 0;
+      for (let i = 0; i < dim; i++) logDetL += Math.log(Math.abs(l[i]![i]!));
+      return (dim / 2) * Math.log(2 * Math.PI) - logDetL;
+    },
+  };
+}

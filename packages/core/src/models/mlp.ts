@@ -1,0 +1,106 @@
+import * as tf from '@tensorflow/tfjs';
+import { type Key, prngKey, split } from '../key.js';
+import { uniform } from '../random.js';
+import type { EnergyAndGradient, EnergyFn, EnergyModel } from '../types.js';
+import { assertBatch, assertEventShape, assertInteger, assertOneOf } from '../validate.js';
+import { ACTIVATIONS, type Activation, activationOps } from './activations.js';
+import { dense } from './dense.js';
+import { uniqueName } from './names.js';
+
+export interface MlpEnergyOptions {
+  /** Per-sample input shape, e.g. `[2]` or `[8, 8]` (flattened to its product D). */
+  readonly inputShape: readonly number[];
+  /** Hidden layer widths (default `[128, 128]`). */
+  readonly hidden?: readonly number[];
+  /** Hidden activation (default `'swish'`: smooth, fast on wasm). */
+  readonly activation?: Activation;
+  /** Key for the weight initialisation (default `prngKey(0)`). */
+  readonly key?: Key;
+  /** Variable-name prefix (default `mlp`, made unique). */
+  readonly name?: string;
+}
+
+export interface MlpEnergy extends EnergyModel {
+  readonly inputShape: readonly number[];
+  readonly hidden: readonly number[];
+  readonly activation: Activation;
+}
+
+/**
+ * A multilayer-perceptron energy `E(x) = w_out^T f(... f(x W_1 + b_1) ...) + b_out`, one scalar
+ * per sample, with weights initialised Glorot-uniform: `W ~ U(-a, a)`, `a = sqrt(6 / (in + out))`,
+ * biases zero.
+ *
+ * Fast on wasm in both directions:
+ * - `energy` uses {@link dense}, whose gradient has no transposed matMul, for parameter
+ *   gradients (training) and any `tf.grad` through it;
+ * - `energy.valueAndGrad` is a hand-written backward pass for the input gradient only (what a
+ *   sampler needs), `dE/dh_{l-1} = (dE/dh_l * f'(a_l)) W_l^T`, which skips the weight gradients
+ *   that a tape would compute.
+ *
+ * @example
+ * const model = mlpEnergy({ inputShape: [2], hidden: [64, 64], key: prngKey(1) });
+ * const e = model.energy(tf.randomNormal([16, 2])); // shape [16]
+ */
+export function mlpEnergy(options: MlpEnergyOptions): MlpEnergy {
+  const inputShape = [...options.inputShape];
+  inputShape.forEach((d, i) => assertInteger(`inputShape[${i}]`, d));
+  const hidden = [...(options.hidden ?? [128, 128])];
+  hidden.forEach((h, i) => assertInteger(`hidden[${i}]`, h));
+  const activation = options.activation ?? 'swish';
+  assertOneOf('activation', activation, ACTIVATIONS);
+  const act = activationOps[activation];
+  const inputDim = inputShape.reduce((a, b) => a * b, 1);
+  const prefix = uniqueName(options.name ?? 'mlp');
+  const widths = [inputDim, ...hidden, 1];
+  const keys = split(options.key ?? prngKey(0), widths.length - 1);
+
+  const weights: tf.Variable[] = [];
+  const biases: tf.Variable[] = [];
+  for (let l = 0; l < widths.length - 1; l++) {
+    const [fanIn, fanOut] = [widths[l]!, widths[l + 1]!];
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    weights.push(tf.variable(tf.tidy(() => uniform(keys[l]!, [fanIn, fanOut], -limit, limit)), true, `${prefix}/dense_${l}/kernel`));
+    biases.push(tf.variable(tf.zeros([fanOut]), true, `${prefix}/dense_${l}/bias`));
+  }
+  const layers = weights.length;
+
+  const flatten = (x: tf.Tensor): tf.Tensor2D => {
+    assertBatch('x', x, 2);
+    assertEventShape('x', x, inputShape);
+    return tf.reshape(x, [x.shape[0]!, inputDim]);
+  };
+
+  const energyFn = (x: tf.Tensor): tf.Tensor1D =>
+    tf.tidy(() => {
+      let h = flatten(x);
+      for (let l = 0; l < layers; l++) {
+        const a = dense(h, weights[l] as tf.Tensor2D, biases[l] as tf.Tensor1D);
+        h = l < layers - 1 ? (act.apply(a) as tf.Tensor2D) : a;
+      }
+      return tf.reshape(h, [-1]) as tf.Tensor1D;
+    });
+
+  const valueAndGrad = (x: tf.Tensor): EnergyAndGradient =>
+    tf.tidy(() => {
+      const preActivations: tf.Tensor[] = [];
+      let h: tf.Tensor = flatten(x);
+      for (let l = 0; l < layers - 1; l++) {
+        const a = tf.add(tf.matMul(h, weights[l]!), biases[l]!);
+        preActivations.push(a);
+        h = act.apply(a);
+      }
+      const energy = tf.reshape(tf.add(tf.matMul(h, weights[layers - 1]!), biases[layers - 1]!), [-1]) as tf.Tensor1D;
+      // dE/dh_{L-1} = 1 w_out^T: the same row for every sample.
+      let grad: tf.Tensor = tf.tile(tf.reshape(weights[layers - 1]!, [1, -1]), [x.shape[0]!, 1]);
+      for (let l = layers - 2; l >= 0; l--) {
+        const delta = tf.mul(grad, act.derivative(preActivations[l]!));
+        grad = tf.matMul(delta, tf.transpose(weights[l]!));
+      }
+      return { energy, gradient: tf.reshape(grad, x.shape) };
+    });
+
+  const energy: EnergyFn = Object.assign(energyFn, { valueAndGrad });
+  const variables = weights.flatMap((w, l) => [w, biases[l]!]);
+  return { energy, variables, inputShape, hidden, activation };
+}

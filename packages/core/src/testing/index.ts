@@ -1,0 +1,18 @@
+/**
+ * `@ebm/core/testing`: helpers for testing samplers, objectives and plugins.
+ * Needs `vitest` (for `describeBackends`).
+ */
+export { type BackendName } from '../backend.js';
+export { TEST_BACKENDS, describeBackends } from './describe-backends.js';
+export { type LeakCheckOptions, expectNoLeaks, expectNoLeaksAsync } from './leaks.js';
+export {
+  DEFAULT_Z,
+  type StatisticalOptions,
+  type Trace,
+  expectCovariance,
+  expectMeans,
+  expectProbability,
+  expectWithinStandardErrors,
+  monteCarloEstimate,
+  toTrace,
+} from './statistics.js';

@@ -1,0 +1,89 @@
+/**
+ * Argument checks shared by every package. Each throws an {@link InvalidArgumentError} subclass
+ * whose message names the argument, what it was, and what to pass instead.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
+
+/** `value` must be a finite number > 0. */
+export function assertPositive(argument: string, value: number, hint = ''): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(argument, `must be a finite number > 0, got ${String(value)}.${hint ? ` ${hint}` : ''}`);
+  }
+}
+
+/** `value` must be a finite number >= 0. */
+export function assertNonNegative(argument: string, value: number, hint = ''): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(argument, `must be a finite number >= 0, got ${String(value)}.${hint ? ` ${hint}` : ''}`);
+  }
+}
+
+/** `value` must be an integer >= `min` (default 1). */
+export function assertInteger(argument: string, value: number, min = 1): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new InvalidArgumentError(argument, `must be an integer >= ${min}, got ${String(value)}.`);
+  }
+}
+
+/** `value` must lie in the closed interval `[lo, hi]`. */
+export function assertInRange(argument: string, value: number, lo: number, hi: number): void {
+  if (typeof value !== 'number' || !(value >= lo && value <= hi)) {
+    throw new InvalidArgumentError(argument, `must be a number in [${lo}, ${hi}], got ${String(value)}.`);
+  }
+}
+
+/** `value` must be one of `allowed`. */
+export function assertOneOf<T extends string>(argument: string, value: string, allowed: readonly T[]): asserts value is T {
+  if (!allowed.includes(value as T)) {
+    throw new InvalidArgumentError(argument, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got '${value}'.`);
+  }
+}
+
+/** `x` must be a tfjs tensor of at least rank `minRank`, with a non-empty batch axis. */
+export function assertBatch(argument: string, x: unknown, minRank = 2): asserts x is tf.Tensor {
+  if (!(x instanceof tf.Tensor)) {
+    throw new ShapeError(argument, `must be a tf.Tensor with samples on axis 0, got ${typeof x}.`);
+  }
+  if (x.rank < minRank) {
+    throw new ShapeError(
+      argument,
+      `must have rank >= ${minRank} with samples on axis 0 (e.g. [N, D]), got shape [${x.shape.join(', ')}]. ` +
+        'Reshape a single sample with tf.expandDims(x, 0).',
+    );
+  }
+  if (x.shape[0] === 0) {
+    throw new ShapeError(argument, 'has no samples (axis 0 has length 0).');
+  }
+}
+
+/** The per-sample event shape of `x` (all axes but 0) must equal `expected`. */
+export function assertEventShape(argument: string, x: tf.Tensor, expected: readonly number[]): void {
+  const event = x.shape.slice(1);
+  if (event.length !== expected.length || event.some((d, i) => d !== expected[i])) {
+    throw new ShapeError(
+      argument,
+      `has per-sample shape [${event.join(', ')}] but the model expects [${expected.join(', ')}] ` +
+        `(full shape [N, ${expected.join(', ')}]).`,
+    );
+  }
+}
+
+/** All entries of `x` must be finite. Reads the tensor (one small device-to-host transfer). */
+export function assertFinite(argument: string, x: tf.Tensor, what = 'values'): void {
+  const ok = tf.tidy(() => tf.all(tf.isFinite(x)).dataSync()[0]);
+  if (!ok) {
+    throw new NonFiniteError(argument, `contains NaN or Infinity ${what}. Clean or rescale it before use.`);
+  }
+}
+
+/** An energy's output must be a `Tensor1D` holding one value per sample. */
+export function assertEnergyShape(energy: tf.Tensor, batchSize: number): asserts energy is tf.Tensor1D {
+  if (energy.rank !== 1 || energy.shape[0] !== batchSize) {
+    throw new ShapeError(
+      'energy',
+      `must return one value per sample, shape [${batchSize}], got [${energy.shape.join(', ')}]. ` +
+        'Reduce over every non-batch axis, e.g. tf.sum(t, [1, 2, 3]) or tf.reshape(t, [-1]).',
+    );
+  }
+}
