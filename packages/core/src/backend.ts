@@ -29,7 +29,9 @@ export const BACKEND_PACKAGES: Readonly<Partial<Record<BackendName, string>>> = 
 /** Literal dynamic imports, so bundlers can see (and split out) each optional backend. */
 const LOADERS: Readonly<Partial<Record<BackendName, () => Promise<unknown>>>> = {
   wasm: () => import('@tensorflow/tfjs-backend-wasm'),
+  // @ts-ignore -- optional peer dependency: absent unless the application installs it.
   webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
+  // @ts-ignore -- optional peer dependency: absent unless the application installs it.
   tensorflow: () => import('@tensorflow/tfjs-node'),
 };
 
