@@ -68,3 +68,4 @@ export { dense } from './models/dense.js';
 export { ACTIVATIONS, type Activation } from './models/activations.js';
 export { type MlpEnergy, type MlpEnergyOptions, mlpEnergy } from './models/mlp.js';
 export { layersEnergy } from './models/layers-energy.js';
+export { type MetropolisDecision, metropolisAccept, selectChains } from './metropolis.js';
