@@ -12,6 +12,7 @@ export type {
   ObjectiveStep,
   Sampler,
   StepInfo,
+  TunableSampler,
 } from './types.js';
 export {
   BackendError,

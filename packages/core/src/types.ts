@@ -59,6 +59,16 @@ export interface Sampler<S extends ChainState = ChainState, I extends StepInfo =
   step(key: Key, state: S, energy: EnergyFn): readonly [S, I];
 }
 
+/**
+ * A sampler with a step size that adaptation (dual averaging) can tune: `withStepSize` returns the
+ * same kernel with another step size. Langevin, MALA, random-walk Metropolis (its scale) and HMC
+ * implement it.
+ */
+export interface TunableSampler<S extends ChainState = ChainState, I extends StepInfo = StepInfo> extends Sampler<S, I> {
+  readonly stepSize: number;
+  withStepSize(stepSize: number): TunableSampler<S, I>;
+}
+
 /** Scalar metrics an objective reports for logging, e.g. `{ positiveEnergy, negativeEnergy }`. */
 export type Metrics = Readonly<Record<string, number>>;
 
