@@ -70,3 +70,4 @@ export { ACTIVATIONS, type Activation } from './models/activations.js';
 export { type MlpEnergy, type MlpEnergyOptions, mlpEnergy } from './models/mlp.js';
 export { layersEnergy } from './models/layers-energy.js';
 export { type MetropolisDecision, metropolisAccept, selectChains } from './metropolis.js';
+export { sigmoid as smoothSigmoid, softplus as smoothSoftplus, tanh as smoothTanh } from './models/smooth-ops.js';

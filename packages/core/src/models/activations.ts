@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { sigmoid, tanh } from './smooth-ops.js';
 
 /** Activation functions for the MLP energy, each with its derivative for the hand-written backward pass. */
 export const ACTIVATIONS = ['swish', 'tanh', 'leakyRelu'] as const;
@@ -15,6 +16,9 @@ export interface ActivationOps {
 }
 
 /**
+ * Every formula uses the smooth ops of `smooth-ops.ts`, so energies built from them have correct
+ * derivatives of any order (tfjs's own sigmoid/tanh break under a second derivative).
+ *
  * - swish: `f(a) = a sigmoid(a)`, `f'(a) = s + a s (1 - s)` with `s = sigmoid(a)`; smooth, so
  *   second derivatives exist (score matching). Written with sigmoid: softplus is ~6x slower on wasm.
  * - tanh: `f' = 1 - tanh^2`.
@@ -22,15 +26,15 @@ export interface ActivationOps {
  */
 export const activationOps: Readonly<Record<Activation, ActivationOps>> = {
   swish: {
-    apply: (a) => tf.mul(a, tf.sigmoid(a)),
+    apply: (a) => tf.mul(a, sigmoid(a)),
     derivative: (a) => {
-      const s = tf.sigmoid(a);
+      const s = sigmoid(a);
       return tf.add(s, tf.mul(a, tf.mul(s, tf.sub(1, s))));
     },
   },
   tanh: {
-    apply: (a) => tf.tanh(a),
-    derivative: (a) => tf.sub(1, tf.square(tf.tanh(a))),
+    apply: (a) => tanh(a),
+    derivative: (a) => tf.sub(1, tf.square(tanh(a))),
   },
   leakyRelu: {
     apply: (a) => tf.leakyRelu(a, LEAKY_SLOPE),

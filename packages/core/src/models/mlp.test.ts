@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect, it } from 'vitest';
+import { energyAndGradient } from '../energy-gradient.js';
+import { prngKey } from '../key.js';
+import { normal } from '../random.js';
+import { describeBackends, expectNoLeaks } from '../testing/index.js';
+import { ACTIVATIONS } from './activations.js';
+import { dense } from './dense.js';
+import { mlpEnergy } from './mlp.js';
+
+function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+}
+
+describeBackends('dense layer with untransposed gradients', () => {
+  it('matches the gradients of plain matMul + add', () => {
+    const x = normal(prngKey(1), [5, 3]) as tf.Tensor2D;
+    const w = normal(prngKey(2), [3, 4]) as tf.Tensor2D;
+    const b = normal(prngKey(3), [4]) as tf.Tensor1D;
+    const loss = (f: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor) => (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
+      tf.sum(tf.square(tf.sin(f(xs as tf.Tensor2D, ws as tf.Tensor2D, bs as tf.Tensor1D))));
+    const ours = tf.grads(loss(dense))([x, w, b]);
+    const naive = tf.grads(loss((xs, ws, bs) => tf.add(tf.matMul(xs, ws), bs)))([x, w, b]);
+    ours.forEach((g, i) => expect(maxAbsDiff(g, naive[i]!)).toBeLessThan(1e-4));
+    tf.dispose([x, w, b, ...ours, ...naive]);
+  });
+});
+
+describeBackends('mlpEnergy', () => {
+  for (const activation of ACTIVATIONS) {
+    it(`valueAndGrad agrees with tf.grad (${activation})`, () => {
+      const model = mlpEnergy({ inputShape: [3], hidden: [8, 6], activation, key: prngKey(4) });
+      const x = normal(prngKey(5), [7, 3]);
+      const fast = model.energy.valueAndGrad!(x);
+      const energies = model.energy(x);
+      const naive = tf.grad((z: tf.Tensor) => tf.sum(model.energy(z)))(x);
+      expect(fast.energy.shape).toEqual([7]);
+      expect(maxAbsDiff(fast.energy, energies)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(fast.gradient, naive)).toBeLessThan(1e-4);
+      tf.dispose([x, fast.energy, fast.gradient, energies, naive, ...model.variables]);
+    });
+  }
+
+  it('the fast input gradient is differentiable w.r.t. the weights (second order, score matching)', () => {
+    const model = mlpEnergy({ inputShape: [2], hidden: [5], key: prngKey(6) });
+    const x = normal(prngKey(7), [4, 2]);
+    const viaFast = tf.variableGrads(() => tf.sum(tf.square(model.energy.valueAndGrad!(x).gradient)), [...model.variables]);
+    const viaTape = tf.variableGrads(
+      () => tf.sum(tf.square(tf.grad((z: tf.Tensor) => tf.sum(model.energy(z)))(x))),
+      [...model.variables],
+    );
+    for (const v of model.variables.slice(0, 2)) {
+      expect(maxAbsDiff(viaFast.grads[v.name]!, viaTape.grads[v.name]!)).toBeLessThan(1e-4);
+    }
+    tf.dispose([x, viaFast.value, viaTape.value, ...Object.values(viaFast.grads), ...Object.values(viaTape.grads), ...model.variables]);
+  });
+
+  it('flattens image-shaped input and has unique, ordered variables', () => {
+    const model = mlpEnergy({ inputShape: [2, 2, 1], hidden: [4] });
+    const other = mlpEnergy({ inputShape: [2, 2, 1], hidden: [4] });
+    const x = tf.ones([3, 2, 2, 1]);
+    const { energy, gradient } = energyAndGradient(model.energy, x);
+    expect(energy.shape).toEqual([3]);
+    expect(gradient.shape).toEqual([3, 2, 2, 1]);
+    expect(model.variables.map((v) => v.shape)).toEqual([[4, 4], [4], [4, 1], [1]]);
+    const names = [...model.variables, ...other.variables].map((v) => v.name);
+    expect(new Set(names).size).toBe(names.length);
+    tf.dispose([x, energy, gradient, ...model.variables, ...other.variables]);
+  });
+
+  it('is deterministic given the key', () => {
+    const a = mlpEnergy({ inputShape: [2], hidden: [3], key: prngKey(9) });
+    const b = mlpEnergy({ inputShape: [2], hidden: [3], key: prngKey(9) });
+    expect(a.variables[0]!.arraySync()).toEqual(b.variables[0]!.arraySync());
+    tf.dispose([...a.variables, ...b.variables]);
+  });
+
+  it('leaks nothing over 1000 energy+gradient evaluations', () => {
+    const model = mlpEnergy({ inputShape: [2], hidden: [8, 8] });
+    const x = tf.ones([4, 2]);
+    expectNoLeaks(() => {
+      const { energy, gradient } = energyAndGradient(model.energy, x);
+      tf.dispose([energy, gradient]);
+    }, 1000);
+    tf.dispose([x, ...model.variables]);
+  });
+
+  it('rejects bad options and inputs naming the argument', () => {
+    expect(() => mlpEnergy({ inputShape: [0] })).toThrow(/inputShape\[0\]/);
+    expect(() => mlpEnergy({ inputShape: [2], hidden: [4, -1] })).toThrow(/hidden\[1\]/);
+    expect(() => mlpEnergy({ inputShape: [2], activation: 'relu' as never })).toThrow(/activation: must be one of 'swish', 'tanh', 'leakyRelu'/);
+    const model = mlpEnergy({ inputShape: [2], hidden: [3] });
+    const x = tf.ones([4, 5]);
+    expect(() => model.energy(x)).toThrow(/x: has per-sample shape \[5\]/);
+    expect(() => model.energy.valueAndGrad!(x)).toThrow(/x: has per-sample shape \[5\]/);
+    tf.dispose([x, ...model.variables]);
+  });
+});
