@@ -48,7 +48,7 @@ function isModuleNotFound(error: unknown, pkg: string): boolean {
   return (
     code === 'ERR_MODULE_NOT_FOUND' ||
     code === 'MODULE_NOT_FOUND' ||
-    (message.includes(pkg) && /cannot find|failed to (load|resolve)|not found/i.test(message))
+    (message.includes(pkg) && /cannot find|could not resolve|failed to (load|resolve)|not found/i.test(message))
   );
 }
 
@@ -90,19 +90,19 @@ export async function useBackend(name?: string): Promise<BackendName> {
       throw new BackendError(`Loading ${pkg} for the '${backend}' backend failed: ${(error as Error).message}`);
     }
   }
+  const unavailable = new BackendError(
+    `The '${backend}' backend is not available in this environment` +
+      (backend === 'webgl' || backend === 'webgpu' ? ' (it needs a browser with WebGL/WebGPU).' : '.') +
+      " Use 'wasm' or 'cpu' instead.",
+  );
+  if (tf.findBackendFactory(backend) === null) throw unavailable;
   let ok = false;
   try {
     ok = await tf.setBackend(backend);
   } catch (error) {
     throw new BackendError(`The '${backend}' backend failed to start: ${(error as Error).message}`);
   }
-  if (!ok) {
-    throw new BackendError(
-      `The '${backend}' backend is not available in this environment` +
-        (backend === 'webgl' || backend === 'webgpu' ? ' (it needs a browser with WebGL/WebGPU).' : '.') +
-        " Use 'wasm' or 'cpu' instead.",
-    );
-  }
+  if (!ok) throw unavailable;
   await tf.ready();
   return backend;
 }

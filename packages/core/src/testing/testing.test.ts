@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { prngKey } from '../key.js';
+import { normal } from '../random.js';
+import { expectCovariance, expectMeans, expectNoLeaks, expectProbability, expectWithinStandardErrors } from './index.js';
+
+describe('expectNoLeaks', () => {
+  it('passes a clean function and reports the per-iteration leak of a leaky one', () => {
+    expect(() => expectNoLeaks(() => tf.tidy(() => void tf.ones([2])), 100)).not.toThrow();
+    const leaked: tf.Tensor[] = [];
+    expect(() => expectNoLeaks(() => void leaked.push(tf.ones([2])), 100)).toThrow(/from \d+ to \d+ over 100 iterations \(1\.000 per iteration\)/);
+    tf.dispose(leaked);
+  });
+});
+
+describe('statistical assertions on iid N(mu, C) samples', () => {
+  const mean = [1, -2];
+  const cov = [
+    [1, 0.6],
+    [0.6, 2],
+  ];
+  // x = z A + mu with A^T A = C: A = [[1, 0.6], [0, sqrt(2 - 0.36)]].
+  const draw = () =>
+    tf.tidy(() => tf.add(tf.matMul(normal(prngKey(8), [20_000, 2]), tf.tensor2d([[1, 0.6], [0, Math.sqrt(2 - 0.36)]])), tf.tensor1d(mean)));
+
+  it('accept the true moments and reject wrong ones', () => {
+    const x = draw();
+    expectMeans(x, mean);
+    expectCovariance(x, mean, cov);
+    // Standard errors: mean ~ 0.007-0.01, covariance entries ~ 0.01-0.02, so these are > 10 se off.
+    expect(() => expectMeans(x, [1.1, -2])).toThrow(/mean\[0\]/);
+    expect(() => expectCovariance(x, mean, [[1, 0.8], [0.8, 2]])).toThrow(/cov\[0\]\[1\]/);
+    x.dispose();
+  });
+
+  it('expectProbability compares an event frequency with p', () => {
+    const x = draw();
+    // P(x_0 > 1) = 1/2 exactly for N(1, 1).
+    expectProbability(x, (d) => d(0) > 1, 0.5);
+    expect(() => expectProbability(x, (d) => d(0) > 1, 0.55)).toThrow(/probability/);
+    x.dispose();
+  });
+
+  it('expectWithinStandardErrors reports how many se off', () => {
+    expect(() => expectWithinStandardErrors(1.5, 1, 0.1, { label: 'slope' })).toThrow(/slope = 1\.50000, expected 1\.00000: off by 5\.00 standard errors/);
+    expect(() => expectWithinStandardErrors(1.3, 1, 0.1)).not.toThrow();
+  });
+});
