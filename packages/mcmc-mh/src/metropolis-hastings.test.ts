@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, ShapeError, disposeState, foldIn, gaussianEnergy, inverseSPD, normal, prngKey, sampleChain } from '@ebm/core';
+import { describeBackends, expectCovariance, expectMeans, expectNoLeaks } from '@ebm/core/testing';
+import { expect, it } from 'vitest';
+import { metropolisHastings } from './metropolis-hastings.js';
+
+const MEAN = [1, -1];
+const COV = [
+  [1, 0.8],
+  [0.8, 1],
+];
+/** Independence proposal N(0, s^2 I) with s = 2.5: wider than the target, so the ratio is bounded. */
+const S = 2.5;
+const logQ = (x: tf.Tensor) => tf.mul(-1 / (2 * S * S), tf.sum(tf.square(x), 1)) as tf.Tensor1D;
+const independence = () =>
+  metropolisHastings({
+    name: 'independence',
+    propose: (key, x) => tf.mul(S, normal(key, x.shape)),
+    logProposalRatio: (x, proposal) => tf.sub(logQ(x), logQ(proposal)) as tf.Tensor1D,
+  });
+
+describeBackends('metropolisHastings', () => {
+  it('an independence sampler with its proposal correction reproduces a correlated 2-D Gaussian', () => {
+    const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
+    const init = tf.zeros([32, 2]);
+    const { samples, finalState } = sampleChain(independence(), { energy: model.energy, init, key: prngKey(20), burnIn: 100, numSteps: 1500 });
+    expectMeans(samples, MEAN);
+    expectCovariance(samples, MEAN, COV);
+    tf.dispose([samples, init, ...model.variables]);
+    disposeState(finalState);
+  });
+
+  it('leaks no tensor over 1000 steps', () => {
+    const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
+    const sampler = independence();
+    const init = tf.zeros([4, 2]);
+    let state = sampler.init(init, model.energy);
+    const key = prngKey(21);
+    expectNoLeaks((i) => {
+      const [next] = sampler.step(foldIn(key, i), state, model.energy);
+      disposeState(state);
+      state = next;
+    }, 1000);
+    disposeState(state);
+    tf.dispose([init, ...model.variables]);
+  });
+
+  it('rejects a missing propose and a proposal of the wrong shape', () => {
+    expect(() => metropolisHastings({} as never)).toThrow(InvalidArgumentError);
+    expect(() => metropolisHastings({} as never)).toThrow(/propose/);
+    const energy = (x: tf.Tensor) => tf.tidy(() => tf.sum(tf.square(x), 1) as tf.Tensor1D);
+    const sampler = metropolisHastings({ propose: (key, x) => tf.concat([x, x], 1) });
+    const init = tf.zeros([3, 2]);
+    const state = sampler.init(init, energy);
+    const before = tf.memory().numTensors;
+    expect(() => sampler.step(prngKey(0), state, energy)).toThrow(ShapeError);
+    expect(() => sampler.step(prngKey(0), state, energy)).toThrow(/propose/);
+    expect(tf.memory().numTensors).toBe(before);
+    init.dispose();
+    disposeState(state);
+  });
+});
