@@ -1,1 +1,22 @@
-export {};
+/**
+ * `@ebm/cd`: contrastive divergence for energy-based models: CD-k from the data, persistent CD and
+ * replay-buffer CD, with any `Sampler` from the @ebm plugins.
+ */
+export {
+  CHAIN_INITS,
+  type ChainInit,
+  type ContrastiveDivergenceOptions,
+  type ContrastiveDivergenceState,
+  PERSISTENT_STARTS,
+  type PersistentStart,
+  contrastiveDivergence,
+} from './contrastive-divergence.js';
+export { DEFAULT_NOISE, type GaussianNoise, type NoiseOptions, type UniformNoise, sampleNoise, validateNoise } from './noise.js';
+export {
+  type ReplayBufferState,
+  type ReplayDraw,
+  createReplayBuffer,
+  drawFromReplayBuffer,
+  pushToReplayBuffer,
+  replayBufferFill,
+} from './replay-buffer.js';

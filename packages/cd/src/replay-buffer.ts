@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs';
+import { type Key, InvalidArgumentError, assertInteger, randomUint32, selectChains, split } from '@ebm/core';
+import { type NoiseOptions, sampleNoise } from './noise.js';
+
+/**
+ * A replay buffer of past negative samples (Du & Mordatch 2019), held as tensors so a checkpoint
+ * can save it with the rest of the objective state.
+ *
+ * It is a ring buffer: `buffer` has `size` rows, and `count` (an int32 scalar) is the number of
+ * negatives ever written. The buffer holds `min(count, size)` valid rows; the next write starts
+ * at row `count mod size`, overwriting the oldest negatives first.
+ */
+export interface ReplayBufferState {
+  /** Stored negatives, shape `[size, ...event]`; rows at index >= `min(count, size)` are unused zeros. */
+  readonly buffer: tf.Tensor;
+  /** Number of negatives ever written, an int32 scalar. */
+  readonly count: tf.Scalar;
+}
+
+/** Where each chain of a replay draw started. */
+export interface ReplayDraw {
+  /** Chain starts, shape `[n, ...event]`; the caller owns it. */
+  readonly start: tf.Tensor;
+  /** `restarted[i] = 1` when chain i starts from fresh noise, 0 when it continues a buffered negative. */
+  readonly restarted: Uint8Array;
+}
+
+/**
+ * An empty replay buffer of `size` rows of per-sample shape `eventShape`.
+ *
+ * @example
+ * const replay = createReplayBuffer(10_000, [2]); // 10,000 past negatives of a 2-D model
+ */
+export function createReplayBuffer(size: number, eventShape: readonly number[]): ReplayBufferState {
+  assertInteger('bufferSize', size);
+  return { buffer: tf.zeros([size, ...eventShape]), count: tf.scalar(0, 'int32') };
+}
+
+/** The number of valid rows, `min(count, size)` (reads one scalar from the device). */
+export function replayBufferFill(replay: ReplayBufferState): number {
+  return Math.min(replay.count.dataSync()[0]!, replay.buffer.shape[0]!);
+}
+
+/**
+ * Draws `n` chain starts (Du & Mordatch 2019, Algorithm 1): chain i restarts from fresh noise
+ * with probability `restartProbability`, and otherwise continues a negative drawn uniformly (with
+ * replacement) from the buffer:
+ *
+ *   x_i = noise_i            with probability p     (a real restart, not a jitter)
+ *   x_i = buffer[j_i],  j_i ~ U{0, ..., fill - 1}   otherwise.
+ *
+ * While the buffer holds fewer than `n` negatives (the first steps), every chain starts from noise,
+ * as in the reference implementation. The restart coins and indices come from `key` (Threefry in
+ * JavaScript), the noise from `noise`.
+ *
+ * @example
+ * const { start, restarted } = drawFromReplayBuffer(key, replay, 128, DEFAULT_NOISE, 0.05);
+ */
+export function drawFromReplayBuffer(
+  key: Key,
+  replay: ReplayBufferState,
+  n: number,
+  noise: NoiseOptions,
+  restartProbability: number,
+): ReplayDraw {
+  const size = replay.buffer.shape[0]!;
+  assertFits(size, n);
+  const [noiseKey, coinKey, indexKey] = split(key, 3);
+  const fill = replayBufferFill(replay);
+  const eventShape = replay.buffer.shape.slice(1);
+  if (fill < n) {
+    return { start: sampleNoise(noiseKey!, [n, ...eventShape], noise), restarted: new Uint8Array(n).fill(1) };
+  }
+  const coins = randomUint32(coinKey!, n);
+  const words = randomUint32(indexKey!, n);
+  const restarted = new Uint8Array(n);
+  const indices = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    // A 32-bit word / 2^32 is uniform in [0, 1).
+    restarted[i] = coins[i]! / 2 ** 32 < restartProbability ? 1 : 0;
+    indices[i] = Math.floor((words[i]! / 2 ** 32) * fill);
+  }
+  const start = tf.tidy(() =>
+    selectChains(
+      tf.tensor1d(restarted, 'bool'),
+      sampleNoise(noiseKey!, [n, ...eventShape], noise),
+      tf.gather(replay.buffer, tf.tensor1d(indices, 'int32')),
+    ),
+  );
+  return { start, restarted };
+}
+
+/**
+ * Writes `negatives` (`[n, ...event]`, `n <= size`) into the ring buffer at rows
+ * `(count + i) mod size` and returns the new state (fresh tensors; the caller disposes the old one).
+ *
+ * @example
+ * const next = pushToReplayBuffer(replay, negatives);
+ * disposeState(replay);
+ */
+export function pushToReplayBuffer(replay: ReplayBufferState, negatives: tf.Tensor): ReplayBufferState {
+  const size = replay.buffer.shape[0]!;
+  const n = negatives.shape[0]!;
+  assertFits(size, n);
+  const count = replay.count.dataSync()[0]!;
+  // Row j of the new buffer is row j of [buffer; negatives]: the old row, or negative i at j = (count + i) mod size.
+  const rows = Int32Array.from({ length: size }, (_, j) => j);
+  for (let i = 0; i < n; i++) rows[(count + i) % size] = size + i;
+  return tf.tidy(() => ({
+    buffer: tf.gather(tf.concat([replay.buffer, negatives], 0), tf.tensor1d(rows, 'int32')),
+    count: tf.scalar(count + n, 'int32'),
+  }));
+}
+
+function assertFits(size: number, n: number): void {
+  if (n > size) {
+    throw new InvalidArgumentError(
+      'bufferSize',
+      `(${size}) must be >= the number of chains per step (the batch size, ${n}). Use a larger bufferSize or a smaller batch.`,
+    );
+  }
+}
