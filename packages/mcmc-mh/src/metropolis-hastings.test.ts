@@ -49,7 +49,7 @@ describeBackends('metropolisHastings', () => {
     expect(() => metropolisHastings({} as never)).toThrow(InvalidArgumentError);
     expect(() => metropolisHastings({} as never)).toThrow(/propose/);
     const energy = (x: tf.Tensor) => tf.tidy(() => tf.sum(tf.square(x), 1) as tf.Tensor1D);
-    const sampler = metropolisHastings({ propose: (key, x) => tf.concat([x, x], 1) });
+    const sampler = metropolisHastings({ propose: (_key, x) => tf.concat([x, x], 1) });
     const init = tf.zeros([3, 2]);
     const state = sampler.init(init, energy);
     const before = tf.memory().numTensors;
