@@ -19,3 +19,19 @@ export function collectTensors(value: unknown, out: tf.Tensor[] = []): tf.Tensor
   }
   return out;
 }
+
+/**
+ * Disposes the tensors of `previous` that `next` does not also hold (compared by identity), for
+ * states that carry some tensors over from one step to the next: a `tf.Variable` such as NCE's
+ * learned log Z, or a replay buffer an objective updates in place. Everything only `previous`
+ * reaches is released; everything `next` reaches stays alive.
+ *
+ * @example
+ * const step = objective.gradients(model, batch, state, key);
+ * disposeReplaced(state, step.state); // state.logZ survives, the old chains are freed
+ * state = step.state;
+ */
+export function disposeReplaced(previous: unknown, next: unknown): void {
+  const kept = new Set(collectTensors(next));
+  tf.dispose(collectTensors(previous).filter((tensor) => !kept.has(tensor)));
+}
