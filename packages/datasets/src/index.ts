@@ -1,3 +1,46 @@
 /** `@ebm/datasets`: data sets for @ebm. */
 export { DIGITS_COUNT, DIGITS_MAX_VALUE, DIGITS_PIXELS, type Digits, type LoadDigitsOptions, loadDigits, parseDigitsCsv } from './digits.js';
 export { type IdxData, type IdxType, parseIdx, readIdx } from './idx.js';
+export {
+  type Box2d,
+  CHECKERBOARD_ENTROPY,
+  CIRCLES_ENTROPY,
+  EIGHT_GAUSSIANS_ENTROPY,
+  RINGS_ENTROPY,
+  TOY_DATASET_NAMES,
+  type ToyDataset,
+  type ToyDatasetName,
+  isToyDatasetName,
+  toyDatasets,
+} from './toy2d.js';
+export {
+  CIRCLES_RADII,
+  CIRCLES_STD,
+  EIGHT_GAUSSIANS_CENTERS,
+  EIGHT_GAUSSIANS_RADIUS,
+  EIGHT_GAUSSIANS_STD,
+  RINGS_RADII,
+  RINGS_STD,
+  sampleCheckerboard,
+  sampleCircles,
+  sampleEightGaussians,
+  sampleMoons,
+  samplePinwheel,
+  sampleRings,
+  sampleSwissroll,
+  sampleTwoSpirals,
+} from './toy2d-samplers.js';
+export {
+  checkerboardLogDensity,
+  circlesLogDensity,
+  eightGaussiansLogDensity,
+  logBesselI0e,
+  ringsLogDensity,
+} from './toy2d-densities.js';
+export {
+  type BarsAndStripesOptions,
+  barsAndStripes,
+  barsAndStripesCount,
+  barsAndStripesLogLikelihood,
+  sampleBarsAndStripes,
+} from './bars-and-stripes.js';
