@@ -182,7 +182,7 @@ export interface LoadCheckpointOptions {
    * optimizer slots be checked against every trained variable (without it they are checked only
    * when the state holds no variable).
    */
-  readonly objective?: Objective<never>;
+  readonly objective?: Pick<Objective<never>, 'variables'>;
   /** Which checkpoint (default: the store's latest). */
   readonly step?: number;
 }
