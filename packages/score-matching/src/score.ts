@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs';
+import { type EnergyFn, type EnergyModel, assertBatch, energyAndGradient } from '@ebm/core';
+
+/**
+ * The input gradient `dE/dx` of every sample, flattened to `[N, D]` with `D` the product of the
+ * event shape. Uses core's `energyAndGradient` (and so the energy's fast `valueAndGrad` when it
+ * has one); the result is differentiable, so the score-matching losses take a second derivative
+ * through it. The score is `s(x) = -dE/dx`.
+ */
+export function flatInputGradient(energy: EnergyFn, x: tf.Tensor): tf.Tensor2D {
+  const n = x.shape[0]!;
+  return tf.reshape(energyAndGradient(energy, x).gradient, [n, x.size / n]);
+}
+
+/** Checks a minibatch (rank >= 2, samples on axis 0) and returns its flattened dimension D. */
+export function batchDim(batch: unknown): number {
+  assertBatch('batch', batch, 2);
+  return batch.size / batch.shape[0]!;
+}
+
+/**
+ * Differentiates the scalar surrogate `loss()` with respect to `model.variables` with
+ * `tf.variableGrads`, inside `tf.tidy`: returns the loss and the gradients keyed by variable name,
+ * fresh tensors the caller owns. Everything `loss` creates besides them is disposed.
+ *
+ * A variable the loss does not depend on gets a zero gradient (the contract asks for one per
+ * variable): score-matching losses see only `grad_x E`, so an energy's output bias drops out.
+ */
+export function lossAndGradients(model: EnergyModel, loss: () => tf.Scalar): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
+  return tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(loss, [...model.variables]);
+    for (const v of model.variables) grads[v.name] ??= tf.zerosLike(v);
+    return { loss: value, grads };
+  });
+}
