@@ -12,7 +12,6 @@ import {
   prngKey,
 } from '@ebm/core';
 import { describeBackends, expectNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
-import { mala } from '@ebm/mcmc-langevin';
 import { describe, expect, it } from 'vitest';
 import { type ChainInit, type ContrastiveDivergenceState, contrastiveDivergence } from './contrastive-divergence.js';
 import { affineSampler } from './test-samplers.js';
@@ -93,5 +92,166 @@ describeBackends('contrastiveDivergence', () => {
         tf.dispose([batch, negatives, ...model.variables]);
       });
     }
+  });
+
+  describe('chain starts', () => {
+    it('CD-k starts from the batch; persistent chains continue where the last step left them', () => {
+      const model = gaussianEnergy({ dim: 2 });
+      const batch = tf.tensor2d([[1, 2], [3, 4]]);
+      const starts: tf.Tensor[] = [];
+      const cd = contrastiveDivergence({ sampler: affineSampler(1, 1, starts), k: 1, init: 'data' });
+      let state = cd.init(model, prngKey(0));
+      for (let t = 0; t < 2; t++) state = stepOnce(cd, model, batch, state, t).state;
+      expect(starts.map((s) => s.arraySync())).toEqual([[[1, 2], [3, 4]], [[1, 2], [3, 4]]]);
+      expect(state.chains).toBeNull();
+
+      const pcd = contrastiveDivergence({ sampler: affineSampler(1, 1, starts), k: 2, init: 'persistent' });
+      state = pcd.init(model, prngKey(0));
+      for (let t = 0; t < 2; t++) state = stepOnce(pcd, model, batch, state, t).state;
+      // Step 1 starts from the data (persistentStart 'data') and moves +2; step 2 continues from there.
+      expect(starts.slice(2).map((s) => s.arraySync())).toEqual([[[1, 2], [3, 4]], [[2, 3], [4, 5]], [[3, 4], [5, 6]], [[4, 5], [6, 7]]]);
+      expect(state.chains!.arraySync()).toEqual([[5, 6], [7, 8]]);
+      disposeState(state);
+      tf.dispose([batch, ...starts, ...model.variables]);
+    });
+
+    it('persistent chains started from noise lie in the noise box', () => {
+      const model = gaussianEnergy({ dim: 3 });
+      const batch = tf.fill([50, 3], 100);
+      const starts: tf.Tensor[] = [];
+      const pcd = contrastiveDivergence({ sampler: affineSampler(1, 0, starts), init: 'persistent', persistentStart: 'noise', noise: { type: 'uniform', low: 2, high: 3 } });
+      const { state } = stepOnce(pcd, model, batch, pcd.init(model, prngKey(0)), 0);
+      const values = starts[0]!.dataSync();
+      expect(Array.from(values).every((v) => v >= 2 && v < 3)).toBe(true);
+      disposeState(state);
+      tf.dispose([batch, ...starts, ...model.variables]);
+    });
+
+    it('replay restarts ~5% of chains from fresh noise and continues the rest from the buffer', () => {
+      // The affine sampler moves every chain by +10, so a chain start is either fresh noise in [-1, 1)
+      // or a buffered negative (>= 9): the two are told apart by value.
+      const n = 64;
+      const steps = 150;
+      const p = 0.05;
+      const model = gaussianEnergy({ dim: 2 });
+      const batch = tf.zeros([n, 2]);
+      const starts: tf.Tensor[] = [];
+      const objective = contrastiveDivergence({ sampler: affineSampler(1, 10, starts), init: 'replay', bufferSize: 256, restartProbability: p });
+      let state = objective.init(model, prngKey(0));
+      let restarts = 0;
+      let draws = 0;
+      for (let t = 0; t < steps; t++) {
+        const stored = state.replay === null ? [] : (state.replay.buffer.arraySync() as number[][]);
+        const fill = state.replay === null ? 0 : Math.min(state.replay.count.dataSync()[0]!, 256);
+        const step = stepOnce(objective, model, batch, state, t);
+        state = step.state;
+        const start = starts.pop()!.arraySync() as number[][];
+        const fromNoise = start.map((row) => row.every((v) => v >= -1 && v < 1));
+        expect(step.metrics.restartFraction).toBeCloseTo(fromNoise.filter(Boolean).length / n, 10);
+        if (fill < n) {
+          expect(fromNoise.every(Boolean)).toBe(true); // the first steps, while the buffer holds fewer than n negatives
+          continue;
+        }
+        // Every other start is a row of the buffer's filled part (bit-exact: gathered, not recomputed).
+        start.forEach((row, i) => {
+          if (!fromNoise[i]) expect(stored.slice(0, fill).some((b) => b[0] === row[0] && b[1] === row[1])).toBe(true);
+        });
+        restarts += fromNoise.filter(Boolean).length;
+        draws += n;
+      }
+      // Binomial: the restart fraction over `draws` independent coins has standard error sqrt(p (1 - p) / draws).
+      expectWithinStandardErrors(restarts / draws, p, Math.sqrt((p * (1 - p)) / draws), { label: 'restart fraction' });
+      const count = state.replay!.count.dataSync()[0]!;
+      expect(count).toBe(n * steps);
+      disposeState(state);
+      tf.dispose([batch, ...model.variables]);
+    });
+  });
+
+  describe('memory', () => {
+    for (const init of ['data', 'persistent', 'replay'] as ChainInit[]) {
+      // A deterministic contraction stands in for the sampler: MALA's own leak test lives in its package,
+      // and 3 x 1000 MALA-driven steps would cost most of this package's test budget.
+      it(`leaks no tensor over 1000 training steps (${init}, k = 1)`, () => {
+        const model = gaussianEnergy({ dim: 2 });
+        const batch = tf.tidy(() => normal(prngKey(3), [4, 2]));
+        const objective = contrastiveDivergence({ sampler: affineSampler(0.9, 0), k: 1, init, bufferSize: 16 });
+        const optimizer = tf.train.sgd(0.01);
+        let state = objective.init(model, prngKey(0));
+        expectNoLeaks((i) => {
+          const step = objective.gradients(model, batch, state, foldIn(prngKey(1), i));
+          optimizer.applyGradients(step.grads as Record<string, tf.Tensor>);
+          tf.dispose([step.loss, ...Object.values(step.grads)]);
+          disposeState(state);
+          state = step.state;
+        }, 1000);
+        disposeState(state);
+        optimizer.dispose();
+        tf.dispose([batch, ...model.variables]);
+      });
+    }
+  });
+
+  describe('errors', () => {
+    const sampler = () => affineSampler(1, 0);
+    it('rejects bad options with the argument named', () => {
+      const bad: [Record<string, unknown>, string][] = [
+        [{ k: 0 }, 'k'],
+        [{ k: 1.5 }, 'k'],
+        [{ init: 'contrastive' }, 'init'],
+        [{ restartProbability: 1.5 }, 'restartProbability'],
+        [{ restartProbability: -0.1 }, 'restartProbability'],
+        [{ bufferSize: 0 }, 'bufferSize'],
+        [{ alpha: -1 }, 'alpha'],
+        [{ persistentStart: 'zeros' }, 'persistentStart'],
+        [{ noise: { type: 'cauchy' } }, 'noise.type'],
+        [{ noise: { type: 'uniform', low: 1, high: 0 } }, 'noise.low'],
+        [{ noise: { type: 'gaussian', std: 0 } }, 'noise.std'],
+      ];
+      for (const [options, argument] of bad) {
+        const call = () => contrastiveDivergence({ sampler: sampler(), ...options });
+        expect(call).toThrow(InvalidArgumentError);
+        expect(call).toThrow(new RegExp(`^${argument.replace('.', '\\.')}:`));
+      }
+      expect(() => contrastiveDivergence({ sampler: {} as never })).toThrow(/^sampler:/);
+    });
+
+    it('rejects a replay buffer smaller than the batch', () => {
+      const model = gaussianEnergy({ dim: 2 });
+      const batch = tf.zeros([8, 2]);
+      const objective = contrastiveDivergence({ sampler: sampler(), init: 'replay', bufferSize: 4 });
+      const before = tf.memory().numTensors;
+      expect(() => objective.gradients(model, batch, objective.init(model, prngKey(0)), prngKey(1))).toThrow(InvalidArgumentError);
+      expect(() => objective.gradients(model, batch, objective.init(model, prngKey(0)), prngKey(1))).toThrow(/^bufferSize: \(4\) must be >= .*batch size, 8/);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([batch, ...model.variables]);
+    });
+
+    for (const init of ['persistent', 'replay'] as ChainInit[]) {
+      it(`rejects a batch whose per-sample shape differs from the ${init} chains`, () => {
+        const model = gaussianEnergy({ dim: 2 });
+        const other = gaussianEnergy({ dim: 3 });
+        const batch = tf.zeros([4, 2]);
+        const wide = tf.zeros([4, 3]);
+        const objective = contrastiveDivergence({ sampler: sampler(), init, bufferSize: 8 });
+        const { state } = stepOnce(objective, model, batch, objective.init(model, prngKey(0)), 0);
+        const call = () => objective.gradients(other, wide, state, prngKey(1));
+        expect(call).toThrow(ShapeError);
+        expect(call).toThrow(/^batch: has per-sample shape \[3\]/);
+        expect(() => objective.gradients(model, tf.zeros([4]), state, prngKey(1))).toThrow(/^batch:/);
+        disposeState(state);
+        tf.dispose([batch, wide, ...model.variables, ...other.variables]);
+      });
+    }
+
+    it('throws a NonFiniteError when the sampler diverges', () => {
+      const model = gaussianEnergy({ dim: 2 });
+      const batch = tf.ones([4, 2]);
+      const objective = contrastiveDivergence({ sampler: affineSampler(1e30, 0), k: 2 });
+      const before = tf.memory().numTensors;
+      expect(() => objective.gradients(model, batch, objective.init(model, prngKey(0)), prngKey(1))).toThrow(NonFiniteError);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([batch, ...model.variables]);
+    });
   });
 });

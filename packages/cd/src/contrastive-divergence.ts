@@ -184,13 +184,17 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
         metrics.positiveEnergy = ePos!;
         metrics.negativeEnergy = eNeg!;
         metrics.energyGap = ePos! - eNeg!;
-        if (!Number.isFinite(eNeg!)) {
-          throw new NonFiniteError('sampler', `produced negatives with non-finite mean energy (${eNeg}). Lower the sampler's step size, or regularise with alpha > 0.`);
-        }
         const gap = tf.sub(meanPositive, meanNegative);
         if (alpha === 0) return gap as tf.Scalar;
         return tf.add(gap, tf.mul(alpha, tf.add(tf.mean(tf.square(positive)), tf.mean(tf.square(negative))))) as tf.Scalar;
       }, [...model.variables]);
+      // Thrown after variableGrads returns (throwing inside it would strand its taped tensors); tf.tidy frees the rest.
+      if (!Number.isFinite(metrics.negativeEnergy)) {
+        throw new NonFiniteError(
+          'sampler',
+          `produced negatives with non-finite mean energy (${metrics.negativeEnergy}). Lower the sampler's step size, or regularise with alpha > 0.`,
+        );
+      }
 
       const next: ContrastiveDivergenceState = {
         chains: init === 'persistent' ? negatives : null,

@@ -11,7 +11,8 @@ export function affineSampler(scale: number, shift: number, starts?: tf.Tensor[]
     name: 'affine',
     init: (position) => ({ position: tf.clone(position) }),
     step: (_key, state) => {
-      if (starts) starts.push(tf.clone(state.position));
+      // tf.keep: the copy outlives the objective's tf.tidy.
+      if (starts) starts.push(tf.keep(tf.clone(state.position)));
       return [{ position: tf.tidy(() => tf.add(tf.mul(state.position, scale), shift)) }, {}] as const;
     },
   };
