@@ -1,0 +1,148 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  InvalidArgumentError,
+  NonFiniteError,
+  ShapeError,
+  disposeState,
+  foldIn,
+  gaussianEnergy,
+  inverseSPD,
+  prngKey,
+  sampleChain,
+} from '@ebm/core';
+import { describeBackends, expectCovariance, expectMeans, expectNoLeaks, expectProbability } from '@ebm/core/testing';
+import { expect, it } from 'vitest';
+import { hmc } from './hmc.js';
+
+/** Correlated 2-D Gaussian target: mean (1, -1), covariance [[1, 0.8], [0.8, 1]]. */
+const MEAN = [1, -1];
+const COV = [
+  [1, 0.8],
+  [0.8, 1],
+];
+
+/** Two-component 1-D mixture w N(-1.5, 0.6^2) + (1 - w) N(1.5, 0.6^2), E = -log density. */
+const WEIGHT = 0.3;
+const MODE = 1.5;
+const SD = 0.6;
+function mixtureEnergy(x: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    const z = tf.reshape(x, [-1, 1]);
+    const left = tf.sub(Math.log(WEIGHT), tf.div(tf.square(tf.add(z, MODE)), 2 * SD * SD));
+    const right = tf.sub(Math.log(1 - WEIGHT), tf.div(tf.square(tf.sub(z, MODE)), 2 * SD * SD));
+    return tf.neg(tf.logSumExp(tf.concat([left, right], 1), 1)) as tf.Tensor1D;
+  });
+}
+/** P(x < 0) under the mixture by the trapezoid rule on exp(-E) (the components overlap a little). */
+function mixtureLeftProbability(): number {
+  const density = (x: number) =>
+    WEIGHT * Math.exp(-((x + MODE) ** 2) / (2 * SD * SD)) + (1 - WEIGHT) * Math.exp(-((x - MODE) ** 2) / (2 * SD * SD));
+  let left = 0;
+  let total = 0;
+  for (let x = -10; x <= 10; x += 1e-3) {
+    total += density(x);
+    if (x < 0) left += density(x);
+  }
+  return left / total;
+}
+
+describeBackends('hmc', () => {
+  for (const inverseMassDiagonal of [undefined, [2, 0.5]]) {
+    it(`reproduces the mean and covariance of a correlated 2-D Gaussian (inverseMassDiagonal ${String(inverseMassDiagonal)})`, () => {
+      const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
+      const init = tf.zeros([32, 2]);
+      const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 5, inverseMassDiagonal });
+      const { samples, finalState, acceptanceRate } = sampleChain(sampler, {
+        energy: model.energy,
+        init,
+        key: prngKey(30),
+        burnIn: 100,
+        numSteps: 500,
+      });
+      expect(acceptanceRate).toBeGreaterThan(0.5);
+      expectMeans(samples, MEAN);
+      expectCovariance(samples, MEAN, COV);
+      tf.dispose([samples, init, ...model.variables]);
+      disposeState(finalState);
+    });
+  }
+
+  it('reproduces the weight of a two-component mixture', () => {
+    const init = tf.zeros([32, 1]);
+    const { samples, finalState } = sampleChain(hmc({ stepSize: 0.3, numLeapfrogSteps: 5 }), {
+      energy: mixtureEnergy,
+      init,
+      key: prngKey(31),
+      burnIn: 100,
+      numSteps: 500,
+    });
+    expectProbability(samples, (x) => x(0) < 0, mixtureLeftProbability(), { label: 'P(x < 0)' });
+    tf.dispose([samples, init]);
+    disposeState(finalState);
+  });
+
+  it('caches the energy and gradient of the current position', () => {
+    const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
+    const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 3 });
+    const init = tf.tensor2d([[0, 0], [1, 2], [-1, 0.5]]);
+    const state = sampler.init(init, model.energy);
+    const [next] = sampler.step(prngKey(32), state, model.energy);
+    const expected = tf.tidy(() => {
+      const e = model.energy(next.position);
+      const g = tf.grad((x: tf.Tensor) => tf.sum(model.energy(x)))(next.position);
+      return { e: e.arraySync(), g: g.arraySync() as number[][] };
+    });
+    const e = next.energy.arraySync();
+    const g = next.gradient.arraySync() as number[][];
+    e.forEach((v, i) => expect(v).toBeCloseTo(expected.e[i]!, 4));
+    g.flat().forEach((v, i) => expect(v).toBeCloseTo(expected.g.flat()[i]!, 4));
+    tf.dispose([init, ...model.variables]);
+    disposeState(state);
+    disposeState(next);
+  });
+
+  it('leaks no tensor over 1000 steps', () => {
+    const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
+    const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 2, inverseMassDiagonal: [1, 1] });
+    const init = tf.zeros([4, 2]);
+    let state = sampler.init(init, model.energy);
+    const key = prngKey(33);
+    expectNoLeaks((i) => {
+      const [next] = sampler.step(foldIn(key, i), state, model.energy);
+      disposeState(state);
+      state = next;
+    }, 1000);
+    disposeState(state);
+    tf.dispose([init, ...model.variables]);
+  });
+
+  it('is tunable: withStepSize keeps the other options', () => {
+    const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 4 });
+    const tuned = sampler.withStepSize(0.1);
+    expect(sampler.stepSize).toBe(0.25);
+    expect(tuned.stepSize).toBe(0.1);
+    expect(tuned.name).toBe('hmc');
+  });
+
+  it('rejects bad configurations with errors naming the argument', () => {
+    for (const stepSize of [0, -0.1, Number.NaN]) {
+      expect(() => hmc({ stepSize, numLeapfrogSteps: 3 })).toThrow(InvalidArgumentError);
+      expect(() => hmc({ stepSize, numLeapfrogSteps: 3 })).toThrow(/stepSize/);
+    }
+    for (const numLeapfrogSteps of [0, 2.5]) {
+      expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps })).toThrow(/numLeapfrogSteps/);
+    }
+    expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3, inverseMassDiagonal: [1, -1] })).toThrow(/inverseMassDiagonal\[1\]/);
+    const energy = (x: tf.Tensor) => tf.tidy(() => tf.sum(tf.square(x), 1) as tf.Tensor1D);
+    const init = tf.zeros([2, 3]);
+    const wrongLength = hmc({ stepSize: 0.1, numLeapfrogSteps: 3, inverseMassDiagonal: [1, 1] });
+    expect(() => wrongLength.init(init, energy)).toThrow(ShapeError);
+    expect(() => wrongLength.init(init, energy)).toThrow(/inverseMassDiagonal.*3 coordinates/);
+    const nanInit = tf.tensor2d([[Number.NaN, 0, 0]]);
+    const before = tf.memory().numTensors;
+    expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3 }).init(nanInit, energy)).toThrow(NonFiniteError);
+    expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3 }).init(nanInit, energy)).toThrow(/energy/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([init, nanInit]);
+  });
+});
