@@ -71,3 +71,4 @@ export { type MlpEnergy, type MlpEnergyOptions, mlpEnergy } from './models/mlp.j
 export { layersEnergy } from './models/layers-energy.js';
 export { type MetropolisDecision, metropolisAccept, selectChains } from './metropolis.js';
 export { sigmoid as smoothSigmoid, softplus as smoothSoftplus, tanh as smoothTanh } from './models/smooth-ops.js';
+export { uniqueName } from './models/names.js';
