@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs';
+import { type ChainState, type Sampler, type StepInfo, assertInteger, foldIn, split } from '@ebm/core';
+import type { RBM } from './rbm.js';
+
+export interface BlockGibbsOptions {
+  /** Full Gibbs sweeps `h ~ p(h | v), v ~ p(v | h)` per `step` (default 1). */
+  readonly k?: number;
+}
+
+/**
+ * Block Gibbs sampling for an RBM as a core `Sampler`: each of the `k` sweeps per `step` draws all
+ * hidden units at once from `p(h | v)`, then all visible units from `p(v | h)`. The chain leaves
+ * `p(v) = exp(-F(v)) / Z` invariant, so it is the negative-phase sampler for contrastive
+ * divergence: `contrastiveDivergence({ sampler: blockGibbs(rbm), k: 1 })` from @ebm/cd is CD-1
+ * (Hinton 2002), and with `init: 'persistent'` it is PCD (Tieleman 2008).
+ *
+ * The sampler reads the RBM's current parameters; the `energy` passed to `init` and `step` (the
+ * RBM's free energy, as objectives pass it) is not evaluated. Each state owns its `position`
+ * `[chains, visible]`; `init` clones its input, and for a Bernoulli RBM checks it lies in [0, 1].
+ *
+ * @example
+ * const sampler = blockGibbs(rbm, { k: 1 });
+ * let state = sampler.init(start, rbm.energy);
+ * const [next] = sampler.step(key, state, rbm.energy);
+ * disposeState(state); state = next;
+ */
+export function blockGibbs(rbm: RBM, options: BlockGibbsOptions = {}): Sampler<ChainState, StepInfo> {
+  const k = options.k ?? 1;
+  assertInteger('k', k);
+  return {
+    name: `block-gibbs(k=${k})`,
+    init: (position) => {
+      // hiddenProbabilities validates shape and values; its result is not needed.
+      tf.dispose(rbm.hiddenProbabilities(position));
+      return { position: tf.clone(position) };
+    },
+    step: (key, state) => {
+      const position = tf.tidy(() => {
+        let v = state.position;
+        for (let sweep = 0; sweep < k; sweep++) {
+          const [hiddenKey, visibleKey] = split(foldIn(key, sweep), 2);
+          v = rbm.sampleVisible(visibleKey!, rbm.sampleHidden(hiddenKey!, v));
+        }
+        return v === state.position ? tf.clone(v) : v;
+      });
+      return [{ position }, {}] as const;
+    },
+  };
+}
