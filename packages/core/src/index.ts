@@ -71,4 +71,13 @@ export { type MlpEnergy, type MlpEnergyOptions, mlpEnergy } from './models/mlp.j
 export { layersEnergy } from './models/layers-energy.js';
 export { type MetropolisDecision, metropolisAccept, selectChains } from './metropolis.js';
 export { sigmoid as smoothSigmoid, softplus as smoothSoftplus, tanh as smoothTanh } from './models/smooth-ops.js';
+export {
+  type DualAveragingInfo,
+  type DualAveragingOptions,
+  type DualAveragingState,
+  HMC_TARGET_ACCEPTANCE,
+  MALA_TARGET_ACCEPTANCE,
+  RWM_TARGET_ACCEPTANCE,
+  dualAveraging,
+} from './dual-averaging.js';
 export { uniqueName } from './models/names.js';
