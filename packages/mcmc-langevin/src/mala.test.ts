@@ -1,0 +1,201 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  type EnergyFn,
+  InvalidArgumentError,
+  NonFiniteError,
+  ShapeError,
+  disposeState,
+  foldIn,
+  gaussianEnergy,
+  inverseSPD,
+  prngKey,
+  sampleChain,
+} from '@ebm/core';
+import { describeBackends, expectCovariance, expectMeans, expectNoLeaks, expectProbability } from '@ebm/core/testing';
+import { expect, it } from 'vitest';
+import { langevin } from './langevin.js';
+import { mala } from './mala.js';
+import { exponentialDecay } from './schedule.js';
+import { countingEnergy, mixtureEnergy, normalCdf, standardNormalEnergy } from './test-energies.js';
+
+describeBackends('mala', () => {
+  it('reproduces the mean and covariance of a correlated 2-D Gaussian', () => {
+    const mean = [1, -1];
+    const covariance = [[1, 0.8], [0.8, 1]];
+    const model = gaussianEnergy({ dim: 2, mean, precision: inverseSPD(covariance) });
+    const init = tf.zeros([64, 2]);
+    const { samples, finalState, acceptanceRate, diagnostics } = sampleChain(mala({ stepSize: 0.3 }), {
+      energy: model.energy,
+      init,
+      key: prngKey(10),
+      burnIn: 200,
+      numSteps: 600,
+    });
+    expect(acceptanceRate).toBeGreaterThan(0.3);
+    expect(acceptanceRate).toBeLessThan(1);
+    expect(diagnostics!.maxRhat).toBeLessThan(1.05);
+    expectMeans(samples, mean);
+    expectCovariance(samples, mean, model.covariance());
+    tf.dispose([init, samples, ...model.variables]);
+    disposeState(finalState);
+  });
+
+  it('reproduces the weight of a two-component Gaussian mixture, crossing from one mode', () => {
+    const weights = [0.3, 0.7];
+    const means = [-1, 1];
+    const sd = 0.6;
+    const energy = mixtureEnergy(weights, means, sd);
+    // Every chain starts in the lighter mode, so reaching P(x > 0) needs chains to cross.
+    const init = tf.fill([128, 1], -1);
+    const { samples, finalState, diagnostics } = sampleChain(mala({ stepSize: 0.5 }), {
+      energy,
+      init,
+      key: prngKey(11),
+      burnIn: 200,
+      numSteps: 500,
+    });
+    expect(diagnostics!.maxRhat).toBeLessThan(1.05);
+    // P(x > 0) = sum_k w_k Phi(m_k / sd), 0 being the midpoint of the modes.
+    const upper = weights.reduce((p, w, k) => p + w * normalCdf(means[k]! / sd), 0);
+    expectProbability(samples, (x) => x(0) > 0, upper, { label: 'P(x > 0)' });
+    tf.dispose([init, samples]);
+    disposeState(finalState);
+  });
+
+  it('samples image-shaped batches [N, 2, 2, 1] exactly: unit variance, unlike ULA', () => {
+    const init = tf.zeros([128, 2, 2, 1]);
+    const { samples, finalState, info } = sampleChain(mala({ stepSize: 0.5 }), {
+      energy: standardNormalEnergy,
+      init,
+      key: prngKey(12),
+      burnIn: 50,
+      numSteps: 300,
+    });
+    expect(finalState.position.shape).toEqual([128, 2, 2, 1]);
+    expect(finalState.gradient.shape).toEqual([128, 2, 2, 1]);
+    expect(finalState.energy.shape).toEqual([128]);
+    expect(info[0]!.isAccepted).toHaveLength(128);
+    const identity = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => (i === j ? 1 : 0)));
+    expectMeans(samples, [0, 0, 0, 0]);
+    expectCovariance(samples, [0, 0, 0, 0], identity);
+    tf.dispose([init, samples]);
+    disposeState(finalState);
+  });
+
+  it('reports the acceptance probability and per-chain acceptances consistently', () => {
+    const sampler = mala({ stepSize: 0.8 });
+    const x = tf.randomNormal([64, 2], 0, 1, 'float32', 1);
+    const state = sampler.init(x, standardNormalEnergy);
+    const [next, info] = sampler.step(prngKey(13), state, standardNormalEnergy);
+    const moved = tf.any(tf.notEqual(next.position, state.position), 1).dataSync();
+    expect(Array.from(info.isAccepted)).toEqual(Array.from(moved, (m) => (m ? 1 : 0)));
+    expect(info.acceptanceRate).toBeGreaterThan(0);
+    expect(info.acceptanceRate).toBeLessThan(1);
+    expect(info.stepSize).toBe(0.8);
+    // The cached energy and gradient belong to the new position.
+    const fresh = standardNormalEnergy(next.position);
+    expect(Array.from(next.energy.dataSync())).toEqual(Array.from(fresh.dataSync()));
+    expect(Array.from(next.gradient.dataSync())).toEqual(Array.from(next.position.dataSync()));
+    tf.dispose([x, moved, fresh].filter((t): t is tf.Tensor => t instanceof tf.Tensor));
+    disposeState([state, next]);
+  });
+
+  it('rejects proposals whose energy is NaN', () => {
+    // x^2 / 2 + 0 * sqrt(1 - x): finite for x < 1, NaN beyond (sqrt of a negative number), so the
+    // chain must never enter x > 1.
+    const energy: EnergyFn = (x) =>
+      tf.tidy(() => tf.add(standardNormalEnergy(x), tf.mul(0, tf.sqrt(tf.sub(1, tf.squeeze(x, [1]))))) as tf.Tensor1D);
+    const init = tf.zeros([64, 1]);
+    const { samples, finalState } = sampleChain(mala({ stepSize: 0.5 }), { energy, init, key: prngKey(14), numSteps: 200 });
+    expect(tf.max(samples).dataSync()[0]).toBeLessThanOrEqual(1);
+    expect(Number.isFinite(tf.sum(finalState.energy).dataSync()[0])).toBe(true);
+    tf.dispose([init, samples]);
+    disposeState(finalState);
+  });
+
+  it('evaluates the energy and its gradient once per step', () => {
+    const { energy, calls } = countingEnergy(standardNormalEnergy);
+    const sampler = mala({ stepSize: 0.3 });
+    const x = tf.zeros([4, 2]);
+    let state = sampler.init(x, energy);
+    expect(calls()).toBe(1);
+    for (let t = 0; t < 20; t++) {
+      const [next] = sampler.step(foldIn(prngKey(15), t), state, energy);
+      disposeState(state);
+      state = next;
+    }
+    expect(calls()).toBe(21);
+    tf.dispose(x);
+    disposeState(state);
+  });
+
+  it('follows a step-size schedule and is a TunableSampler', () => {
+    const schedule = exponentialDecay({ initial: 0.4, rate: 0.5 });
+    const sampler = mala({ stepSize: schedule });
+    expect(sampler.stepSize).toBe(0.4);
+    const tuned = sampler.withStepSize(0.05);
+    expect(tuned.name).toBe('mala');
+    expect(tuned.stepSize).toBe(0.05);
+    const x = tf.zeros([4, 2]);
+    let state = sampler.init(x, standardNormalEnergy);
+    for (let t = 0; t < 4; t++) {
+      const [next, info] = sampler.step(foldIn(prngKey(16), t), state, standardNormalEnergy);
+      expect(info.stepSize).toBeCloseTo(0.4 * 0.5 ** t, 12);
+      expect(next.step).toBe(t + 1);
+      disposeState(state);
+      state = next;
+    }
+    tf.dispose(x);
+    disposeState(state);
+  });
+
+  it('leaks no tensors over 1000 steps', () => {
+    const model = gaussianEnergy({ dim: 2, precision: [[2, 0.5], [0.5, 1]] });
+    const sampler = mala({ stepSize: 0.3 });
+    const x = tf.zeros([4, 2]);
+    let state = sampler.init(x, model.energy);
+    expectNoLeaks((i) => {
+      const [next] = sampler.step(foldIn(prngKey(17), i), state, model.energy);
+      disposeState(state);
+      state = next;
+    }, 1000);
+    tf.dispose([x, ...model.variables]);
+    disposeState(state);
+  });
+
+  it.each([
+    ['stepSize', () => mala({ stepSize: 0 })],
+    ['stepSize', () => mala({ stepSize: -1 })],
+    ['stepSize', () => mala({ stepSize: Number.POSITIVE_INFINITY })],
+  ])('rejects a bad %s', (argument, make) => {
+    expect(make).toThrow(InvalidArgumentError);
+    expect(make).toThrow(new RegExp(`^${argument}:`));
+  });
+
+  it('rejects NaN energies at init and states of the wrong shape with clear errors', () => {
+    const sampler = mala({ stepSize: 0.1 });
+    const nan = tf.tensor2d([[0, Number.NaN]]);
+    expect(() => sampler.init(nan, standardNormalEnergy)).toThrow(NonFiniteError);
+    expect(() => sampler.init(nan, standardNormalEnergy)).toThrow(/^energy:.*initial position/);
+    const before = tf.memory().numTensors;
+    expect(() => sampler.init(nan, standardNormalEnergy)).toThrow(NonFiniteError);
+    expect(tf.memory().numTensors).toBe(before);
+
+    const x = tf.zeros([3, 2]);
+    const state = sampler.init(x, standardNormalEnergy);
+    const ulaState = langevin({ stepSize: 0.1 }).init(x, standardNormalEnergy);
+    expect(() => sampler.step(prngKey(0), ulaState as never, standardNormalEnergy)).toThrow(ShapeError);
+    expect(() => sampler.step(prngKey(0), ulaState as never, standardNormalEnergy)).toThrow(/^state.energy: is missing.*mala/);
+    const wrongGradient = tf.zeros([3, 3]);
+    expect(() => sampler.step(prngKey(0), { ...state, gradient: wrongGradient }, standardNormalEnergy)).toThrow(
+      /^state.gradient: has shape \[3, 3\] but the position needs \[3, 2\]/,
+    );
+    const wrongEnergy = tf.zeros([2]);
+    expect(() => sampler.step(prngKey(0), { ...state, energy: wrongEnergy as tf.Tensor1D }, standardNormalEnergy)).toThrow(
+      /^state.energy:/,
+    );
+    expect(() => sampler.step(prngKey(0), { ...state, step: 0.5 }, standardNormalEnergy)).toThrow(/^state.step:/);
+    tf.dispose([nan, x, wrongGradient, wrongEnergy]);
+    disposeState([state, ulaState]);
+  });
+});
