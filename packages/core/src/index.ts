@@ -81,3 +81,24 @@ export {
   dualAveraging,
 } from './dual-averaging.js';
 export { uniqueName } from './models/names.js';
+export { disposeReplaced } from './state.js';
+export { type Minibatches, minibatches } from './minibatch.js';
+export { type FitCheckpointOptions, type FitOptions, type FitProgress, type FitResult, fit } from './fit.js';
+export type { CheckpointFiles, CheckpointStore } from './checkpoint/store.js';
+export { LATEST_FILE, fileCheckpointStore, stepDirName } from './checkpoint/file-store.js';
+export { type IndexedDbCheckpointStoreOptions, indexedDbCheckpointStore } from './checkpoint/indexeddb-store.js';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  type CheckpointManifest,
+  type CheckpointTensorEntry,
+  type LoadCheckpointOptions,
+  type LoadedCheckpoint,
+  MANIFEST_FILE,
+  type SaveCheckpointOptions,
+  TENSORS_FILE,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './checkpoint/checkpoint.js';
+export { crc32 } from './checkpoint/crc32.js';
+export { type JsonValue } from './checkpoint/state-codec.js';
