@@ -96,3 +96,15 @@ describeBackends('mlpEnergy', () => {
     tf.dispose([x, ...model.variables]);
   });
 });
+
+describeBackends('mlpEnergy without hidden layers', () => {
+  it('has the constant input gradient w_out for every sample', () => {
+    const model = mlpEnergy({ inputShape: [3], hidden: [], key: prngKey(2) });
+    const x = normal(prngKey(3), [4, 3]);
+    const fast = model.energy.valueAndGrad!(x);
+    const naive = tf.grad((z: tf.Tensor) => tf.sum(model.energy(z)))(x);
+    expect(fast.gradient.shape).toEqual([4, 3]);
+    expect(maxAbsDiff(fast.gradient, naive)).toBeLessThan(1e-5);
+    tf.dispose([x, fast.energy, fast.gradient, naive, ...model.variables]);
+  });
+});

@@ -91,13 +91,15 @@ export function mlpEnergy(options: MlpEnergyOptions): MlpEnergy {
         h = act.apply(a);
       }
       const energy = tf.reshape(tf.add(tf.matMul(h, weights[layers - 1]!), biases[layers - 1]!), [-1]) as tf.Tensor1D;
-      // dE/dh_{L-1} = 1 w_out^T: the same row for every sample.
-      let grad: tf.Tensor = tf.tile(tf.reshape(weights[layers - 1]!, [1, -1]), [x.shape[0]!, 1]);
+      // dE/dh_{L-1} = w_out^T, the same row for every sample: kept as [1, H] and broadcast by the
+      // first multiply (tf.tile to [N, H] costs more than a GEMM on wasm).
+      let grad: tf.Tensor = tf.reshape(weights[layers - 1]!, [1, -1]);
       for (let l = layers - 2; l >= 0; l--) {
         const delta = tf.mul(grad, act.derivative(preActivations[l]!));
         grad = tf.matMul(delta, tf.transpose(weights[l]!));
       }
-      return { energy, gradient: tf.reshape(grad, x.shape) };
+      const perSample = layers === 1 ? tf.broadcastTo(grad, [x.shape[0]!, inputDim]) : grad;
+      return { energy, gradient: tf.reshape(perSample, x.shape) };
     });
 
   const energy: EnergyFn = Object.assign(energyFn, { valueAndGrad });
