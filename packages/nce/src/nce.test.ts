@@ -1,0 +1,157 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import {
+  type EnergyModel,
+  InvalidArgumentError,
+  type Key,
+  ShapeError,
+  disposeState,
+  foldIn,
+  gaussianEnergy,
+  normal,
+  prngKey,
+} from '@ebm/core';
+import { describeBackends, expectNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { gaussianNoise } from './gaussian-noise.js';
+import { type NceState, nce } from './nce.js';
+import type { NoiseDistribution } from './noise.js';
+
+/** Rows `mean + z L^T`, z ~ N(0, I). */
+function gaussianSamples(key: Key, n: number, mean: number[], factor: number[][]): tf.Tensor2D {
+  return tf.tidy(() => tf.add(tf.matMul(normal(key, [n, mean.length]), tf.transpose(tf.tensor2d(factor))), tf.tensor1d(mean)));
+}
+
+/** The custom loop of the README: Adam over the model's variables and NCE's log Z, in a fixed order. */
+function trainNce(model: EnergyModel, objective: ReturnType<typeof nce>, data: tf.Tensor, steps: number, key: Key, fixedKey: boolean): NceState {
+  const optimizer = tf.train.adam(0.05);
+  const state = objective.init(model, key);
+  const variables = [...model.variables, ...objective.variables(state)];
+  for (let i = 0; i < steps; i++) {
+    const { loss, grads } = objective.gradients(model, data, state, fixedKey ? key : foldIn(key, i));
+    optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+    tf.dispose([loss, grads]);
+  }
+  optimizer.dispose();
+  return state;
+}
+
+const softplus = (z: number) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+describeBackends('nce', () => {
+  it('recovers the mean and precision of Gaussian data and learns c = log Z', () => {
+    // Truth: N(mu, C), C = L L^T. With noise close to the data, NCE's asymptotic variance is
+    // (1 + 1/nu) times the MLE's (Gutmann & Hyvarinen 2012, JMLR 13, Sec. 2.4), so each tolerance
+    // is 4 MLE standard errors inflated by sqrt(1 + 1/nu): var(mean_i) = C_ii / n,
+    // var(P_ij) = (P_ii P_jj + P_ij^2) / n, var(log Z) = var(1/2 log det C^) = D / (2 n).
+    const n = 1000;
+    const ratio = 4;
+    const truthMean = [1, -1];
+    const factor = [[1, 0], [0.5, 0.8]];
+    const cov = [[1, 0.5], [0.5, 0.89]];
+    const det = cov[0]![0]! * cov[1]![1]! - cov[0]![1]! ** 2;
+    const truthPrecision = [[cov[1]![1]! / det, -cov[0]![1]! / det], [-cov[1]![0]! / det, cov[0]![0]! / det]];
+    const truthLogZ = Math.log(2 * Math.PI) + 0.5 * Math.log(det);
+    const data = gaussianSamples(prngKey(1), n, truthMean, factor);
+    const noise = gaussianNoise.fit(data);
+    const model = gaussianEnergy({ dim: 2 });
+    const objective = nce({ noise, ratio });
+    // The same key at every step fixes the noise draws: a deterministic loss Adam converges on.
+    const state = trainNce(model, objective, data, 400, prngKey(2), true);
+    const inflation = Math.sqrt(1 + 1 / ratio);
+    const learnedMean = model.mean.arraySync() as number[];
+    const precision = model.precision();
+    const c = state.logZ.dataSync()[0]!;
+    console.log('NCE', { learnedMean, truthMean, precision, truthPrecision, c, modelLogZ: model.logPartition(), truthLogZ });
+    for (let i = 0; i < 2; i++) {
+      expectWithinStandardErrors(learnedMean[i]!, truthMean[i]!, inflation * Math.sqrt(cov[i]![i]! / n), { label: `mean[${i}]` });
+      for (let j = 0; j < 2; j++) {
+        const p = truthPrecision;
+        const se = inflation * Math.sqrt((p[i]![i]! * p[j]![j]! + p[i]![j]! ** 2) / n);
+        expectWithinStandardErrors(precision[i]![j]!, p[i]![j]!, se, { label: `precision[${i}][${j}]` });
+      }
+    }
+    const seLogZ = inflation * Math.sqrt(2 / (2 * n));
+    expectWithinStandardErrors(c, model.logPartition(), seLogZ, { label: 'c vs log Z of the learned model' });
+    expectWithinStandardErrors(c, truthLogZ, seLogZ, { label: 'c vs log Z of the truth' });
+    data.dispose();
+    noise.dispose();
+    disposeState([model.variables, state]);
+  });
+
+  it('has the closed-form loss and gradient in c, differentiated under tf.variableGrads', () => {
+    // Fixed "noise" rows with a known log-density make every term computable by hand.
+    const y = [[0.5], [-1], [2], [0]];
+    const logPn = [-1.2, -0.8, -2.5, -0.9];
+    const noise: NoiseDistribution = {
+      sample: () => tf.tensor2d(y),
+      logProb: (x) => (x.shape[0] === 4 ? tf.tensor1d(logPn) : tf.fill([x.shape[0]!], -1)) as tf.Tensor1D,
+    };
+    const x = [[0.3], [1.1]];
+    const batch = tf.tensor2d(x);
+    const model = gaussianEnergy({ dim: 1, mean: [0.2], precision: [[1.5]] });
+    const objective = nce({ noise, ratio: 2, initialLogZ: 0.4 });
+    const state = objective.init(model, prngKey(0));
+    const step = objective.gradients(model, batch, state, prngKey(1));
+    const energy = (u: number) => 0.5 * 1.5 * (u - 0.2) ** 2;
+    const g = (u: number, lp: number) => -energy(u) - 0.4 - Math.log(2) - lp;
+    const gData = x.map(([u]) => g(u!, -1));
+    const gNoise = y.map(([u], j) => g(u!, logPn[j]!));
+    const loss = gData.reduce((s, v) => s + softplus(-v), 0) / 2 + (2 * gNoise.reduce((s, v) => s + softplus(v), 0)) / 4;
+    // dJ/dc = 1/N sum sigma(-G(x)) - nu/M sum sigma(G(y)) (dG/dc = -1).
+    const dc = gData.reduce((s, v) => s + sigmoid(-v), 0) / 2 - (2 * gNoise.reduce((s, v) => s + sigmoid(v), 0)) / 4;
+    expect(step.loss.dataSync()[0]).toBeCloseTo(loss, 5);
+    expect(step.grads[state.logZ.name]!.dataSync()[0]).toBeCloseTo(dc, 5);
+    expect(step.metrics.logZ).toBeCloseTo(0.4, 6);
+    for (const v of model.variables) expect(tf.all(tf.isFinite(step.grads[v.name]!)).dataSync()[0]).toBe(1);
+    expect(step.state).toBe(state);
+    tf.dispose([batch, step.loss, step.grads]);
+    disposeState([model.variables, state]);
+  });
+
+  it('leaks no tensor over 1000 steps', () => {
+    const data = gaussianSamples(prngKey(3), 4, [0], [[1]]);
+    const noise = gaussianNoise({ mean: [0], covariance: [[2]] });
+    const model = gaussianEnergy({ dim: 1 });
+    const objective = nce({ noise, ratio: 2 });
+    const state = objective.init(model, prngKey(4));
+    const variables = [...model.variables, ...objective.variables(state)];
+    const optimizer = tf.train.sgd(1e-3);
+    expectNoLeaks((i) => {
+      const step = objective.gradients(model, data, state, foldIn(prngKey(5), i));
+      optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: step.grads[v.name]! })));
+      tf.dispose([step.loss, step.grads]);
+    }, 1000);
+    data.dispose();
+    noise.dispose();
+    disposeState([model.variables, state]);
+  });
+
+  it('rejects noise of another dimension, naming the noise', () => {
+    const data = tf.zeros([4, 2]);
+    const noise = gaussianNoise({ mean: [0, 0, 0], covariance: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] });
+    const model = gaussianEnergy({ dim: 2 });
+    const objective = nce({ noise });
+    const state = objective.init(model, prngKey(0));
+    expect(() => objective.gradients(model, data, state, prngKey(1))).toThrow(ShapeError);
+    expect(() => objective.gradients(model, data, state, prngKey(1))).toThrow(/noise/);
+    data.dispose();
+    noise.dispose();
+    disposeState([model.variables, state]);
+  });
+});
+
+describe('nce arguments', () => {
+  const noise: NoiseDistribution = { sample: () => tf.zeros([1, 1]), logProb: () => tf.zeros([1]) as tf.Tensor1D };
+  it.each([
+    [{ noise: undefined as never }, /noise/],
+    [{ noise: { sample: () => tf.zeros([1]) } as never }, /noise/],
+    [{ noise, ratio: 0 }, /ratio/],
+    [{ noise, ratio: -2 }, /ratio/],
+    [{ noise, ratio: Number.NaN }, /ratio/],
+    [{ noise, initialLogZ: Number.POSITIVE_INFINITY }, /initialLogZ/],
+  ])('rejects %s, naming the argument', (options, name) => {
+    expect(() => nce(options)).toThrow(InvalidArgumentError);
+    expect(() => nce(options)).toThrow(name);
+  });
+});

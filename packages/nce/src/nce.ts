@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  type EnergyModel,
+  type Key,
+  type Objective,
+  type ObjectiveStep,
+  InvalidArgumentError,
+  ShapeError,
+  assertBatch,
+  assertEnergyShape,
+  assertPositive,
+  uniqueName,
+} from '@ebm/core';
+import type { NoiseDistribution } from './noise.js';
+
+export interface NceOptions {
+  /** The noise distribution: any `{ sample(key, n), logProb(x) }`, e.g. `gaussianNoise.fit(data)`. */
+  readonly noise: NoiseDistribution;
+  /**
+   * Noise samples per data sample, nu > 0 (default 1). Each step draws `round(nu N)` noise rows
+   * for a batch of N and uses that exact ratio in the loss. Larger nu lowers the variance
+   * (the asymptotic variance is (1 + 1/nu) times the MLE's when the noise equals the data).
+   */
+  readonly ratio?: number;
+  /** Initial value of the learned log-partition `c` (default 0). */
+  readonly initialLogZ?: number;
+  /** Name of the `c` variable (default `nce/log_partition`, made unique). */
+  readonly name?: string;
+}
+
+/** NCE's state: the learned log-partition `c`, a variable the optimiser updates in place. */
+export interface NceState {
+  readonly logZ: tf.Variable;
+}
+
+/**
+ * Noise-contrastive estimation (Gutmann & Hyvarinen 2010, "Noise-contrastive estimation: a new
+ * estimation principle for unnormalized statistical models", AISTATS; JMLR 13, 2012). The model
+ * is normalised by a learned scalar `c`, `log p_m(x) = -E(x) - c`, and trained to tell the data
+ * `x_1..x_N` from `M = nu N` noise draws `y_1..y_M ~ p_n` by logistic regression on the log-ratio
+ *
+ *   G(u) = log p_m(u) - log(nu p_n(u)) = -E(u) - c - log nu - log p_n(u),
+ *
+ *   J = -1/N sum_i log sigma(G(x_i)) - nu/M sum_j log(1 - sigma(G(y_j)))
+ *     =  1/N sum_i softplus(-G(x_i))  + nu/M sum_j softplus(G(y_j)).
+ *
+ * (`log sigma(z) = -softplus(-z)` and `log(1 - sigma(z)) = -softplus(z)`; tf.logSigmoid is not
+ * used: tfjs cannot differentiate it on intermediate tensors.) At the optimum `p_m` is the data
+ * density and `c` its log-partition, `c -> log Z = log int exp(-E)`.
+ *
+ * `c` is a `tf.Variable` the objective owns: `init` creates it, `variables(state)` lists it, and
+ * `grads` holds its gradient under its name, so `fit` (or your loop) optimises it with the model.
+ * `gradients` returns the same state object (c changes only through the optimiser); dispose it
+ * with `disposeState(state)` when training is over.
+ *
+ * Metrics: `logZ` (the current c), `accuracy` (fraction of data and noise rows the classifier
+ * `G > 0` labels correctly; 0.5 means the model cannot tell them apart), `dataEnergy` and
+ * `noiseEnergy` (mean E on each).
+ *
+ * @example
+ * const noise = gaussianNoise.fit(data);
+ * const objective = nce({ noise, ratio: 4 });
+ * const state = objective.init(model, prngKey(0));
+ * const { loss, grads, metrics } = objective.gradients(model, batch, state, key);
+ * optimizer.applyGradients([...model.variables, ...objective.variables(state)].map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+ * console.log(metrics.logZ);
+ */
+export function nce(options: NceOptions): Objective<NceState> & { variables(state: NceState): readonly tf.Variable[] } {
+  const { noise } = options ?? ({} as NceOptions);
+  if (noise === null || typeof noise !== 'object' || typeof noise.sample !== 'function' || typeof noise.logProb !== 'function') {
+    throw new InvalidArgumentError('noise', 'must be a distribution with sample(key, n) and logProb(x), e.g. gaussianNoise.fit(data).');
+  }
+  const ratio = options.ratio ?? 1;
+  assertPositive('ratio', ratio, 'It is the number of noise samples per data sample, e.g. 1 or 4.');
+  const initialLogZ = options.initialLogZ ?? 0;
+  if (!Number.isFinite(initialLogZ)) {
+    throw new InvalidArgumentError('initialLogZ', `must be a finite number, got ${String(initialLogZ)}.`);
+  }
+  const baseName = options.name ?? 'nce/log_partition';
+
+  return {
+    name: 'nce',
+    init: () => ({ logZ: tf.variable(tf.scalar(initialLogZ), true, uniqueName(baseName)) }),
+    variables: (state: NceState) => [state.logZ],
+    gradients(model: EnergyModel, batch: tf.Tensor, state: NceState, key: Key): ObjectiveStep<NceState> {
+      assertBatch('batch', batch, 2);
+      const n = batch.shape[0]!;
+      const m = Math.max(1, Math.round(ratio * n));
+      const nu = m / n;
+      const logNu = Math.log(nu);
+      let logZ = NaN;
+      let accuracy = NaN;
+      let dataEnergy = NaN;
+      let noiseEnergy = NaN;
+      const { loss, grads } = tf.tidy(() => {
+        const y = noise.sample(key, m);
+        const event = batch.shape.slice(1);
+        if (y.rank !== batch.rank || y.shape[0] !== m || y.shape.slice(1).some((d, i) => d !== event[i])) {
+          throw new ShapeError(
+            'noise',
+            `sample(key, ${m}) returned shape [${y.shape.join(', ')}] but the batch rows have shape [${event.join(', ')}]: ` +
+              'build the noise for data of the same dimension (e.g. gaussianNoise.fit(data)).',
+          );
+        }
+        const logNoiseData = noise.logProb(batch);
+        const logNoiseNoise = noise.logProb(y);
+        if (logNoiseData.rank !== 1 || logNoiseData.shape[0] !== n || logNoiseNoise.rank !== 1 || logNoiseNoise.shape[0] !== m) {
+          throw new ShapeError('noise', 'logProb(x) must return one log-density per row, shape [N].');
+        }
+        const { value, grads: g } = tf.variableGrads(() => {
+          const eData = model.energy(batch);
+          const eNoise = model.energy(y);
+          assertEnergyShape(eData, n);
+          assertEnergyShape(eNoise, m);
+          // G(u) = -E(u) - c - log nu - log p_n(u)
+          const gData = tf.sub(tf.neg(tf.add(eData, state.logZ)), tf.add(logNoiseData, logNu));
+          const gNoise = tf.sub(tf.neg(tf.add(eNoise, state.logZ)), tf.add(logNoiseNoise, logNu));
+          const correct = tf.add(tf.sum(tf.cast(tf.greater(gData, 0), 'float32')), tf.sum(tf.cast(tf.lessEqual(gNoise, 0), 'float32')));
+          accuracy = correct.dataSync()[0]! / (n + m);
+          dataEnergy = tf.mean(eData).dataSync()[0]!;
+          noiseEnergy = tf.mean(eNoise).dataSync()[0]!;
+          logZ = state.logZ.dataSync()[0]!;
+          return tf.add(tf.mean(tf.softplus(tf.neg(gData))), tf.mul(nu, tf.mean(tf.softplus(gNoise)))) as tf.Scalar;
+        }, [...model.variables, state.logZ]);
+        for (const v of model.variables) g[v.name] ??= tf.zerosLike(v);
+        return { loss: value, grads: g };
+      });
+      return { loss, grads, state, metrics: { logZ, accuracy, dataEnergy, noiseEnergy } };
+    },
+  };
+}
