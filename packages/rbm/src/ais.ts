@@ -127,7 +127,7 @@ export function ais(rbm: RBM, options: AisOptions): AisResult {
   tf.dispose([block, v, weightsT, biasDiff, baseBias]);
 
   // Moments of w / max(w) in float64.
-  const max = Math.max(...logWeights);
+  const max = logWeights.reduce((a, b) => Math.max(a, b), -Infinity);
   const scaled = Array.from(logWeights, (lw) => Math.exp(lw - max));
   const mean = scaled.reduce((s, w) => s + w, 0) / runs;
   const variance = scaled.reduce((s, w) => s + (w - mean) ** 2, 0) / (runs - 1);

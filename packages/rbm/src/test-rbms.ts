@@ -52,7 +52,7 @@ export function negativeJointEnergy(p: Parameters, v: readonly number[], h: read
 }
 
 export function logSumExp(x: readonly number[]): number {
-  const m = Math.max(...x);
+  const m = x.reduce((a, b) => Math.max(a, b), -Infinity);
   return m + Math.log(x.reduce((s, xi) => s + Math.exp(xi - m), 0));
 }
 
