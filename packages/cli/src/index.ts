@@ -1,1 +1,22 @@
-export {};
+/**
+ * `@ebm/cli`: the `ebm` command line (train, sample, eval, plot, list) and the pieces it is made
+ * of, for scripts that want the same run folders, config schema and pictures.
+ */
+export { main, buildProgram, FLAG_HELP } from './program.js';
+export {
+  type TrainConfig,
+  type TrainConfigInput,
+  ConfigError,
+  OBJECTIVE_NAMES,
+  OPTIMIZER_NAMES,
+  SAMPLER_NAMES,
+  trainConfigSchema,
+  validateConfig,
+  flagOf,
+} from './config.js';
+export { type Io, defaultIo } from './io.js';
+export { RunFolder, RUN_FILES, type Summary, type MetricsLine } from './run-folder.js';
+export { type DensityGrid, type Points, densitySpec, lossSpec, renderPng } from './plots.js';
+export { OBJECTIVES, SAMPLERS, type ObjectiveContext, buildObjective, buildSampler } from './recipes.js';
+export { type Session, openSession, buildOptimizer } from './session.js';
+export { formatTable } from './table.js';

@@ -1,0 +1,131 @@
+/**
+ * Evaluating a run: exact test NLL by quadrature (@ebm/eval), MMD between model samples and test
+ * data, the pictures, `summary.json` and the summary table.
+ */
+import { writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { disposeState, normal, sampleChain, split } from '@ebm/core';
+import { type Box2d, type Nll2dResult, densityGrid, mmd, nll2d } from '@ebm/eval';
+import type { Io } from './io.js';
+import { densitySpec, lossSpec, renderPng } from './plots.js';
+import { RunFolder, type Summary } from './run-folder.js';
+import type { Session } from './session.js';
+import { formatTable } from './table.js';
+
+/** Grid nodes per axis for the quadrature of log Z during training (cheap, ~1e-3 nats accurate on toys). */
+const TRAIN_GRID = 200;
+/** Grid nodes per axis for the final evaluation. */
+const FINAL_GRID = 400;
+/** Grid nodes per axis of the density heatmap. */
+const PLOT_GRID = 100;
+/** Data points drawn on the density picture. */
+const PLOT_POINTS = 1000;
+/** Standard deviation of the Gaussian that sampling chains start from (toy data live in about [-4, 4]^2). */
+const SAMPLE_START_STD = 2;
+
+/**
+ * How much larger than the data set's box the quadrature box is, per side: a trained energy may
+ * put mass beyond the data, and log Z must count it (what is still outside is in `errorBound`).
+ */
+const QUADRATURE_BOX_SCALE = 1.5;
+
+/** The data set's box scaled by {@link QUADRATURE_BOX_SCALE} about its centre. */
+function quadratureBox(session: Session): Box2d {
+  const scale = ([lo, hi]: readonly [number, number]): [number, number] => {
+    const [mid, half] = [(lo + hi) / 2, ((hi - lo) / 2) * QUADRATURE_BOX_SCALE];
+    return [mid - half, mid + half];
+  };
+  return [scale(session.dataset.box[0]), scale(session.dataset.box[1])];
+}
+
+/** The test NLL of the session's model: mean energy of the test set plus log Z by quadrature. */
+export function evaluateNll(session: Session, grid = TRAIN_GRID): Nll2dResult {
+  return nll2d(session.model.energy, session.test, { box: quadratureBox(session), grid });
+}
+
+/** `n` model samples `[n, 2]`: `steps` steps of the run's sampler from N(0, 2^2 I). The caller disposes them. */
+export function drawSamples(session: Session, n: number, steps: number, key = session.sampleKey): tf.Tensor2D {
+  const [initKey, chainKey] = split(key);
+  const init = tf.tidy(() => tf.mul(normal(initKey!, [n, 2]), SAMPLE_START_STD));
+  const { finalState, samples } = sampleChain(session.sampler, {
+    energy: session.model.energy,
+    init,
+    key: chainKey!,
+    numSteps: steps,
+    collect: false,
+  });
+  const position = tf.clone(finalState.position) as tf.Tensor2D;
+  tf.dispose([init, samples]);
+  disposeState(finalState);
+  return position;
+}
+
+/** Evaluates the trained model: NLL, floor, gap, MMD, with the run's seconds and steps. */
+export function evaluateRun(session: Session, folder: RunFolder, steps: number, samples: tf.Tensor2D): Summary {
+  const { config, dataset } = session;
+  const metrics = folder.readMetrics();
+  const last = metrics.at(-1);
+  const quadrature = evaluateNll(session, FINAL_GRID);
+  const testSubset = tf.slice(session.test, [0, 0], [Math.min(samples.shape[0], session.test.shape[0]), 2]);
+  const mmdValue = mmd(samples, testSubset).mmd2;
+  testSubset.dispose();
+  return {
+    dataset: config.dataset,
+    objective: config.objective,
+    steps,
+    seconds: last?.seconds ?? 0,
+    nll: quadrature.nll,
+    ...(dataset.entropy === undefined ? {} : { nllFloor: dataset.entropy, gap: quadrature.nll - dataset.entropy }),
+    logZError: quadrature.partition.errorBound,
+    mmd: mmdValue,
+    loss: last?.loss ?? Number.NaN,
+    backend: config.backend,
+  };
+}
+
+/** Draws `density.png` (model density with data and samples) and `loss.png`. */
+export async function drawPictures(session: Session, folder: RunFolder, samples: tf.Tensor2D, summary: Summary | undefined): Promise<void> {
+  const { config, dataset } = session;
+  const { xs, ys, density } = densityGrid(session.model.energy, { box: dataset.box, grid: PLOT_GRID });
+  const values = Array.from(ys, (_, j) => Array.from(density.subarray(j * xs.length, (j + 1) * xs.length)));
+  const grid = { xs: Array.from(xs), ys: Array.from(ys), values };
+  const dataPoints = (await tf.slice(session.test, [0, 0], [Math.min(PLOT_POINTS, session.test.shape[0]), 2]).array()) as number[][];
+  const samplePoints = (await samples.array()) as number[][];
+  const gap = summary?.gap === undefined ? '' : `, gap ${summary.gap.toFixed(3)}`;
+  const title = `${config.dataset} · ${config.objective}${summary?.nll === undefined ? '' : ` · test NLL ${summary.nll.toFixed(3)}${gap}`}`;
+  writeFileSync(folder.path('density'), await renderPng(densitySpec(grid, dataPoints, samplePoints, title)));
+  writeFileSync(
+    folder.path('loss'),
+    await renderPng(lossSpec(folder.readMetrics(), `${config.dataset} · ${config.objective} · ${config.steps} steps`, dataset.entropy)),
+  );
+}
+
+/** The summary table printed at the end of `ebm train` and by `ebm eval`. */
+export function summaryTable(summary: Summary): string {
+  return formatTable(
+    ['metric', 'value'],
+    [
+      ['test NLL (nats)', summary.nll],
+      ['NLL floor', summary.nllFloor],
+      ['gap', summary.gap],
+      ['MMD^2', summary.mmd === undefined ? undefined : summary.mmd.toExponential(2)],
+      ['steps', String(summary.steps)],
+      ['time (s)', summary.seconds.toFixed(1)],
+    ],
+    4,
+  );
+}
+
+/** After training: evaluate, write summary.json, draw the pictures, print the table. */
+export async function finishRun(session: Session, folder: RunFolder, steps: number, io: Io): Promise<Summary> {
+  const samples = drawSamples(session, session.config.sampleSize, session.config.sampleSteps);
+  try {
+    const summary = evaluateRun(session, folder, steps, samples);
+    folder.writeJson('summary', summary);
+    await drawPictures(session, folder, samples, summary);
+    io.out(`\n${summaryTable(summary)}\n\nRun folder: ${folder.dir} (summary.json, density.png, loss.png, metrics.jsonl, checkpoint/)\n`);
+    return summary;
+  } finally {
+    samples.dispose();
+  }
+}

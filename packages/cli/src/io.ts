@@ -1,0 +1,13 @@
+/** Where the CLI writes: stdout and stderr by default, buffers in tests. */
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Whether `out` is a terminal (progress bar) or not (plain log lines). */
+  readonly tty: boolean;
+}
+
+export const defaultIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  tty: Boolean(process.stdout.isTTY),
+};

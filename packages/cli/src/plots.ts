@@ -1,0 +1,161 @@
+/**
+ * Pictures of a run, drawn without a browser: a vega-lite spec is compiled to vega, rendered to
+ * SVG by a headless vega View, and rasterised to PNG by resvg.
+ */
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { MetricsLine } from './run-folder.js';
+
+/** A density evaluated on a regular grid: `values[i][j]` at `(xs[j], ys[i])`. */
+export interface DensityGrid {
+  readonly xs: readonly number[];
+  readonly ys: readonly number[];
+  readonly values: readonly (readonly number[])[];
+}
+
+/** Points as `[x, y]` rows. */
+export type Points = readonly (readonly number[])[];
+
+/** Pixels per vega unit when rasterising: 2 gives a sharp picture on high-density screens. */
+const PNG_SCALE = 2;
+/** A sans font that every Linux with fontconfig has; resvg falls back to any system font. */
+const FONT = 'DejaVu Sans, Arial, Helvetica, sans-serif';
+/** Panel width and height in vega units. */
+const PANEL = 320;
+/** Half-width of a heatmap cell in grid spacings: 0.5 plus 3% overlap. */
+const CELL_HALF_WIDTH = 0.53;
+
+/** Renders a vega-lite spec to PNG bytes. */
+export async function renderPng(spec: vl.TopLevelSpec): Promise<Uint8Array> {
+  const compiled = vl.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: PNG_SCALE },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** A vega-lite sub-spec (a panel or layer); the whole spec is checked as a `TopLevelSpec`. */
+type Spec = Record<string, unknown>;
+
+const baseConfig = {
+  font: FONT,
+  view: { stroke: null },
+  axis: { grid: false, labelFontSize: 11, titleFontSize: 12 },
+  title: { fontSize: 14 },
+} as const;
+
+function cells(grid: DensityGrid): { x: number; x2: number; y: number; y2: number; p: number }[] {
+  // Half a cell plus a small overlap, so anti-aliasing leaves no seams between cells.
+  const dx = (grid.xs[1]! - grid.xs[0]!) * CELL_HALF_WIDTH;
+  const dy = (grid.ys[1]! - grid.ys[0]!) * CELL_HALF_WIDTH;
+  const out: { x: number; x2: number; y: number; y2: number; p: number }[] = [];
+  grid.values.forEach((row, i) =>
+    row.forEach((p, j) => out.push({ x: grid.xs[j]! - dx, x2: grid.xs[j]! + dx, y: grid.ys[i]! - dy, y2: grid.ys[i]! + dy, p })),
+  );
+  return out;
+}
+
+function panel(grid: DensityGrid, points: Points, title: string, color: string): Spec {
+  const domainX = [grid.xs[0]!, grid.xs[grid.xs.length - 1]!];
+  const domainY = [grid.ys[0]!, grid.ys[grid.ys.length - 1]!];
+  const inBox = points.filter((p) => p[0]! >= domainX[0]! && p[0]! <= domainX[1]! && p[1]! >= domainY[0]! && p[1]! <= domainY[1]!);
+  return {
+    title,
+    width: PANEL,
+    height: PANEL,
+    layer: [
+      {
+        data: { values: cells(grid) },
+        mark: { type: 'rect', strokeWidth: 0 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', scale: { domain: domainX, nice: false, zero: false }, title: 'x1' },
+          x2: { field: 'x2' },
+          y: { field: 'y', type: 'quantitative', scale: { domain: domainY, nice: false, zero: false }, title: 'x2' },
+          y2: { field: 'y2' },
+          color: { field: 'p', type: 'quantitative', scale: { scheme: 'viridis' }, title: 'model p(x)' },
+        },
+      },
+      {
+        data: { values: inBox.map((p) => ({ x: p[0], y: p[1] })) },
+        mark: { type: 'circle', size: 5, opacity: 0.6, color },
+        encoding: {
+          x: { field: 'x', type: 'quantitative' },
+          y: { field: 'y', type: 'quantitative' },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The learned density `p(x) = exp(-E(x)) / Z` as a heatmap, twice: with the data overlaid
+ * (left, white) and with model samples overlaid (right, orange).
+ */
+export function densitySpec(grid: DensityGrid, data: Points, samples: Points, title: string): vl.TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    title: { text: title, anchor: 'middle' },
+    config: baseConfig,
+    hconcat: [panel(grid, data, 'model density + data', 'white'), panel(grid, samples, 'model density + model samples', '#ff7f0e')],
+    resolve: { scale: { color: 'shared' } },
+  } as unknown as vl.TopLevelSpec;
+}
+
+/** Loss per step (left) and test NLL per evaluation with the floor as a dashed rule (right). */
+export function lossSpec(metrics: readonly MetricsLine[], title: string, nllFloor?: number): vl.TopLevelSpec {
+  const loss = metrics.map((m) => ({ step: m.step, loss: m.loss }));
+  const nll = metrics.filter((m) => m.nll !== undefined && Number.isFinite(m.nll)).map((m) => ({ step: m.step, nll: m.nll }));
+  const lossPanel = {
+    title: 'training loss',
+    width: PANEL,
+    height: 220,
+    data: { values: loss },
+    mark: { type: 'line', strokeWidth: 1.2 },
+    encoding: {
+      x: { field: 'step', type: 'quantitative' },
+      y: { field: 'loss', type: 'quantitative', scale: { zero: false } },
+    },
+  };
+  if (nll.length === 0) return { $schema: SCHEMA, config: baseConfig, ...lossPanel, title } as unknown as vl.TopLevelSpec;
+  const floorLayer =
+    nllFloor === undefined
+      ? []
+      : [
+          {
+            data: { values: [{ floor: nllFloor }] },
+            mark: { type: 'rule' as const, strokeDash: [4, 4], color: 'gray' },
+            encoding: { y: { field: 'floor', type: 'quantitative' as const, title: 'nats' } },
+          },
+        ];
+  return {
+    $schema: SCHEMA,
+    title: { text: title, anchor: 'middle' },
+    config: baseConfig,
+    hconcat: [
+      lossPanel,
+      {
+        title: nllFloor === undefined ? 'test NLL (nats)' : `test NLL (nats); dashed: floor ${nllFloor.toFixed(3)}`,
+        width: PANEL,
+        height: 220,
+        layer: [
+          {
+            data: { values: nll },
+            mark: { type: 'line', point: { color: '#d62728' }, color: '#d62728' },
+            encoding: {
+              x: { field: 'step', type: 'quantitative' },
+              y: { field: 'nll', type: 'quantitative', scale: { zero: false }, title: 'nats' },
+            },
+          },
+          ...floorLayer,
+        ],
+      },
+    ],
+  } as unknown as vl.TopLevelSpec;
+}

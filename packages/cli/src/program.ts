@@ -1,0 +1,171 @@
+/**
+ * The `ebm` command: `train`, `sample`, `eval`, `plot` and `list`, parsed by commander.
+ */
+import { readFileSync } from 'node:fs';
+import { EbmError } from '@ebm/core';
+import { Command, CommanderError, Option } from 'commander';
+import { CONFIG_KEYS, ConfigError, type TrainConfig, flagOf, parseFlagValue, trainConfigSchema } from './config.js';
+import { evalCommand, listCommand, plotCommand, sampleCommand } from './commands.js';
+import { type Io, defaultIo } from './io.js';
+import { trainCommand } from './train.js';
+
+/** One-line help for every config key (the flag help and the README table come from here). */
+export const FLAG_HELP: Readonly<Record<keyof TrainConfig, string>> = {
+  dataset: '2-D toy data set',
+  dataSize: 'training points drawn from the data set',
+  testSize: 'held-out points for the test NLL and MMD',
+  hidden: 'MLP hidden widths, comma-separated',
+  activation: 'MLP activation',
+  objective: 'training objective',
+  sampler: 'MCMC sampler for cd/pcd/replay negatives and for samples',
+  stepSize: 'sampler step size',
+  mcmcSteps: 'MCMC steps per training step (cd/pcd/replay)',
+  leapfrogSteps: 'HMC leapfrog steps',
+  bufferSize: 'replay buffer size (replay)',
+  reinitProbability: 'replay restart probability (replay)',
+  alpha: 'energy-magnitude regulariser (cd/pcd/replay)',
+  sigma: 'noise level (dsm)',
+  projections: 'random projections per sample (ssm)',
+  ratio: 'NCE noise samples per data sample (nce)',
+  optimizer: 'tf.train optimizer',
+  learningRate: 'optimizer learning rate',
+  steps: 'training steps (total, counting resumed ones)',
+  batchSize: 'minibatch size',
+  seed: 'random seed',
+  backend: 'tfjs backend',
+  checkpointEvery: 'checkpoint every N steps',
+  evalEvery: 'evaluate the test NLL every N steps',
+  sampleSize: 'model samples for MMD and plots',
+  sampleSteps: 'MCMC steps to draw model samples',
+};
+
+function choicesOf(key: keyof TrainConfig): readonly string[] | undefined {
+  const inner = trainConfigSchema.shape[key].unwrap() as { options?: readonly string[] };
+  return inner.options;
+}
+
+function defaultOf(key: keyof TrainConfig): unknown {
+  return trainConfigSchema.shape[key].parse(undefined);
+}
+
+/** Reads a `--config` JSON file; a missing file or bad JSON names the file. */
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`--config: cannot read ${path}. Pass the path of a JSON file of config keys, e.g. {"objective": "pcd"}.`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`--config: ${path} is not a JSON object of config keys (${(error as Error).message}).`);
+  }
+}
+
+/** The config keys given as flags, turned into JSON values. */
+function flagsToConfig(opts: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const raw = opts[key];
+    if (typeof raw === 'string') out[key] = parseFlagValue(key, raw);
+  }
+  return out;
+}
+
+/** Builds the commander program; `io` receives all output. */
+export function buildProgram(io: Io): Command {
+  const program = new Command('ebm')
+    .description('Train, sample, evaluate and plot energy-based models on 2-D toy data (TensorFlow.js).')
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  const train = program
+    .command('train')
+    .description('Train an energy model; with no options, the default recipe (NCE on 8gaussians, about two minutes).')
+    .option('--config <file>', 'JSON file of config keys (flags override it)')
+    .option('--out <dir>', 'run folder', 'runs/default')
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--force', 'overwrite the run in --out')
+    .option('--quiet', 'no progress output, only the summary');
+  for (const key of CONFIG_KEYS) {
+    const choices = choicesOf(key);
+    const value = key === 'hidden' ? '<list>' : choices ? '<name>' : '<value>';
+    const help = `${FLAG_HELP[key]}${choices ? ` (${choices.join(', ')})` : ''} [default: ${JSON.stringify(defaultOf(key))}]`;
+    // Choices are validated by the zod schema (with the config-file values), not by commander.
+    train.addOption(new Option(`${flagOf(key)} ${value}`, help));
+  }
+  train.action(async (opts: Record<string, unknown>) => {
+    const fileConfig = typeof opts.config === 'string' ? readConfigFile(opts.config) : {};
+    await trainCommand(
+      { ...fileConfig, ...flagsToConfig(opts) },
+      {
+        out: String(opts.out),
+        resume: opts.resume === true,
+        force: opts.force === true,
+        quiet: opts.quiet === true,
+        flagKeys: Object.keys(flagsToConfig(opts)),
+      },
+      io,
+    );
+  });
+
+  program
+    .command('sample')
+    .description('Draw samples from a trained run with its MCMC sampler; prints CSV (x1,x2) or writes --file.')
+    .argument('<run>', 'run folder')
+    .option('-n, --num <n>', 'number of samples', '1000')
+    .option('--steps <n>', 'MCMC steps (default: the run config sampleSteps)')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--file <path>', 'write CSV here instead of stdout')
+    .action(async (run: string, opts: Record<string, string | undefined>) => sampleCommand(run, opts, io));
+
+  program
+    .command('eval')
+    .description('Evaluate a trained run (test NLL, gap to the floor, MMD) and update its summary.json.')
+    .argument('<run>', 'run folder')
+    .action(async (run: string) => evalCommand(run, io));
+
+  program
+    .command('plot')
+    .description('Redraw the density and loss pictures of a trained run.')
+    .argument('<run>', 'run folder')
+    .action(async (run: string) => plotCommand(run, io));
+
+  program
+    .command('list')
+    .description('List the data sets, objectives and samplers available here (installed plugins).')
+    .action(async () => listCommand(io));
+
+  return program;
+}
+
+/**
+ * Runs the `ebm` command on `argv` (without `node` and the script) and returns the exit code:
+ * 0 on success (and after Ctrl-C, with a checkpoint saved), 1 on a usage or config error.
+ */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return 0;
+      if (error.code === 'commander.unknownOption') {
+        const train = program.commands.find((c) => c.name() === argv[0]);
+        const flags = (train ?? program).options.map((o) => o.long).filter(Boolean);
+        io.err(`Accepted options: ${flags.join(', ')}\n`);
+      }
+      return error.exitCode === 0 ? 0 : 1;
+    }
+    if (error instanceof ConfigError || error instanceof EbmError) {
+      io.err(`error: ${(error as Error).message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * What every command builds from a run's config: the backend, the data (train and test, drawn by
+ * the seed), the model, the sampler and the objective, always in the same order from the same
+ * keys, so `ebm train --resume`, `ebm sample` and `ebm eval` see exactly what training saw.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type Key, type MlpEnergy, type Objective, type Sampler, mlpEnergy, prngKey, split, useBackend } from '@ebm/core';
+import { type ToyDataset, toyDatasets } from '@ebm/datasets';
+import type { TrainConfig } from './config.js';
+import { buildObjective, buildSampler } from './recipes.js';
+
+export interface Session {
+  readonly config: TrainConfig;
+  readonly dataset: ToyDataset;
+  /** Training points `[dataSize, 2]`. */
+  readonly data: tf.Tensor2D;
+  /** Held-out points `[testSize, 2]`. */
+  readonly test: tf.Tensor2D;
+  readonly model: MlpEnergy;
+  readonly sampler: Sampler;
+  readonly objective: Objective;
+  readonly optimizer: tf.Optimizer;
+  /** The key `fit` runs with. */
+  readonly trainKey: Key;
+  /** The key model samples (plots, MMD) are drawn with. */
+  readonly sampleKey: Key;
+  dispose(): void;
+}
+
+/** The tfjs optimizer named in the config. */
+export function buildOptimizer(config: TrainConfig): tf.Optimizer {
+  switch (config.optimizer) {
+    case 'adam':
+      return tf.train.adam(config.learningRate);
+    case 'sgd':
+      return tf.train.sgd(config.learningRate);
+    case 'rmsprop':
+      return tf.train.rmsprop(config.learningRate);
+  }
+}
+
+/** Selects the backend and builds everything a run needs from its config. */
+export async function openSession(config: TrainConfig): Promise<Session> {
+  await useBackend(config.backend);
+  const [dataKey, testKey, modelKey, trainKey, sampleKey] = split(prngKey(config.seed), 5) as [Key, Key, Key, Key, Key];
+  const dataset = toyDatasets[config.dataset];
+  const data = dataset.sample(dataKey, config.dataSize);
+  const test = dataset.sample(testKey, config.testSize);
+  const model = mlpEnergy({ inputShape: [2], hidden: config.hidden, activation: config.activation, key: modelKey, name: 'energy' });
+  const sampler = buildSampler(config);
+  const objective = buildObjective(config, { sampler, data });
+  const optimizer = buildOptimizer(config);
+  return {
+    config,
+    dataset,
+    data,
+    test,
+    model,
+    sampler,
+    objective,
+    optimizer,
+    trainKey,
+    sampleKey,
+    dispose: () => {
+      tf.dispose([data, test, ...model.variables]);
+      optimizer.dispose();
+    },
+  };
+}
