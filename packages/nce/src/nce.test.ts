@@ -23,7 +23,7 @@ function gaussianSamples(key: Key, n: number, mean: number[], factor: number[][]
 
 /** The custom loop of the README: Adam over the model's variables and NCE's log Z, in a fixed order. */
 function trainNce(model: EnergyModel, objective: ReturnType<typeof nce>, data: tf.Tensor, steps: number, key: Key, fixedKey: boolean): NceState {
-  const optimizer = tf.train.adam(0.05);
+  const optimizer = tf.train.adam(0.1);
   const state = objective.init(model, key);
   const variables = [...model.variables, ...objective.variables(state)];
   for (let i = 0; i < steps; i++) {
@@ -35,6 +35,8 @@ function trainNce(model: EnergyModel, objective: ReturnType<typeof nce>, data: t
   return state;
 }
 
+/** Adam steps for the Gaussian fit: from 200 on, the learned values move by < 0.002 (checked against 600 steps). */
+const STEPS = 250;
 const softplus = (z: number) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -57,7 +59,7 @@ describeBackends('nce', () => {
     const model = gaussianEnergy({ dim: 2 });
     const objective = nce({ noise, ratio });
     // The same key at every step fixes the noise draws: a deterministic loss Adam converges on.
-    const state = trainNce(model, objective, data, 400, prngKey(2), true);
+    const state = trainNce(model, objective, data, STEPS, prngKey(2), true);
     const inflation = Math.sqrt(1 + 1 / ratio);
     const learnedMean = model.mean.arraySync() as number[];
     const precision = model.precision();

@@ -51,13 +51,13 @@ describeBackends('denoisingScoreMatching', () => {
     const sigma = 0.5;
     const data = gaussianSamples(prngKey(1), 64, [1, -1], [[1, 0], [0.5, 0.8]]);
     const { mean, covariance } = sampleMoments(data);
-    // 40 noisy copies of every sample; the same key at every step fixes the noise, so training
+    // 20 noisy copies of every sample; the same key at every step fixes the noise, so training
     // converges to the minimiser for these M noisy points.
-    const copies = 40;
+    const copies = 20;
     const batch = tf.tile(data, [copies, 1]);
     const m = 64 * copies;
     const model = gaussianEnergy({ dim: 2 });
-    train(model, denoisingScoreMatching({ sigma }), batch, { steps: 300, learningRate: 0.05, key: prngKey(2), fixedKey: true });
+    train(model, denoisingScoreMatching({ sigma }), batch, { steps: 200, learningRate: 0.1, key: prngKey(2), fixedKey: true });
     const q = inverseSPD(covariance.map((row, i) => row.map((c, j) => c + (i === j ? sigma ** 2 : 0))));
     const precision = model.precision();
     const learnedMean = model.mean.arraySync() as number[];
@@ -97,10 +97,10 @@ describeBackends('denoisingScoreMatching', () => {
     const sigmas = [1, 0.3];
     const data = gaussianSamples(prngKey(5), 64, [0.5], [[0.7]]);
     const { mean, covariance } = sampleMoments(data);
-    const copies = 40;
+    const copies = 20;
     const batch = tf.tile(data, [copies, 1]);
     const model = perLevelGaussian(sigmas);
-    train(model, denoisingScoreMatching({ sigmas }), batch, { steps: 300, learningRate: 0.05, key: prngKey(6), fixedKey: true });
+    train(model, denoisingScoreMatching({ sigmas }), batch, { steps: 200, learningRate: 0.1, key: prngKey(6), fixedKey: true });
     const learned = model.a.arraySync() as number[];
     console.log('DSM multi', { learned, expected: sigmas.map((s) => 1 / (covariance[0]![0]! + s * s)), mu: model.mu.arraySync(), mean });
     // Each level sees about M / L of the M noisy points; 4 binomial sd fewer is a safe lower bound.
