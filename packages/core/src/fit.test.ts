@@ -240,16 +240,25 @@ describeBackends('fit', () => {
     );
     expect(tf.memory().numTensors).toBe(before);
 
-    const noGradient: Objective<number> = {
+    // An objective that forgets the gradient of its own variable: clear error, nothing leaked.
+    const inner = noisyContrastive();
+    const forgetful: Objective<NoisyState> = {
+      ...inner,
       name: 'forgetful',
-      init: () => 0,
-      gradients: (m, batch) =>
-        tf.tidy(() => {
-          const { value, grads } = tf.variableGrads(() => tf.mean(m.energy(batch)) as tf.Scalar, [m.variables[0]!]);
-          return { loss: value, grads, state: 0, metrics: {} };
-        }),
+      gradients: (m, batch, state, key) => {
+        const step = inner.gradients(m, batch, state, key);
+        const { [state.offset.name]: dropped, ...grads } = step.grads;
+        dropped!.dispose();
+        return { ...step, grads };
+      },
     };
-    await rejects(fit(model, noGradient, data, { ...base, steps: 1, batchSize: 4 }), InvalidArgumentError, /^objective: 'forgetful' returned no gradient for variable '.*precision_factor'/);
+    const beforeForgetful = tf.memory().numTensors;
+    await rejects(
+      fit(model, forgetful, data, { ...base, steps: 1, batchSize: 4 }),
+      InvalidArgumentError,
+      /^objective: 'forgetful' returned no gradient for variable '.*'\. An objective must return a gradient for every model variable/,
+    );
+    expect(tf.memory().numTensors).toBe(beforeForgetful);
     tf.dispose([data, withNaN, flat, wide, ...model.variables]);
   });
 

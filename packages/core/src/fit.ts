@@ -101,8 +101,9 @@ export async function fit<S>(model: EnergyModel, objective: Objective<S>, data: 
         'E.g. { steps: 1000 } or { epochs: 10 }.',
     );
   }
+  const [batchKey, objectiveKey, initKey] = split(key, 3) as [Key, Key, Key];
   const batchSize = options.batchSize ?? Math.min(DEFAULT_BATCH_SIZE, data.shape[0]!);
-  const batches = minibatches(data, { key: split(key, 3)[0]!, batchSize });
+  const batches = minibatches(data, { key: batchKey, batchSize });
   let totalSteps: number;
   if (options.steps !== undefined) {
     assertInteger('steps', options.steps, 1);
@@ -116,7 +117,6 @@ export async function fit<S>(model: EnergyModel, objective: Objective<S>, data: 
     if (checkpoint.keep !== undefined) assertInteger('checkpoint.keep', checkpoint.keep, 1);
   }
   assertFinite('data', data);
-  const [, objectiveKey, initKey] = split(key, 3) as [Key, Key, Key];
   const meta = { objective: objective.name, batchSize };
 
   let step = 0;
@@ -163,7 +163,8 @@ export async function fit<S>(model: EnergyModel, objective: Objective<S>, data: 
       if (!Number.isFinite(loss)) {
         tf.dispose([result.loss, ...Object.values(result.grads)]);
         disposeReplaced(result.state, state);
-        const last = checkpoint !== undefined ? ` The last checkpoint (step ${savedStep}) is untouched.` : '';
+        const last =
+          checkpoint === undefined ? '' : savedStep > 0 ? ` The last checkpoint (step ${savedStep}) is untouched.` : ' No checkpoint was written yet.';
         throw new NonFiniteError(
           'loss',
           `is ${loss} at step ${step + 1} (objective '${objective.name}'). Lower the learning rate, or check the data ` +
@@ -173,6 +174,9 @@ export async function fit<S>(model: EnergyModel, objective: Objective<S>, data: 
       const variables = [...model.variables, ...(objective.variables?.(result.state) ?? [])];
       try {
         optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: gradientOf(result, v, objective.name) })));
+      } catch (error) {
+        disposeReplaced(result.state, state);
+        throw error;
       } finally {
         tf.dispose([result.loss, ...Object.values(result.grads)]);
       }
