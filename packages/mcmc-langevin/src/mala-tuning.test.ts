@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs';
+import { MALA_TARGET_ACCEPTANCE, disposeState, dualAveraging, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
+import { DEFAULT_Z, describeBackends, expectCovariance, expectMeans, monteCarloEstimate } from '@ebm/core/testing';
+import { expect, it } from 'vitest';
+import { mala } from './mala.js';
+
+const MEAN = [1, -1];
+const COV = [
+  [1, 0.8],
+  [0.8, 1],
+];
+const NUM_ADAPTATION_STEPS = 300;
+/**
+ * Allowance for the adaptation error of the averaged step size eps-bar (on top of the Monte Carlo
+ * error of the measured acceptance). Near the target, MALA's acceptance on this 2-D Gaussian
+ * changes by about -0.46 per unit of log(stepSize) (measured on wasm with 32 chains: 0.673, 0.573,
+ * 0.470 at 0.8, 1 and 1.25 times eps-bar), and log eps-bar after 300 adaptation steps varied by
+ * 0.010 (sd) over seeds 1-4 (eps-bar 0.341, 0.347, 0.341, 0.346). 0.025 is 5 sd of the resulting
+ * acceptance error (0.0045).
+ */
+const ADAPTATION_ALLOWANCE = 0.025;
+
+describeBackends('dualAveraging(mala)', () => {
+  it('drives the acceptance to 0.574 and the tuned chain stays exact', () => {
+    const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
+    const init = tf.zeros([32, 2]);
+    // Start far too large (stepSize 2 accepts almost nothing) so the test sees the adaptation move.
+    const sampler = dualAveraging(mala({ stepSize: 2 }), {
+      targetAcceptance: MALA_TARGET_ACCEPTANCE,
+      numAdaptationSteps: NUM_ADAPTATION_STEPS,
+    });
+    const { samples, finalState, info } = sampleChain(sampler, {
+      energy: model.energy,
+      init,
+      key: prngKey(20),
+      burnIn: NUM_ADAPTATION_STEPS,
+      numSteps: 600,
+    });
+    const tuned = Math.exp(finalState.logAveragedStepSize);
+    expect(info.every((i) => !i.adapting && i.stepSize === tuned)).toBe(true);
+    expect(finalState.inner.step).toBe(NUM_ADAPTATION_STEPS + 600);
+    const rates = Float64Array.from(info, (i) => i.acceptanceRate);
+    const acceptance = monteCarloEstimate({ draws: rates.length, chains: 1, values: rates });
+    expect(Math.abs(acceptance.mean - MALA_TARGET_ACCEPTANCE)).toBeLessThanOrEqual(
+      DEFAULT_Z * acceptance.standardError + ADAPTATION_ALLOWANCE,
+    );
+    expectMeans(samples, MEAN);
+    expectCovariance(samples, MEAN, COV);
+    tf.dispose([samples, init, ...model.variables]);
+    disposeState(finalState);
+  });
+});
