@@ -13,6 +13,8 @@ export interface Kl2dOptions extends GridOptions {
    * by quadrature (log Z still comes from quadrature on `box`).
    */
   readonly samples?: tf.Tensor;
+  /** With `samples`: a {@link logPartition2d} result for this energy to reuse instead of integrating again. */
+  readonly partition?: LogPartition2dResult;
 }
 
 /** What {@link kl2d} returns. */
@@ -101,7 +103,7 @@ function monteCarloKl(
 ): Kl2dResult {
   assertBatch('samples', samples, 2);
   assertEventShape('samples', samples, [2]);
-  const partition = logPartition2d(energy, options);
+  const partition = options.partition ?? logPartition2d(energy, options);
   // log p(x) + E(x) per sample, as one point function, so its mean and sd come in one pass.
   const logRatio = (x: tf.Tensor2D): tf.Tensor1D => tf.tidy(() => tf.add(logDensity(x), energy(x)) as tf.Tensor1D);
   const { mean, sd, n } = meanEnergy(logRatio, samples, chunkSize);

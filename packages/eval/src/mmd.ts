@@ -60,11 +60,6 @@ function rbf(a: tf.Tensor2D, b: tf.Tensor2D, sigma: number): tf.Tensor2D {
   });
 }
 
-/** Sum of the off-diagonal entries of a square matrix. */
-function offDiagonalSum(k: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => tf.sub(tf.sum(k), tf.sum(tf.mul(k, tf.eye(k.shape[0])))));
-}
-
 /**
  * The unbiased estimate of the squared maximum mean discrepancy between the distributions of
  * `x` (`[m, D]`) and `y` (`[n, D]`) with an RBF kernel (Gretton et al. 2012, eq. 3):
@@ -93,35 +88,54 @@ export function mmd(x: tf.Tensor, y: tf.Tensor, options: MmdOptions = {}): MmdRe
   const bandwidth = options.bandwidth ?? medianHeuristic(x as tf.Tensor2D, y as tf.Tensor2D, options.medianPoints ?? DEFAULT_MEDIAN_POINTS);
   assertPositive('bandwidth', bandwidth, 'Pass a kernel width > 0, or leave it out for the median heuristic (the samples must not all coincide).');
 
-  let zetas: { zeta1: number; zeta2: number } | undefined;
-  const [sxx, syy, sxy] = tf.tidy(() => {
+  // Row and column sums come back to JavaScript and are added in float64: MMD^2 is a small
+  // difference of sums of ~m^2 kernel values, which float32 accumulation would swamp.
+  const stats = tf.tidy(() => {
     const kxx = rbf(x as tf.Tensor2D, x as tf.Tensor2D, bandwidth);
     const kyy = rbf(y as tf.Tensor2D, y as tf.Tensor2D, bandwidth);
     const kxy = rbf(x as tf.Tensor2D, y as tf.Tensor2D, bandwidth);
-    if (m === n) zetas = uStatisticZetas(kxx, kyy, kxy);
-    return [offDiagonalSum(kxx), offDiagonalSum(kyy), tf.sum(kxy)].map((s) => s.dataSync()[0]!) as [number, number, number];
+    return {
+      rowXX: tf.sum(kxx, 1).dataSync() as Float32Array,
+      rowYY: tf.sum(kyy, 1).dataSync() as Float32Array,
+      rowXY: tf.sum(kxy, 1).dataSync() as Float32Array,
+      colXY: tf.sum(kxy, 0).dataSync() as Float32Array,
+      diagXY: m === n ? (tf.sum(tf.mul(kxy, tf.eye(n)), 1).dataSync() as Float32Array) : undefined,
+      sumSquaresH: m === n ? sumSquaresH(kxx, kyy, kxy) : undefined,
+    };
   });
+  // k(a, a) = 1 on the diagonals of Kxx and Kyy.
+  const sxx = sum64(stats.rowXX) - m;
+  const syy = sum64(stats.rowYY) - n;
+  const sxy = sum64(stats.rowXY);
   const mmd2 = sxx / (m * (m - 1)) + syy / (n * (n - 1)) - (2 * sxy) / (m * n);
-  const standardError = zetas ? Math.sqrt(Math.max((2 / (n * (n - 1))) * (2 * (n - 2) * zetas.zeta1 + zetas.zeta2), 0)) : undefined;
+  let standardError: number | undefined;
+  if (stats.diagXY && stats.sumSquaresH !== undefined) {
+    // zeta1 = Var_i(mean_{j != i} h_ij), zeta2 = Var_{i != j}(h_ij), h_ij = k(x_i,x_j) + k(y_i,y_j) - k(x_i,y_j) - k(x_j,y_i).
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+      const row = stats.rowXX[i]! - 1 + (stats.rowYY[i]! - 1) - (stats.rowXY[i]! - stats.diagXY[i]!) - (stats.colXY[i]! - stats.diagXY[i]!);
+      ss += (row / (n - 1) - mmd2) ** 2;
+    }
+    const zeta1 = ss / n;
+    const zeta2 = stats.sumSquaresH / (n * (n - 1)) - mmd2 * mmd2;
+    standardError = Math.sqrt(Math.max((2 / (n * (n - 1))) * (2 * (n - 2) * zeta1 + zeta2), 0));
+  }
   return { mmd2, bandwidth, standardError };
 }
 
-/**
- * Plug-in `zeta1 = Var_i(E_j h(z_i, z_j))` and `zeta2 = Var(h(z_i, z_j))` of the MMD kernel
- * `h(z_i, z_j) = k(x_i, x_j) + k(y_i, y_j) - k(x_i, y_j) - k(x_j, y_i)` over pairs `i != j`.
- */
-function uStatisticZetas(kxx: tf.Tensor2D, kyy: tf.Tensor2D, kxy: tf.Tensor2D): { zeta1: number; zeta2: number } {
+/** `sum_{i != j} h_ij^2` with `h_ij = k(x_i,x_j) + k(y_i,y_j) - k(x_i,y_j) - k(x_j,y_i)` (equal sizes). */
+function sumSquaresH(kxx: tf.Tensor2D, kyy: tf.Tensor2D, kxy: tf.Tensor2D): number {
   return tf.tidy(() => {
-    const n = kxx.shape[0];
-    const offDiagonal = tf.sub(1, tf.eye(n));
-    const h = tf.mul(tf.sub(tf.add(kxx, kyy), tf.add(kxy, tf.transpose(kxy))), offDiagonal);
-    const pairs = n * (n - 1);
-    const mean = tf.div(tf.sum(h), pairs);
-    const rowMeans = tf.div(tf.sum(h, 1), n - 1);
-    const zeta1 = tf.mean(tf.square(tf.sub(rowMeans, mean)));
-    const zeta2 = tf.sub(tf.div(tf.sum(tf.square(h)), pairs), tf.square(mean));
-    return { zeta1: zeta1.dataSync()[0]!, zeta2: zeta2.dataSync()[0]! };
+    const h = tf.mul(tf.sub(tf.add(kxx, kyy), tf.add(kxy, tf.transpose(kxy))), tf.sub(1, tf.eye(kxx.shape[0])));
+    return tf.sum(tf.square(h)).dataSync()[0]!;
   });
+}
+
+/** Float64 sum of float32 values. */
+function sum64(values: Float32Array): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
 }
 
 /** The median heuristic: median distance between the first `maxPoints` points of `[x; y]`. */
