@@ -76,8 +76,8 @@ describeBackends('blockGibbs', () => {
     const counts = tf.fill([2, 3], 3);
     const wrong = tf.zeros([2, 4]);
     expect(() => blockGibbs(rbm).init(counts, rbm.energy)).toThrow(InvalidArgumentError);
-    expect(() => blockGibbs(rbm).init(counts, rbm.energy)).toThrow(/^v: must hold values in \[0, 1\]/);
-    expect(() => blockGibbs(rbm).init(wrong, rbm.energy)).toThrow(/^v: has per-sample shape \[4\]/);
+    expect(() => blockGibbs(rbm).init(counts, rbm.energy)).toThrow(/^position: must hold values in \[0, 1\]/);
+    expect(() => blockGibbs(rbm).init(wrong, rbm.energy)).toThrow(/^position: has per-sample shape \[4\]/);
     tf.dispose([counts, wrong, ...rbm.variables]);
   });
 });

@@ -16,7 +16,7 @@ export interface BlockGibbsOptions {
  *
  * The sampler reads the RBM's current parameters; the `energy` passed to `init` and `step` (the
  * RBM's free energy, as objectives pass it) is not evaluated. Each state owns its `position`
- * `[chains, visible]`; `init` clones its input, and for a Bernoulli RBM checks it lies in [0, 1].
+ * `[chains, visible]`; `init` clones its input after `rbm.assertVisible` (shape, and values in [0, 1] for a Bernoulli RBM).
  *
  * @example
  * const sampler = blockGibbs(rbm, { k: 1 });
@@ -30,8 +30,7 @@ export function blockGibbs(rbm: RBM, options: BlockGibbsOptions = {}): Sampler<C
   return {
     name: `block-gibbs(k=${k})`,
     init: (position) => {
-      // hiddenProbabilities validates shape and values; its result is not needed.
-      tf.dispose(rbm.hiddenProbabilities(position));
+      rbm.assertVisible(position, 'position');
       return { position: tf.clone(position) };
     },
     step: (key, state) => {

@@ -61,6 +61,11 @@ export interface RBM extends EnergyModel {
   sampleVisible(key: Key, h: tf.Tensor): tf.Tensor2D;
   /** The mean-field reconstruction `visibleProbabilities(hiddenProbabilities(v))`. */
   reconstruct(v: tf.Tensor): tf.Tensor2D;
+  /**
+   * Throws unless `v` is a `[N, visible]` batch with values in [0, 1] (Bernoulli) or finite
+   * values (Gaussian-Bernoulli); the error names `argument` (default `'v'`). Reads `v` once.
+   */
+  assertVisible(v: tf.Tensor, argument?: string): void;
 }
 
 /** Options common to both RBM factories. */
@@ -205,5 +210,8 @@ export function createRBM(type: RBMType, options: RBMOptions, sigma: number): RB
         return (type === 'bernoulli' ? bernoulli(key, probs) : tf.add(probs, tf.mul(normal(key, probs.shape), sigma))) as tf.Tensor2D;
       }),
     reconstruct: (v) => tf.tidy(() => visibleProbs(hiddenProbs(checkVisible('v', v, true)))),
+    assertVisible: (v, argument = 'v') => {
+      checkVisible(argument, v, true);
+    },
   };
 }
