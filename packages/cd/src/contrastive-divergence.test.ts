@@ -131,7 +131,7 @@ describeBackends('contrastiveDivergence', () => {
       // The affine sampler moves every chain by +10, so a chain start is either fresh noise in [-1, 1)
       // or a buffered negative (>= 9): the two are told apart by value.
       const n = 64;
-      const steps = 150;
+      const steps = 100;
       const p = 0.05;
       const model = gaussianEnergy({ dim: 2 });
       const batch = tf.zeros([n, 2]);
