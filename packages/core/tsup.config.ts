@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   external: [/^@tensorflow\//, 'vitest', /^node:/],
+  // Keep 'node:' specifiers (browser bundlers recognise and skip them).
+  removeNodeProtocol: false,
 });

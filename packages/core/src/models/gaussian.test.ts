@@ -77,3 +77,12 @@ it('cholesky and inverseSPD invert a known matrix', () => {
   expect(product[0]![1]).toBeCloseTo(0, 12);
   expect(product[1]![1]).toBeCloseTo(1, 12);
 });
+
+describeBackends('model construction', () => {
+  it('leaves exactly its variables allocated, nothing else', () => {
+    const before = tf.memory().numTensors;
+    const model = gaussianEnergy({ dim: 3 });
+    expect(tf.memory().numTensors - before).toBe(model.variables.length + 1); // + the constant lower-triangle mask
+    tf.dispose([...model.variables]);
+  });
+});

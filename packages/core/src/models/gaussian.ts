@@ -99,9 +99,12 @@ export function gaussianEnergy(options: GaussianEnergyOptions): GaussianEnergy {
     throw new ShapeError('precision', `must be a ${dim} x ${dim} matrix.`);
   }
   const prefix = uniqueName(options.name ?? 'gaussian');
-  const mean = tf.variable(tf.tensor1d([...meanInit]), true, `${prefix}/mean`);
-  const precisionFactor = tf.variable(tf.tensor2d(cholesky(precisionInit)), true, `${prefix}/precision_factor`);
-  const lowerMask = tf.keep(tf.linalg.bandPart(tf.ones([dim, dim]), -1, 0));
+  // tf.variable keeps its initial tensor alive: build both inside tidy so only the variables remain.
+  const mean = tf.tidy(() => tf.variable(tf.tensor1d([...meanInit]), true, `${prefix}/mean`));
+  const precisionFactor = tf.tidy(() =>
+    tf.variable(tf.tensor2d(cholesky(precisionInit)), true, `${prefix}/precision_factor`),
+  );
+  const lowerMask = tf.keep(tf.tidy(() => tf.linalg.bandPart(tf.ones([dim, dim]), -1, 0)));
 
   const energy = (x: tf.Tensor): tf.Tensor1D =>
     tf.tidy(() => {

@@ -108,3 +108,12 @@ describeBackends('mlpEnergy without hidden layers', () => {
     tf.dispose([x, fast.energy, fast.gradient, naive, ...model.variables]);
   });
 });
+
+describeBackends('mlpEnergy construction', () => {
+  it('leaves exactly its variables allocated, nothing else', () => {
+    const before = tf.memory().numTensors;
+    const model = mlpEnergy({ inputShape: [2], hidden: [4, 4] });
+    expect(tf.memory().numTensors - before).toBe(model.variables.length);
+    tf.dispose([...model.variables]);
+  });
+});

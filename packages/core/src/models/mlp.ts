@@ -60,8 +60,9 @@ export function mlpEnergy(options: MlpEnergyOptions): MlpEnergy {
   for (let l = 0; l < widths.length - 1; l++) {
     const [fanIn, fanOut] = [widths[l]!, widths[l + 1]!];
     const limit = Math.sqrt(6 / (fanIn + fanOut));
-    weights.push(tf.variable(tf.tidy(() => uniform(keys[l]!, [fanIn, fanOut], -limit, limit)), true, `${prefix}/dense_${l}/kernel`));
-    biases.push(tf.variable(tf.zeros([fanOut]), true, `${prefix}/dense_${l}/bias`));
+    // tf.variable keeps its initial tensor alive: create inside tidy so only the variable remains.
+    weights.push(tf.tidy(() => tf.variable(uniform(keys[l]!, [fanIn, fanOut], -limit, limit), true, `${prefix}/dense_${l}/kernel`)));
+    biases.push(tf.tidy(() => tf.variable(tf.zeros([fanOut]), true, `${prefix}/dense_${l}/bias`)));
   }
   const layers = weights.length;
 
