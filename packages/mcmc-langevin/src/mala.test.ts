@@ -29,7 +29,7 @@ describeBackends('mala', () => {
       init,
       key: prngKey(10),
       burnIn: 200,
-      numSteps: 600,
+      numSteps: 400,
     });
     expect(acceptanceRate).toBeGreaterThan(0.3);
     expect(acceptanceRate).toBeLessThan(1);
