@@ -92,6 +92,18 @@ describeBackends('contrastiveDivergence', () => {
         tf.dispose([batch, negatives, ...model.variables]);
       });
     }
+    it('returns zeros for a model variable the energy does not read', () => {
+      const gaussian = gaussianEnergy({ dim: 2 });
+      const unused = tf.variable(tf.ones([3]), true, 'cd-test/unused');
+      const model: EnergyModel = { energy: gaussian.energy, variables: [...gaussian.variables, unused] };
+      const objective = contrastiveDivergence({ sampler: affineSampler(0.5, 1) });
+      const batch = tf.tensor2d([[1, 2], [-1, 0.5]]);
+      const { grads, state } = stepOnce(objective, model, batch, objective.init(model, prngKey(0)), 1);
+      expect(grads['cd-test/unused']).toEqual([0, 0, 0]);
+      expect(Object.keys(grads).sort()).toEqual(model.variables.map((v) => v.name).sort());
+      disposeState(state);
+      tf.dispose([batch, ...model.variables]);
+    });
   });
 
   describe('chain starts', () => {

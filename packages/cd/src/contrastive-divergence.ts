@@ -196,6 +196,8 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
         );
       }
 
+      // The Objective contract wants a gradient for every model variable: zeros where the loss does not reach one.
+      for (const variable of model.variables) grads[variable.name] ??= tf.zerosLike(variable);
       const next: ContrastiveDivergenceState = {
         chains: init === 'persistent' ? negatives : null,
         replay: replay === null ? null : pushToReplayBuffer(replay, negatives),
