@@ -1,0 +1,282 @@
+// `pnpm bench`: every @ebm performance measurement, side by side in one run, on wasm and cpu.
+// Prints a table and writes bench/results.json (one row per measurement: name, backend, value,
+// unit, baseline, ratio, target). Ratios are measured in the same process, so a busy machine
+// slows numerator and denominator alike; absolute times are only indicative.
+//
+//   node bench/run.mjs [--tiny] [--backends wasm,cpu] [--out bench/results.json]
+//
+// --tiny: a few repeats at tiny sizes (what CI runs through the package's `test` script).
+// Needs the built packages (the root `pnpm bench` builds them first). Rows 4 and 5 call python3
+// (numpy) and /usr/bin/python3 (scikit-learn) and are skipped with a note when those are missing.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { disposeState, foldIn, layersEnergy, mlpEnergy, normal, prngKey, useBackend } from '@ebm/core';
+import { langevin } from '@ebm/mcmc-langevin';
+import { fitThroughput } from './fit-throughput.mjs';
+import { rbmEpochs } from './rbm-epochs.mjs';
+import { workerLangevin } from './worker-langevin.mjs';
+
+const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
+const tiny = process.argv.includes('--tiny');
+const backends = arg('backends', 'wasm,cpu').split(',');
+const out = arg('out', fileURLToPath(new URL('./results.json', import.meta.url)));
+
+/** Problem sizes. `big` is the issue's sampler-step problem, `small` its 2-D toy size. */
+const SIZES = tiny
+  ? { big: { batch: 64, hidden: 16 }, small: { batch: 16, hidden: 8 }, repeats: { wasm: 2, cpu: 2 }, smallRepeats: 3, fitSteps: 2, rbmEpochs: 1 }
+  : { big: { batch: 4096, hidden: 256 }, small: { batch: 256, hidden: 64 }, repeats: { wasm: 10, cpu: 3 }, smallRepeats: 100, fitSteps: 20, rbmEpochs: 3 };
+const DIM = 2;
+/** Langevin step size of every sampler row (its value does not change the cost). */
+const STEP_SIZE = 0.01;
+/** Speed-up over the obvious tfjs code the issue asks for, on wasm. */
+const USER_CODE_TARGET = 5;
+/** Fraction of the backend's own GEMM rate the sampler step should reach. */
+const ROOFLINE_TARGET = 0.7;
+
+const rows = [];
+function record(row) {
+  const full = { baseline: null, ratio: null, target: null, note: '', ...row };
+  rows.push(full);
+  const show = (v, d = 2) => (v === null ? '' : Number(v).toFixed(d));
+  console.log(
+    `${full.backend.padEnd(5)} ${full.name.padEnd(64)} ${show(full.value).padStart(10)} ${full.unit.padEnd(9)} ${show(full.baseline).padStart(10)} ${show(full.ratio, 3).padStart(8)} ${show(full.target).padStart(6)}  ${full.note}`,
+  );
+}
+
+/** Mean ms per call of `fn` after two warm-up calls; `fn` returns tensors, read back and freed. */
+function timeMs(fn, repeats) {
+  const run = () => tf.tidy(() => tf.stack([].concat(fn()).map((t) => tf.sum(t))).dataSync());
+  run();
+  run();
+  const start = performance.now();
+  for (let i = 0; i < repeats; i++) run();
+  return (performance.now() - start) / repeats;
+}
+
+/**
+ * A Langevin chain of `batch` 2-D chains on `energy`, as a sampler user drives it: `step()` takes
+ * one step and frees the previous state. `close()` frees the chain.
+ */
+function chain(energy, batch, seed) {
+  const sampler = langevin({ stepSize: STEP_SIZE });
+  const init = normal(prngKey(seed), [batch, DIM]);
+  let state = sampler.init(init, energy);
+  init.dispose();
+  let t = 0;
+  return {
+    step() {
+      const [next] = sampler.step(foldIn(prngKey(seed + 1), t++), state, energy);
+      disposeState(state);
+      state = next;
+    },
+    position: () => state.position,
+    close: () => disposeState(state),
+  };
+}
+
+/** Mean ms per Langevin step (two warm-up steps, then `repeats`, reading the positions back at the end). */
+function timeSteps(c, repeats) {
+  c.step();
+  c.step();
+  c.position().dataSync();
+  const start = performance.now();
+  for (let i = 0; i < repeats; i++) c.step();
+  c.position().dataSync();
+  return (performance.now() - start) / repeats;
+}
+
+/** Kernel launches of one Langevin step, from tf.profile's kernel list. */
+async function kernelsPerStep(c) {
+  const profile = await tf.profile(() => c.step());
+  return profile.kernels.length;
+}
+
+/** The energies a user would write: plain ops (tfjs backprop through tf.grad) and a tfjs-layers model. */
+function userEnergies(model, hidden) {
+  const [w0, b0, w1, b1, w2, b2] = model.variables;
+  const swish = (a) => tf.mul(a, tf.sigmoid(a));
+  const plain = (x) =>
+    tf.tidy(() => {
+      const h1 = swish(tf.add(tf.matMul(x, w0), b0));
+      const h2 = swish(tf.add(tf.matMul(h1, w1), b1));
+      return tf.reshape(tf.add(tf.matMul(h2, w2), b2), [-1]);
+    });
+  const net = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [DIM], units: hidden, activation: 'swish' }),
+      tf.layers.dense({ units: hidden, activation: 'swish' }),
+      tf.layers.dense({ units: 1 }),
+    ],
+  });
+  net.setWeights(model.variables);
+  return { plain, layers: layersEnergy(net).energy, dispose: () => net.dispose() };
+}
+
+/** Matmul FLOPs of forward + input gradient of a [D, H, H, 1] MLP on `batch` rows (the [N,1]x[1,H] outer product is a broadcast). */
+const stepFlops = (batch, hidden) => 2 * batch * (DIM * hidden + hidden * hidden + hidden) + 2 * batch * (hidden * hidden + hidden * DIM);
+
+/** The same matmul FLOPs as plain, untransposed tf.matMul calls: the backend's roofline for one step. */
+function gemmMs(batch, hidden, repeats) {
+  const [a, xin, wHH, wDH, wH1, wHD] = [
+    [batch, hidden],
+    [batch, DIM],
+    [hidden, hidden],
+    [DIM, hidden],
+    [hidden, 1],
+    [hidden, DIM],
+  ].map((shape, i) => normal(prngKey(100 + i), shape));
+  const ms = timeMs(() => [tf.matMul(xin, wDH), tf.matMul(a, wHH), tf.matMul(a, wH1), tf.matMul(a, wHH), tf.matMul(a, wHD)], repeats);
+  tf.dispose([a, xin, wHH, wDH, wH1, wHD]);
+  return ms;
+}
+
+function python(exe, args) {
+  try {
+    const text = execFileSync(exe, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return JSON.parse(text.trim().split('\n').pop());
+  } catch (error) {
+    return { error: String(error.stderr || error.message).trim().split('\n').pop() };
+  }
+}
+
+async function samplerRows(backend) {
+  const repeats = SIZES.repeats[backend];
+  const { batch, hidden } = SIZES.big;
+  const size = `batch ${batch}, hidden [${hidden},${hidden}]`;
+
+  // 1. Sampler step vs roofline.
+  const model = mlpEnergy({ inputShape: [DIM], hidden: [hidden, hidden], key: prngKey(0) });
+  const gemm = gemmMs(batch, hidden, repeats);
+  record({ name: `gemm (same matmul FLOPs), ${size}`, backend, value: stepFlops(batch, hidden) / gemm / 1e6, unit: 'GFLOP/s', note: `${gemm.toFixed(1)} ms` });
+  const ours = chain(model.energy, batch, 1);
+  const oursMs = timeSteps(ours, repeats);
+  ours.close();
+  record({
+    name: `langevin step, ${size}`,
+    backend,
+    value: oursMs,
+    unit: 'ms',
+    baseline: gemm,
+    ratio: gemm / oursMs,
+    target: ROOFLINE_TARGET,
+    note: 'ratio = fraction of the GEMM rate',
+  });
+
+  // 2. Ours vs what a user would write.
+  const user = userEnergies(model, hidden);
+  for (const [label, energy] of [
+    ['tf.grad through plain ops', user.plain],
+    ['tfjs-layers model (layersEnergy)', user.layers],
+  ]) {
+    const c = chain(energy, batch, 1);
+    const ms = timeSteps(c, repeats);
+    c.close();
+    record({
+      name: `langevin step, ${label}`,
+      backend,
+      value: ms,
+      unit: 'ms',
+      baseline: oursMs,
+      ratio: ms / oursMs,
+      target: backend === 'wasm' ? USER_CODE_TARGET : null,
+      note: 'ratio = speed-up of ours',
+    });
+  }
+  user.dispose();
+  tf.dispose(model.variables);
+
+  // 3. Small problems: ms and kernel launches per step, ours and the obvious code.
+  const small = SIZES.small;
+  const smallSize = `batch ${small.batch}, hidden [${small.hidden},${small.hidden}]`;
+  const smallModel = mlpEnergy({ inputShape: [DIM], hidden: [small.hidden, small.hidden], key: prngKey(0) });
+  const smallUser = userEnergies(smallModel, small.hidden);
+  const smallRepeats = backend === 'cpu' ? Math.ceil(SIZES.smallRepeats / 4) : SIZES.smallRepeats;
+  const smallGemm = gemmMs(small.batch, small.hidden, smallRepeats);
+  const measured = {};
+  for (const [label, energy] of [
+    ['ours', smallModel.energy],
+    ['tf.grad through plain ops', smallUser.plain],
+  ]) {
+    const c = chain(energy, small.batch, 1);
+    const ms = timeSteps(c, smallRepeats);
+    const kernels = await kernelsPerStep(c);
+    c.close();
+    measured[label] = ms;
+    record({
+      name: `small langevin step, ${label}, ${smallSize}`,
+      backend,
+      value: ms,
+      unit: 'ms',
+      baseline: smallGemm,
+      ratio: smallGemm / ms,
+      note: 'baseline = GEMM ms; ratio = fraction of the GEMM rate',
+    });
+    record({ name: `small langevin step kernels, ${label}`, backend, value: kernels, unit: 'kernels' });
+  }
+  record({
+    name: `small langevin step, speed-up of ours, ${smallSize}`,
+    backend,
+    value: measured.ours,
+    unit: 'ms',
+    baseline: measured['tf.grad through plain ops'],
+    ratio: measured['tf.grad through plain ops'] / measured.ours,
+    note: 'baseline = plain-ops ms',
+  });
+  smallUser.dispose();
+  tf.dispose(smallModel.variables);
+
+  // 4. Native reference: numpy with hand-written backprop, same sizes, same process tree.
+  if (backend === 'wasm') {
+    for (const [sz, ms, label] of [
+      [SIZES.big, oursMs, size],
+      [small, measured.ours, smallSize],
+    ]) {
+      const reps = sz === small ? SIZES.smallRepeats : repeats;
+      const ref = python('python3', [fileURLToPath(new URL('./native_langevin.py', import.meta.url)), sz.batch, sz.hidden, DIM, reps].map(String));
+      if (ref.error) {
+        console.log(`      (skipped numpy row for ${label}: python3 with numpy failed: ${ref.error})`);
+        continue;
+      }
+      record({
+        name: `numpy langevin step, ${label}`,
+        backend,
+        value: ref.msPerStep,
+        unit: 'ms',
+        baseline: ms,
+        ratio: ref.msPerStep / ms,
+        note: `baseline = ours (wasm); ratio = numpy ms / ours ms (>1: ours faster); numpy GEMM ${ref.gemmMs.toFixed(1)} ms`,
+      });
+    }
+    // Both cores: chains split across worker threads, each with its own wasm backend.
+    const workers = Math.min(2, os.availableParallelism());
+    const parallel = await workerLangevin({ workers, batch, hidden, dim: DIM, stepSize: STEP_SIZE, repeats });
+    record({
+      name: `langevin step, ${workers} worker threads, ${size}`,
+      backend,
+      value: parallel,
+      unit: 'ms',
+      baseline: oursMs,
+      ratio: oursMs / parallel,
+      note: 'ratio = speed-up over one thread',
+    });
+  }
+}
+
+for (const backend of backends) {
+  await useBackend(backend);
+  console.log(`\n${backend} (tfjs ${tf.version.tfjs}, node ${process.version}, ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(1)})${tiny ? ', --tiny sizes' : ''}`);
+  console.log(`${'back'.padEnd(5)} ${'name'.padEnd(64)} ${'value'.padStart(10)} ${'unit'.padEnd(9)} ${'baseline'.padStart(10)} ${'ratio'.padStart(8)} ${'target'.padStart(6)}`);
+  await samplerRows(backend);
+  // 5. RBM epochs on digits vs scikit-learn.
+  for (const row of await rbmEpochs({ epochs: SIZES.rbmEpochs, tiny, backend })) record(row);
+  // 6. fit throughput per objective on the default 2-D recipe.
+  for (const row of await fitThroughput({ steps: SIZES.fitSteps, tiny, backend })) record(row);
+  const leaked = tf.memory().numTensors;
+  console.log(`      (${leaked} tensors alive after the ${backend} rows)`);
+}
+
+writeFileSync(out, `${JSON.stringify(rows, null, 2)}\n`);
+console.log(`\nwrote ${rows.length} rows to ${out}`);
