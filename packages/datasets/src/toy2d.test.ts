@@ -25,6 +25,27 @@ const MEANS: Record<string, [number, number]> = {
   '2spirals': [0, 0],
 };
 
+/**
+ * `E|x|^2` from each sampler's definition (moons, a deterministic design, is covered by its mean):
+ * - 8gaussians: `R^2 + 2 s^2`; checkerboard: both coordinates uniform on [-4, 4), `2 * 16/3`.
+ * - circles, rings: mean squared radius plus `2 s^2`.
+ * - swissroll: `(E t^2 + 2) / 25`, `E t^2 = (b^3 - a^3) / (3 (b - a)) = 9.75 pi^2` on [1.5 pi, 4.5 pi].
+ * - pinwheel: `4 (E f_1^2 + E f_2^2) = 4 (1 + 0.3^2 + 0.1^2)` (rotations keep the norm).
+ * - 2spirals: `E|d|^2 / 9 + 2 * 0.1^2` with `|d|^2 = t^2 + (u_1^2 + u_2^2) / 4 + t (u_2 sin t - u_1 cos t)`,
+ *   `t = 3 pi sqrt(u)` (density `2t / (9 pi^2)`): `E t^2 = 9 pi^2 / 2`,
+ *   `E[t sin t] = 2 (9 pi^2 - 4) / (9 pi^2)`, `E[t cos t] = -4 / (3 pi)`, `E u_i = 1/2`, `E u_i^2 = 1/3`.
+ */
+const SECOND_MOMENTS: Partial<Record<string, number>> = {
+  '8gaussians': EIGHT_GAUSSIANS_RADIUS ** 2 + 2 * EIGHT_GAUSSIANS_STD ** 2,
+  checkerboard: (2 * 16) / 3,
+  circles: (9 + 2.25) / 2 + 2 * 0.24 ** 2,
+  rings: (9 + 2.25 ** 2 + 1.5 ** 2 + 0.75 ** 2) / 4 + 2 * 0.08 ** 2,
+  swissroll: (9.75 * Math.PI ** 2 + 2) / 25,
+  pinwheel: 4 * (1 + 0.3 ** 2 + 0.1 ** 2),
+  '2spirals':
+    ((9 * Math.PI ** 2) / 2 + 2 / 12 + 0.5 * ((2 * (9 * Math.PI ** 2 - 4)) / (9 * Math.PI ** 2) + 4 / (3 * Math.PI))) / 9 + 2 * 0.1 ** 2,
+};
+
 describeBackends('toy 2-D data sets', () => {
   for (const name of TOY_DATASET_NAMES) {
     it(`${name}: [n, 2] float32, seeded by the key, the documented mean`, () => {
@@ -40,6 +61,11 @@ describeBackends('toy 2-D data sets', () => {
       expect(same.arraySync()).toEqual(again.arraySync());
       expect(other.arraySync()).not.toEqual(again.arraySync());
       expectMeans(x, MEANS[name]!, { label: `${name} mean` });
+      if (SECOND_MOMENTS[name] !== undefined) {
+        const squaredNorm = tf.sum(tf.square(x), 1, true);
+        expectMeans(squaredNorm, [SECOND_MOMENTS[name]!], { label: `${name} E|x|^2` });
+        squaredNorm.dispose();
+      }
       const [[x0, x1], [y0, y1]] = data.box;
       // The box holds all but a tiny fraction of the mass (pinwheel misses ~2e-4, the rest < 1e-5).
       const rows = x.arraySync();
