@@ -5,6 +5,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
+import { PNG } from 'pngjs';
 import type { MetricsLine } from './run-folder.js';
 
 /** A density evaluated on a regular grid: `values[i][j]` at `(xs[j], ys[i])`. */
@@ -23,8 +24,6 @@ const PNG_SCALE = 2;
 const FONT = 'DejaVu Sans, Arial, Helvetica, sans-serif';
 /** Panel width and height in vega units. */
 const PANEL = 320;
-/** Half-width of a heatmap cell in grid spacings: 0.5 plus 3% overlap. */
-const CELL_HALF_WIDTH = 0.53;
 
 /** Renders a vega-lite spec to PNG bytes. */
 export async function renderPng(spec: vl.TopLevelSpec): Promise<Uint8Array> {
@@ -51,44 +50,67 @@ const baseConfig = {
   title: { fontSize: 14 },
 } as const;
 
-function cells(grid: DensityGrid): { x: number; x2: number; y: number; y2: number; p: number }[] {
-  // Half a cell plus a small overlap, so anti-aliasing leaves no seams between cells.
-  const dx = (grid.xs[1]! - grid.xs[0]!) * CELL_HALF_WIDTH;
-  const dy = (grid.ys[1]! - grid.ys[0]!) * CELL_HALF_WIDTH;
-  const out: { x: number; x2: number; y: number; y2: number; p: number }[] = [];
-  grid.values.forEach((row, i) =>
-    row.forEach((p, j) => out.push({ x: grid.xs[j]! - dx, x2: grid.xs[j]! + dx, y: grid.ys[i]! - dy, y2: grid.ys[i]! + dy, p })),
+/** `rgb(r, g, b)` (what vega's colour schemes return) as bytes. */
+function rgbBytes(color: string): [number, number, number] {
+  const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(color);
+  if (m === null) throw new Error(`unexpected colour ${color} from the vega scheme`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/**
+ * The grid as a PNG data URL, one pixel per cell coloured by viridis on `[0, max]` (row 0 of the
+ * image is the top of the box). An image layer is smooth where thousands of rect marks leave
+ * anti-aliasing seams, and much smaller.
+ */
+function heatmapUrl(grid: DensityGrid, max: number): string {
+  const [w, h] = [grid.xs.length, grid.ys.length];
+  const viridis = vega.scheme('viridis') as (t: number) => string;
+  const png = new PNG({ width: w, height: h });
+  grid.values.forEach((row, j) =>
+    row.forEach((p, i) => {
+      const [r, g, b] = rgbBytes(viridis(max > 0 ? p / max : 0));
+      const k = 4 * ((h - 1 - j) * w + i);
+      png.data[k] = r;
+      png.data[k + 1] = g;
+      png.data[k + 2] = b;
+      png.data[k + 3] = 255;
+    }),
   );
-  return out;
+  return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
 }
 
 function panel(grid: DensityGrid, points: Points, title: string, color: string): Spec {
-  const domainX = [grid.xs[0]!, grid.xs[grid.xs.length - 1]!];
-  const domainY = [grid.ys[0]!, grid.ys[grid.ys.length - 1]!];
+  const [x0, x1] = [grid.xs[0]!, grid.xs[grid.xs.length - 1]!];
+  const [y0, y1] = [grid.ys[0]!, grid.ys[grid.ys.length - 1]!];
+  // Cell centres -> box edges.
+  const hx = (x1 - x0) / (grid.xs.length - 1) / 2;
+  const hy = (y1 - y0) / (grid.ys.length - 1) / 2;
+  const domainX = [x0 - hx, x1 + hx];
+  const domainY = [y0 - hy, y1 + hy];
+  const max = Math.max(...grid.values.map((row) => Math.max(...row)));
   const inBox = points.filter((p) => p[0]! >= domainX[0]! && p[0]! <= domainX[1]! && p[1]! >= domainY[0]! && p[1]! <= domainY[1]!);
+  const x = { field: 'x', type: 'quantitative', scale: { domain: domainX, nice: false, zero: false }, title: 'x1' };
+  const y = { field: 'y', type: 'quantitative', scale: { domain: domainY, nice: false, zero: false }, title: 'x2' };
   return {
     title,
     width: PANEL,
     height: PANEL,
     layer: [
       {
-        data: { values: cells(grid) },
-        mark: { type: 'rect', strokeWidth: 0 },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', scale: { domain: domainX, nice: false, zero: false }, title: 'x1' },
-          x2: { field: 'x2' },
-          y: { field: 'y', type: 'quantitative', scale: { domain: domainY, nice: false, zero: false }, title: 'x2' },
-          y2: { field: 'y2' },
-          color: { field: 'p', type: 'quantitative', scale: { scheme: 'viridis' }, title: 'model p(x)' },
-        },
+        data: { values: [{ x: domainX[0], x2: domainX[1], y: domainY[0], y2: domainY[1], url: heatmapUrl(grid, max) }] },
+        mark: { type: 'image', aspect: false },
+        encoding: { x, x2: { field: 'x2' }, y, y2: { field: 'y2' }, url: { field: 'url', type: 'nominal' } },
+      },
+      {
+        // Invisible marks that carry the colour scale, so the legend shows the density values.
+        data: { values: [{ p: 0 }, { p: max }] },
+        mark: { type: 'point', opacity: 0 },
+        encoding: { color: { field: 'p', type: 'quantitative', scale: { scheme: 'viridis', domain: [0, max] }, title: 'model p(x)' } },
       },
       {
         data: { values: inBox.map((p) => ({ x: p[0], y: p[1] })) },
         mark: { type: 'circle', size: 5, opacity: 0.6, color },
-        encoding: {
-          x: { field: 'x', type: 'quantitative' },
-          y: { field: 'y', type: 'quantitative' },
-        },
+        encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
       },
     ],
   };
