@@ -64,7 +64,6 @@ describeBackends('nce', () => {
     const learnedMean = model.mean.arraySync() as number[];
     const precision = model.precision();
     const c = state.logZ.dataSync()[0]!;
-    console.log('NCE', { learnedMean, truthMean, precision, truthPrecision, c, modelLogZ: model.logPartition(), truthLogZ });
     for (let i = 0; i < 2; i++) {
       expectWithinStandardErrors(learnedMean[i]!, truthMean[i]!, inflation * Math.sqrt(cov[i]![i]! / n), { label: `mean[${i}]` });
       for (let j = 0; j < 2; j++) {

@@ -61,7 +61,6 @@ describeBackends('denoisingScoreMatching', () => {
     const q = inverseSPD(covariance.map((row, i) => row.map((c, j) => c + (i === j ? sigma ** 2 : 0))));
     const precision = model.precision();
     const learnedMean = model.mean.arraySync() as number[];
-    console.log('DSM', { precision, expected: q, dataPrecision: inverseSPD(covariance), learnedMean, mean });
     // The fit is least squares of the targets eps / sigma on the noisy points (score -P (x~ - mu)):
     // entry (i, j) of P has standard error sqrt(var(residual_j) Q_ii / M), var(residual_j) =
     // 1/sigma^2 - Q_jj; the mean moves by -(C / sigma) mean(eps), se sqrt((C^2)_jj / M) / sigma.
@@ -102,7 +101,6 @@ describeBackends('denoisingScoreMatching', () => {
     const model = perLevelGaussian(sigmas);
     train(model, denoisingScoreMatching({ sigmas }), batch, { steps: 200, learningRate: 0.1, key: prngKey(6), fixedKey: true });
     const learned = model.a.arraySync() as number[];
-    console.log('DSM multi', { learned, expected: sigmas.map((s) => 1 / (covariance[0]![0]! + s * s)), mu: model.mu.arraySync(), mean });
     // Each level sees about M / L of the M noisy points; 4 binomial sd fewer is a safe lower bound.
     const m = 64 * copies;
     const perLevel = m / sigmas.length - 4 * Math.sqrt(m / sigmas.length);
@@ -110,6 +108,10 @@ describeBackends('denoisingScoreMatching', () => {
       const q = 1 / (covariance[0]![0]! + s * s);
       expectWithinStandardErrors(learned[k]!, q, Math.sqrt(((1 / s ** 2 - q) * q) / perLevel), { label: `precision at sigma ${s}` });
     });
+    // The shared mean combines the levels' estimates, each off by about -(C / sigma_k) mean(eps) with
+    // se C / (sigma_k sqrt(M_k)): the smallest sigma and count bound the standard error.
+    const c = covariance[0]![0]!;
+    expectWithinStandardErrors(model.mu.dataSync()[0]!, mean[0]!, c / (Math.min(...sigmas) * Math.sqrt(perLevel)), { label: 'mean' });
     tf.dispose([data, batch]);
     disposeState(model.variables);
   });

@@ -41,7 +41,6 @@ describeBackends('scoreMatching', () => {
     const precision = model.precision();
     const expected = inverseSPD(covariance);
     const learnedMean = model.mean.arraySync() as number[];
-    console.log('exact SM', { precision, expected, learnedMean, mean });
     for (let i = 0; i < 2; i++) {
       expect(learnedMean[i]).toBeCloseTo(mean[i]!, 3);
       for (let j = 0; j < 2; j++) expect(precision[i]![j]).toBeCloseTo(expected[i]![j]!, 3);

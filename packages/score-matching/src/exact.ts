@@ -43,19 +43,19 @@ export function scoreMatching(): Objective<ScoreMatchingState> {
       let scoreNorm = NaN;
       let hessianTrace = NaN;
       const { loss, grads } = lossAndGradients(model, () => {
-          const g = flatInputGradient(model.energy, batch);
-          const half = tf.mul(0.5, tf.mean(tf.sum(tf.square(g), 1))) as tf.Scalar;
-          const diagonal: tf.Tensor[] = [];
-          for (let j = 0; j < dim; j++) {
-            // d/dx of sum_i dE/dx_{i,j}: its column j holds d^2E/dx_{i,j}^2 for every sample i.
-            const column = (z: tf.Tensor) => tf.sum(tf.slice(flatInputGradient(model.energy, z), [0, j], [n, 1]));
-            const h = tf.reshape(tf.grad(column)(batch), [n, dim]);
-            diagonal.push(tf.slice(h, [0, j], [n, 1]));
-          }
-          const trace = tf.div(tf.sum(tf.concat(diagonal, 1)), n) as tf.Scalar;
-          scoreNorm = half.dataSync()[0]!;
-          hessianTrace = trace.dataSync()[0]!;
-          return tf.sub(half, trace) as tf.Scalar;
+        const g = flatInputGradient(model.energy, batch);
+        const half = tf.mul(0.5, tf.mean(tf.sum(tf.square(g), 1))) as tf.Scalar;
+        const diagonal: tf.Tensor[] = [];
+        for (let j = 0; j < dim; j++) {
+          // d/dx of sum_i dE/dx_{i,j}: its column j holds d^2E/dx_{i,j}^2 for every sample i.
+          const column = (z: tf.Tensor) => tf.sum(tf.slice(flatInputGradient(model.energy, z), [0, j], [n, 1]));
+          const h = tf.reshape(tf.grad(column)(batch), [n, dim]);
+          diagonal.push(tf.slice(h, [0, j], [n, 1]));
+        }
+        const trace = tf.div(tf.sum(tf.concat(diagonal, 1)), n) as tf.Scalar;
+        scoreNorm = half.dataSync()[0]!;
+        hessianTrace = trace.dataSync()[0]!;
+        return tf.sub(half, trace) as tf.Scalar;
       });
       return { loss, grads, state: null, metrics: { scoreNorm, hessianTrace } };
     },

@@ -89,15 +89,15 @@ export function slicedScoreMatching(options: SlicedScoreMatchingOptions = {}): O
         // Each sample appears M times, once per projection (rows m*N .. m*N + N - 1 hold copy m).
         const x = projections === 1 ? batch : tf.tile(batch, [projections, ...new Array<number>(batch.rank - 1).fill(1)]);
         const v = projectionVectors(key, distribution, rows, dim);
-          const g = flatInputGradient(model.energy, x);
-          const norm = tf.mul(0.5, tf.sum(tf.square(g), 1));
-          const first = varianceReduced ? norm : tf.mul(0.5, tf.square(tf.sum(tf.mul(g, v), 1)));
-          const directional = (z: tf.Tensor) => tf.sum(tf.mul(flatInputGradient(model.energy, z), v));
-          const hv = tf.reshape(tf.grad(directional)(x), [rows, dim]);
-          const vHv = tf.sum(tf.mul(v, hv), 1);
-          scoreNorm = tf.mean(norm).dataSync()[0]!;
-          hessianTrace = tf.mean(vHv).dataSync()[0]!;
-          return tf.mean(tf.sub(first, vHv)) as tf.Scalar;
+        const g = flatInputGradient(model.energy, x);
+        const norm = tf.mul(0.5, tf.sum(tf.square(g), 1));
+        const first = varianceReduced ? norm : tf.mul(0.5, tf.square(tf.sum(tf.mul(g, v), 1)));
+        const directional = (z: tf.Tensor) => tf.sum(tf.mul(flatInputGradient(model.energy, z), v));
+        const hv = tf.reshape(tf.grad(directional)(x), [rows, dim]);
+        const vHv = tf.sum(tf.mul(v, hv), 1);
+        scoreNorm = tf.mean(norm).dataSync()[0]!;
+        hessianTrace = tf.mean(vHv).dataSync()[0]!;
+        return tf.mean(tf.sub(first, vHv)) as tf.Scalar;
       });
       return { loss, grads, state: null, metrics: { scoreNorm, hessianTrace } };
     },
