@@ -12,6 +12,7 @@ import {
   prngKey,
 } from '@ebm/core';
 import { describeBackends, expectNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { bitFlip, randomWalkMetropolis } from '@ebm/mcmc-mh';
 import { describe, expect, it } from 'vitest';
 import { type ChainInit, type ContrastiveDivergenceState, contrastiveDivergence } from './contrastive-divergence.js';
 import { affineSampler } from './test-samplers.js';
@@ -177,6 +178,28 @@ describeBackends('contrastiveDivergence', () => {
       expect(count).toBe(n * steps);
       disposeState(state);
       tf.dispose([batch, ...model.variables]);
+    });
+  });
+
+  describe('any sampler', () => {
+    it('trains with Metropolis samplers: random walk on reals, bit flips on binary data (chains stay binary)', () => {
+      const model = gaussianEnergy({ dim: 3 });
+      const real = tf.tidy(() => normal(prngKey(5), [16, 3]));
+      const binary = tf.tidy(() => tf.cast(tf.greater(real, 0), 'float32'));
+      for (const [sampler, batch] of [[randomWalkMetropolis({ scale: 0.5 }), real], [bitFlip(), binary]] as const) {
+        const objective = contrastiveDivergence({ sampler, k: 3, init: 'persistent' });
+        let state = objective.init(model, prngKey(0));
+        for (let t = 0; t < 3; t++) {
+          const step = stepOnce(objective, model, batch, state, t);
+          state = step.state;
+          expect(step.metrics.acceptanceRate).toBeGreaterThan(0);
+          expect(step.metrics.acceptanceRate).toBeLessThanOrEqual(1);
+          expect(Object.values(step.grads).flat(2).every(Number.isFinite)).toBe(true);
+        }
+        if (batch === binary) expect(Array.from(state.chains!.dataSync()).every((v) => v === 0 || v === 1)).toBe(true);
+        disposeState(state);
+      }
+      tf.dispose([real, binary, ...model.variables]);
     });
   });
 
