@@ -15,7 +15,7 @@ import { type ChainInit, type ContrastiveDivergenceState, contrastiveDivergence 
 const BACKEND = (process.env.EBM_BACKEND ?? 'wasm') as BackendName;
 const BATCH = 128;
 const K = Number(process.env.CD_K ?? 20);
-const WARMUP = 5;
+const WARMUP = 10;
 const ITERATIONS = 20;
 
 await useBackend(BACKEND);
