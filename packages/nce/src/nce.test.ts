@@ -6,6 +6,7 @@ import {
   type Key,
   ShapeError,
   disposeState,
+  fit,
   foldIn,
   gaussianEnergy,
   normal,
@@ -123,6 +124,21 @@ describeBackends('nce', () => {
       optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: step.grads[v.name]! })));
       tf.dispose([step.loss, step.grads]);
     }, 1000);
+    data.dispose();
+    noise.dispose();
+    disposeState([model.variables, state]);
+  });
+
+  it("trains with core's fit, which optimises c with the model and keeps it alive", async () => {
+    const data = gaussianSamples(prngKey(8), 256, [0.5], [[0.5]]);
+    const noise = gaussianNoise.fit(data);
+    const model = gaussianEnergy({ dim: 1 });
+    const objective = nce({ noise, ratio: 2 });
+    const { losses, metrics, state } = await fit(model, objective, data, { optimizer: tf.train.adam(0.05), steps: 40, batchSize: 64, key: prngKey(9) });
+    expect(state.logZ.isDisposed).toBe(false);
+    expect(metrics[0]!.logZ).toBe(0);
+    expect(state.logZ.dataSync()[0]).not.toBe(0);
+    expect(losses.every(Number.isFinite)).toBe(true);
     data.dispose();
     noise.dispose();
     disposeState([model.variables, state]);

@@ -5,9 +5,11 @@ import {
   InvalidArgumentError,
   ShapeError,
   disposeState,
+  fit,
   foldIn,
   gaussianEnergy,
   inverseSPD,
+  mlpEnergy,
   prngKey,
 } from '@ebm/core';
 import { describeBackends, expectNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
@@ -113,6 +115,22 @@ describeBackends('denoisingScoreMatching', () => {
     const c = covariance[0]![0]!;
     expectWithinStandardErrors(model.mu.dataSync()[0]!, mean[0]!, c / (Math.min(...sigmas) * Math.sqrt(perLevel)), { label: 'mean' });
     tf.dispose([data, batch]);
+    disposeState(model.variables);
+  });
+
+  it("trains an MLP with core's fit (a gradient for every variable, null state)", async () => {
+    const data = gaussianSamples(prngKey(8), 128, [0, 0], [[1, 0], [0, 0.5]]);
+    const model = mlpEnergy({ inputShape: [3], hidden: [8], key: prngKey(9) });
+    const { losses, state } = await fit(model, denoisingScoreMatching({ sigmas: [1, 0.5] }), data, {
+      optimizer: tf.train.adam(1e-2),
+      steps: 20,
+      batchSize: 32,
+      key: prngKey(10),
+    });
+    expect(state).toBeNull();
+    expect(losses).toHaveLength(20);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    data.dispose();
     disposeState(model.variables);
   });
 
