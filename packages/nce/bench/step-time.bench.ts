@@ -26,7 +26,7 @@ describe('nce, mlpEnergy hidden [64, 64], batch 128, wasm', () => {
         step.loss.dataSync();
         tf.dispose([step.loss, step.grads]);
       },
-      { iterations: 30, warmupIterations: 3, time: 0 },
+      { iterations: 50, warmupIterations: 5, time: 0 },
     );
   }
 });

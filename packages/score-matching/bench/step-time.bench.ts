@@ -21,7 +21,7 @@ function stepBench<S>(name: string, objective: Objective<S>, model: EnergyModel,
       step.loss.dataSync();
       tf.dispose([step.loss, step.grads]);
     },
-    { iterations: 30, warmupIterations: 3, time: 0 },
+    { iterations: 50, warmupIterations: 5, time: 0 },
   );
 }
 
