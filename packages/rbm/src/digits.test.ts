@@ -55,7 +55,7 @@ describeBackends(
 describeBackends('RBM training', () => {
   it('leaks no tensors over 1000 PCD training steps', () => {
     const rbm = bernoulliRBM({ visible: 6, hidden: 4 });
-    const objective = contrastiveDivergence({ sampler: blockGibbs(rbm, { k: 2 }), init: 'persistent' });
+    const objective = contrastiveDivergence({ sampler: blockGibbs(rbm), init: 'persistent' });
     const optimizer = tf.train.sgd(0.05);
     const data = tf.cast(tf.less(tf.randomUniform([4, 6], 0, 1, 'float32', 3), 0.5), 'float32');
     let state = objective.init(rbm, prngKey(1));

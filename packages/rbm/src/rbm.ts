@@ -108,17 +108,19 @@ function freeEnergyOp(type: RBMType, sigma: number) {
       value: tf.sub(visibleTerm, tf.sum(softplus(pre), 1)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [vs, ws, bs, pres] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
-        const dyCol = tf.expandDims(dy, 1);
-        const dp = tf.mul(tf.sigmoid(pres), dyCol);
+        // Negated once up front ([N, 1]), so no gradient needs a Neg of its own (fewer ops per step).
+        const negDy = tf.neg(tf.expandDims(dy, 1));
+        const negDp = tf.mul(tf.sigmoid(pres), negDy);
         const xs = type === 'bernoulli' ? vs : tf.mul(vs, scale);
-        const dW = tf.neg(tf.matMul(tf.transpose(xs), dp));
-        const dc = tf.neg(tf.sum(dp, 0));
-        const dpWt = tf.matMul(dp, tf.transpose(ws));
+        const dW = tf.matMul(tf.transpose(xs), negDp);
+        const dc = tf.sum(negDp, 0);
+        const negDpWt = tf.matMul(negDp, tf.transpose(ws));
         if (type === 'bernoulli') {
-          return [tf.neg(tf.add(tf.mul(dyCol, bs), dpWt)), dW, tf.neg(tf.sum(tf.mul(dyCol, vs), 0)), dc];
+          return [tf.add(tf.mul(negDy, bs), negDpWt), dW, tf.sum(tf.mul(negDy, vs), 0), dc];
         }
-        const centred = tf.mul(tf.mul(tf.sub(vs, bs), dyCol), 1 / (sigma * sigma));
-        return [tf.sub(centred, tf.mul(dpWt, scale)), dW, tf.neg(tf.sum(centred, 0)), dc];
+        // -dy (v - b) / sigma^2
+        const negCentred = tf.mul(tf.mul(tf.sub(vs, bs), negDy), 1 / (sigma * sigma));
+        return [tf.add(tf.neg(negCentred), tf.mul(negDpWt, scale)), dW, tf.sum(negCentred, 0), dc];
       },
     };
   }) as unknown as (v: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, c: tf.Tensor1D) => tf.Tensor1D;
