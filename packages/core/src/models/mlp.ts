@@ -84,19 +84,20 @@ export function mlpEnergy(options: MlpEnergyOptions): MlpEnergy {
 
   const valueAndGrad = (x: tf.Tensor): EnergyAndGradient =>
     tf.tidy(() => {
-      const preActivations: tf.Tensor[] = [];
+      // f'(a_l), kept from the forward pass: f and f' share their sigmoid (applyAndDerivative).
+      const derivatives: tf.Tensor[] = [];
       let h: tf.Tensor = flatten(x);
       for (let l = 0; l < layers - 1; l++) {
-        const a = tf.add(tf.matMul(h, weights[l]!), biases[l]!);
-        preActivations.push(a);
-        h = act.apply(a);
+        const [f, derivative] = act.applyAndDerivative(tf.add(tf.matMul(h, weights[l]!), biases[l]!));
+        derivatives.push(derivative);
+        h = f;
       }
       const energy = tf.reshape(tf.add(tf.matMul(h, weights[layers - 1]!), biases[layers - 1]!), [-1]) as tf.Tensor1D;
       // dE/dh_{L-1} = w_out^T, the same row for every sample: kept as [1, H] and broadcast by the
       // first multiply (tf.tile to [N, H] costs more than a GEMM on wasm).
       let grad: tf.Tensor = tf.reshape(weights[layers - 1]!, [1, -1]);
       for (let l = layers - 2; l >= 0; l--) {
-        const delta = tf.mul(grad, act.derivative(preActivations[l]!));
+        const delta = tf.mul(grad, derivatives[l]!);
         grad = tf.matMul(delta, tf.transpose(weights[l]!));
       }
       const perSample = layers === 1 ? tf.broadcastTo(grad, [x.shape[0]!, inputDim]) : grad;
