@@ -1,7 +1,8 @@
 // Trains every objective the ebm CLI knows on the same toy (8gaussians, same MLP, data, seed and
 // number of steps) and prints one table: test NLL, gap to the NLL floor, MMD^2 between model
 // samples and test data, and seconds. Each objective keeps its own sampler settings.
-// Run: node compare.mjs [--steps N] [--dataset NAME] [--tiny]   (runs land in runs/compare/<objective>)
+// Run: node compare.mjs [--steps N] [--dataset NAME] [--tiny] [--no-train]
+// Runs land in runs/compare/<objective>; --no-train only prints the table of the runs already there.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OBJECTIVES, formatTable, main } from '@ebm/cli';
@@ -26,14 +27,18 @@ const settings = {
 };
 const silent = { out: () => undefined, err: (text) => process.stderr.write(text), tty: false };
 const rows = [];
+const summaries = [];
 for (const objective of Object.keys(OBJECTIVES)) {
   const out = join('runs', 'compare', objective);
   const args = ['train', '--out', out, '--force', '--quiet', '--dataset', dataset, '--objective', objective, '--steps', steps, ...common, ...(settings[objective] ?? [])];
-  process.stdout.write(`training ${objective}... `);
-  if ((await main(args, silent)) !== 0) throw new Error(`ebm ${args.join(' ')} failed`);
+  if (!process.argv.includes('--no-train')) {
+    process.stdout.write(`training ${objective}... `);
+    if ((await main(args, silent)) !== 0) throw new Error(`ebm ${args.join(' ')} failed`);
+  }
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  console.log(`NLL ${s.nll.toFixed(3)} in ${s.seconds.toFixed(1)} s`);
+  summaries.push(s);
+  if (!process.argv.includes('--no-train')) console.log(`NLL ${s.nll.toFixed(3)} in ${s.seconds.toFixed(1)} s`);
   rows.push([objective, s.nll, s.gap, s.mmd.toExponential(2), s.seconds.toFixed(1)]);
 }
-console.log(`\n${dataset}, ${steps} steps each (NLL floor ${JSON.parse(readFileSync(join('runs', 'compare', 'nce', 'summary.json'), 'utf8')).nllFloor ?? '-'})\n`);
+console.log(`\n${dataset}, ${summaries[0].steps} steps each, NLL floor ${summaries[0].nllFloor?.toFixed(3) ?? '-'}\n`);
 console.log(formatTable(['objective', 'test NLL', 'gap', 'MMD^2', 'seconds'], rows));

@@ -19,6 +19,9 @@ export type SamplerName = (typeof SAMPLER_NAMES)[number];
 export const OPTIMIZER_NAMES = ['adam', 'sgd', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
+/** Learning-rate schedules: constant, or cosine decay from `learningRate` to 0 over `steps`. */
+export const LR_SCHEDULES = ['constant', 'cosine'] as const;
+
 
 
 const positive = z.number().positive();
@@ -61,6 +64,7 @@ export const trainConfigSchema = z.strictObject({
   ratio: positiveInt.default(4),
   optimizer: z.enum(OPTIMIZER_NAMES).default('adam'),
   learningRate: positive.default(1e-3),
+  lrSchedule: z.enum(LR_SCHEDULES).default('cosine'),
   steps: positiveInt.default(2000),
   batchSize: positiveInt.default(256),
   seed: z.number().int().min(0).default(0),

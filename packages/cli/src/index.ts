@@ -10,6 +10,7 @@ export {
   OBJECTIVE_NAMES,
   OPTIMIZER_NAMES,
   SAMPLER_NAMES,
+  LR_SCHEDULES,
   trainConfigSchema,
   validateConfig,
   flagOf,
@@ -18,5 +19,5 @@ export { type Io, defaultIo } from './io.js';
 export { RunFolder, RUN_FILES, type Summary, type MetricsLine } from './run-folder.js';
 export { type DensityGrid, type Points, densitySpec, lossSpec, renderPng } from './plots.js';
 export { OBJECTIVES, SAMPLERS, type ObjectiveContext, buildObjective, buildSampler } from './recipes.js';
-export { type Session, openSession, buildOptimizer } from './session.js';
+export { type Session, openSession, buildOptimizer, learningRateAt, setLearningRate } from './session.js';
 export { formatTable } from './table.js';

@@ -39,6 +39,29 @@ export function buildOptimizer(config: TrainConfig): tf.Optimizer {
   }
 }
 
+/**
+ * The learning rate of step `step` (0-based): `lr` for `constant`; for `cosine`,
+ * `lr_t = lr * (1 + cos(pi t / T)) / 2` with `T = steps` (Loshchilov & Hutter 2017), which
+ * anneals the minibatch noise away by the end of the run.
+ */
+export function learningRateAt(config: TrainConfig, step: number): number {
+  if (config.lrSchedule === 'constant') return config.learningRate;
+  return (config.learningRate * (1 + Math.cos((Math.PI * Math.min(step, config.steps)) / config.steps))) / 2;
+}
+
+/**
+ * Sets the learning rate of a tfjs optimizer before a step. SGD has `setLearningRate`; Adam and
+ * RMSProp take it in the constructor and read their `learningRate` field on every
+ * `applyGradients`, so a schedule assigns that field. Being a function of the step alone, a
+ * resumed run follows the same schedule.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  // Duck-typed: tfjs optimizers override `instanceof` (an Adam optimizer passes `instanceof SGDOptimizer`).
+  const target = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (typeof target.setLearningRate === 'function') target.setLearningRate(learningRate);
+  else target.learningRate = learningRate;
+}
+
 /** Selects the backend and builds everything a run needs from its config. */
 export async function openSession(config: TrainConfig): Promise<Session> {
   await useBackend(config.backend);

@@ -8,7 +8,7 @@ import { evaluateNll, finishRun } from './evaluation.js';
 import type { Io } from './io.js';
 import { createProgress } from './progress.js';
 import { RunFolder } from './run-folder.js';
-import { openSession } from './session.js';
+import { learningRateAt, openSession, setLearningRate } from './session.js';
 
 export interface TrainFlags {
   readonly out: string;
@@ -66,6 +66,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
           `${config.optimizer} lr ${config.learningRate}, backend ${config.backend} -> ${folder.dir}\n`,
       );
     }
+    setLearningRate(session.optimizer, learningRateAt(config, startStep));
     const result = await fit(session.model, session.objective, session.data, {
       optimizer: session.optimizer,
       steps: config.steps,
@@ -75,6 +76,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
       resume: flags.resume,
       signal: abort.signal,
       onStep: ({ step, loss, metrics, elapsedSeconds }) => {
+        setLearningRate(session.optimizer, learningRateAt(config, step));
         const evaluate = (step % config.evalEvery === 0 || step === config.steps);
         const nll = evaluate ? evaluateNll(session).nll : undefined;
         if (nll !== undefined) lastNll = nll;
