@@ -47,7 +47,8 @@ export function exactLogPartition(rbm: RBM, options: ExactLogPartitionOptions = 
   if (n > maxUnits) {
     throw new InvalidArgumentError(
       'rbm',
-      `has ${n} ${over} units to enumerate (2^${n} states), more than maxUnits = ${maxUnits}. Estimate log Z with ais(rbm, ...) instead, or raise maxUnits.`,
+      `has ${n} ${over} units to enumerate (2^${n} states), more than maxUnits = ${maxUnits}. ` +
+        (rbm.type === 'bernoulli' ? 'Estimate log Z with ais(rbm, ...) instead, or raise maxUnits.' : 'Use fewer hidden units, or raise maxUnits.'),
     );
   }
   const { weights, visibleBias, hiddenBias, sigma } = rbm;
