@@ -26,8 +26,8 @@ const out = arg('out', fileURLToPath(new URL('./results.json', import.meta.url))
 
 /** Problem sizes. `big` is the issue's sampler-step problem, `small` its 2-D toy size. */
 const SIZES = tiny
-  ? { big: { batch: 64, hidden: 16 }, small: { batch: 16, hidden: 8 }, repeats: { wasm: 2, cpu: 2 }, smallRepeats: 3, fitSteps: 2, rbmEpochs: 1 }
-  : { big: { batch: 4096, hidden: 256 }, small: { batch: 256, hidden: 64 }, repeats: { wasm: 10, cpu: 3 }, smallRepeats: 100, fitSteps: 20, rbmEpochs: 3 };
+  ? { big: { batch: 64, hidden: 16 }, small: { batch: 16, hidden: 8 }, repeats: { wasm: 2, cpu: 2 }, userRepeats: { wasm: 1, cpu: 1 }, smallRepeats: 3, fitSteps: 2, rbmEpochs: 1 }
+  : { big: { batch: 4096, hidden: 256 }, small: { batch: 256, hidden: 64 }, repeats: { wasm: 21, cpu: 5 }, userRepeats: { wasm: 5, cpu: 3 }, smallRepeats: 201, fitSteps: 20, rbmEpochs: 3 };
 const DIM = 2;
 /** Langevin step size of every sampler row (its value does not change the cost). */
 const STEP_SIZE = 0.01;
@@ -46,15 +46,25 @@ function record(row) {
   );
 }
 
-/** Mean ms per call of `fn` after two warm-up calls; `fn` returns tensors, read back and freed. */
-function timeMs(fn, repeats) {
-  const run = () => tf.tidy(() => tf.stack([].concat(fn()).map((t) => tf.sum(t))).dataSync());
+/**
+ * Median ms of `repeats` calls of `run` after two warm-up calls. The median, not the mean: on a
+ * shared machine a few calls stall for other processes. cpu and wasm run synchronously, so the
+ * clock around a call measures its work.
+ */
+function medianMs(run, repeats) {
   run();
   run();
-  const start = performance.now();
-  for (let i = 0; i < repeats; i++) run();
-  return (performance.now() - start) / repeats;
+  return median(Array.from({ length: repeats }, () => clockMs(run)));
 }
+
+/** Wall ms of one call. */
+function clockMs(run) {
+  const start = performance.now();
+  run();
+  return performance.now() - start;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * A Langevin chain of `batch` 2-D chains on `energy`, as a sampler user drives it: `step()` takes
@@ -77,16 +87,12 @@ function chain(energy, batch, seed) {
   };
 }
 
-/** Mean ms per Langevin step (two warm-up steps, then `repeats`, reading the positions back at the end). */
-function timeSteps(c, repeats) {
-  c.step();
-  c.step();
-  c.position().dataSync();
-  const start = performance.now();
-  for (let i = 0; i < repeats; i++) c.step();
-  c.position().dataSync();
-  return (performance.now() - start) / repeats;
-}
+/** Median ms per Langevin step, each step's positions read back. */
+const timeSteps = (c, repeats) =>
+  medianMs(() => {
+    c.step();
+    c.position().dataSync();
+  }, repeats);
 
 /** Kernel launches of one Langevin step, from tf.profile's kernel list. */
 async function kernelsPerStep(c) {
@@ -118,8 +124,28 @@ function userEnergies(model, hidden) {
 /** Matmul FLOPs of forward + input gradient of a [D, H, H, 1] MLP on `batch` rows (the [N,1]x[1,H] outer product is a broadcast). */
 const stepFlops = (batch, hidden) => 2 * batch * (DIM * hidden + hidden * hidden + hidden) + 2 * batch * (hidden * hidden + hidden * DIM);
 
-/** The same matmul FLOPs as plain, untransposed tf.matMul calls: the backend's roofline for one step. */
-function gemmMs(batch, hidden, repeats) {
+/**
+ * The same matmul FLOPs as plain, untransposed tf.matMul calls (the backend's roofline for one
+ * step), timed alternately with the steps of chain `c`: median ms of each.
+ */
+function gemmAndStepMs(batch, hidden, c, repeats) {
+  const gemm = gemmSet(batch, hidden);
+  const step = () => {
+    c.step();
+    c.position().dataSync();
+  };
+  const gemmTimes = [];
+  const stepTimes = [];
+  // Two warm-up rounds, then `repeats` timed ones.
+  for (let i = 0; i < repeats + 2; i++) {
+    gemmTimes.push(clockMs(gemm.run));
+    stepTimes.push(clockMs(step));
+  }
+  gemm.dispose();
+  return { gemm: median(gemmTimes.slice(2)), oursMs: median(stepTimes.slice(2)) };
+}
+
+function gemmSet(batch, hidden) {
   const [a, xin, wHH, wDH, wH1, wHD] = [
     [batch, hidden],
     [batch, DIM],
@@ -128,9 +154,9 @@ function gemmMs(batch, hidden, repeats) {
     [hidden, 1],
     [hidden, DIM],
   ].map((shape, i) => normal(prngKey(100 + i), shape));
-  const ms = timeMs(() => [tf.matMul(xin, wDH), tf.matMul(a, wHH), tf.matMul(a, wH1), tf.matMul(a, wHH), tf.matMul(a, wHD)], repeats);
-  tf.dispose([a, xin, wHH, wDH, wH1, wHD]);
-  return ms;
+  const run = () =>
+    tf.tidy(() => tf.stack([tf.matMul(xin, wDH), tf.matMul(a, wHH), tf.matMul(a, wH1), tf.matMul(a, wHH), tf.matMul(a, wHD)].map((t) => tf.sum(t))).dataSync());
+  return { run, dispose: () => tf.dispose([a, xin, wHH, wDH, wH1, wHD]) };
 }
 
 function python(exe, args) {
@@ -147,13 +173,13 @@ async function samplerRows(backend) {
   const { batch, hidden } = SIZES.big;
   const size = `batch ${batch}, hidden [${hidden},${hidden}]`;
 
-  // 1. Sampler step vs roofline.
+  // 1. Sampler step vs roofline, measured interleaved (one GEMM set, one step, ...) so that load
+  // from other processes falls on both alike.
   const model = mlpEnergy({ inputShape: [DIM], hidden: [hidden, hidden], key: prngKey(0) });
-  const gemm = gemmMs(batch, hidden, repeats);
-  record({ name: `gemm (same matmul FLOPs), ${size}`, backend, value: stepFlops(batch, hidden) / gemm / 1e6, unit: 'GFLOP/s', note: `${gemm.toFixed(1)} ms` });
   const ours = chain(model.energy, batch, 1);
-  const oursMs = timeSteps(ours, repeats);
+  const { gemm, oursMs } = gemmAndStepMs(batch, hidden, ours, repeats);
   ours.close();
+  record({ name: `gemm (same matmul FLOPs), ${size}`, backend, value: stepFlops(batch, hidden) / gemm / 1e6, unit: 'GFLOP/s', note: `${gemm.toFixed(1)} ms` });
   record({
     name: `langevin step, ${size}`,
     backend,
@@ -172,7 +198,7 @@ async function samplerRows(backend) {
     ['tfjs-layers model (layersEnergy)', user.layers],
   ]) {
     const c = chain(energy, batch, 1);
-    const ms = timeSteps(c, repeats);
+    const ms = timeSteps(c, SIZES.userRepeats[backend]);
     c.close();
     record({
       name: `langevin step, ${label}`,
@@ -194,14 +220,16 @@ async function samplerRows(backend) {
   const smallModel = mlpEnergy({ inputShape: [DIM], hidden: [small.hidden, small.hidden], key: prngKey(0) });
   const smallUser = userEnergies(smallModel, small.hidden);
   const smallRepeats = backend === 'cpu' ? Math.ceil(SIZES.smallRepeats / 4) : SIZES.smallRepeats;
-  const smallGemm = gemmMs(small.batch, small.hidden, smallRepeats);
+  let smallGemm;
   const measured = {};
   for (const [label, energy] of [
     ['ours', smallModel.energy],
     ['tf.grad through plain ops', smallUser.plain],
   ]) {
     const c = chain(energy, small.batch, 1);
-    const ms = timeSteps(c, smallRepeats);
+    let ms;
+    if (label === 'ours') ({ gemm: smallGemm, oursMs: ms } = gemmAndStepMs(small.batch, small.hidden, c, smallRepeats));
+    else ms = timeSteps(c, smallRepeats);
     const kernels = await kernelsPerStep(c);
     c.close();
     measured[label] = ms;

@@ -32,24 +32,30 @@ if (!isMainThread) {
   parentPort.postMessage('ready');
 }
 
-/** Mean ms per Langevin step of `batch` chains split over `workers` threads (two warm-up steps). */
+/** Median ms per Langevin step of `batch` chains split over `workers` threads (two warm-up steps). */
 export async function workerLangevin({ workers, batch, hidden, dim, stepSize, repeats }) {
   const share = Math.ceil(batch / workers);
   const threads = Array.from(
     { length: workers },
     (_, index) => new Worker(new URL(import.meta.url), { workerData: { index, batch: Math.min(share, batch - index * share), hidden, dim, stepSize } }),
   );
-  const next = (w) => new Promise((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
+  let failure = null;
+  for (const w of threads) w.on('error', (error) => (failure = error));
+  const next = (w) =>
+    new Promise((resolve, reject) =>
+      w.once('message', () => (failure ? reject(failure) : resolve())),
+    );
   await Promise.all(threads.map(next));
   const step = () => Promise.all(threads.map((w) => { const done = next(w); w.postMessage('step'); return done; }));
   await step();
   await step();
-  const start = performance.now();
-  for (let i = 0; i < repeats; i++) await step();
-  const ms = (performance.now() - start) / repeats;
+  const times = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    await step();
+    times.push(performance.now() - start);
+  }
+  const ms = times.sort((a, b) => a - b)[Math.floor(repeats / 2)];
   await Promise.all(threads.map((w) => { const exited = new Promise((resolve) => w.once('exit', resolve)); w.postMessage('close'); return exited; }));
   return ms;
 }
