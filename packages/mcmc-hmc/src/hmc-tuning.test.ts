@@ -1,14 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { HMC_TARGET_ACCEPTANCE, disposeState, dualAveraging, foldIn, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
-import { DEFAULT_Z, describeBackends, expectCovariance, expectMeans, expectNoLeaks, monteCarloEstimate } from '@ebm/core/testing';
+import { CORRELATED_GAUSSIAN_2D, DEFAULT_Z, describeBackends, expectCovariance, expectMeans, expectNoLeaks, monteCarloEstimate } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { hmc } from './hmc.js';
 
-const MEAN = [1, -1];
-const COV = [
-  [1, 0.8],
-  [0.8, 1],
-];
+const { mean: MEAN, covariance: COV } = CORRELATED_GAUSSIAN_2D;
 const NUM_ADAPTATION_STEPS = 400;
 /**
  * Dual averaging is a stochastic approximation whose iterates log eps_m hover around the root of

@@ -10,41 +10,14 @@ import {
   prngKey,
   sampleChain,
 } from '@ebm/core';
-import { describeBackends, expectCovariance, expectMeans, expectNoLeaks, expectProbability } from '@ebm/core/testing';
+import { CORRELATED_GAUSSIAN_2D, describeBackends, expectCovariance, expectMeans, expectNoLeaks, expectProbability, gaussianMixture1d } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { hmc } from './hmc.js';
 
-/** Correlated 2-D Gaussian target: mean (1, -1), covariance [[1, 0.8], [0.8, 1]]. */
-const MEAN = [1, -1];
-const COV = [
-  [1, 0.8],
-  [0.8, 1],
-];
+const { mean: MEAN, covariance: COV } = CORRELATED_GAUSSIAN_2D;
 
-/** Two-component 1-D mixture w N(-1.5, 0.6^2) + (1 - w) N(1.5, 0.6^2), E = -log density. */
-const WEIGHT = 0.3;
-const MODE = 1.5;
-const SD = 0.6;
-function mixtureEnergy(x: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => {
-    const z = tf.reshape(x, [-1, 1]);
-    const left = tf.sub(Math.log(WEIGHT), tf.div(tf.square(tf.add(z, MODE)), 2 * SD * SD));
-    const right = tf.sub(Math.log(1 - WEIGHT), tf.div(tf.square(tf.sub(z, MODE)), 2 * SD * SD));
-    return tf.neg(tf.logSumExp(tf.concat([left, right], 1), 1)) as tf.Tensor1D;
-  });
-}
-/** P(x < 0) under the mixture by the trapezoid rule on exp(-E) (the components overlap a little). */
-function mixtureLeftProbability(): number {
-  const density = (x: number) =>
-    WEIGHT * Math.exp(-((x + MODE) ** 2) / (2 * SD * SD)) + (1 - WEIGHT) * Math.exp(-((x - MODE) ** 2) / (2 * SD * SD));
-  let left = 0;
-  let total = 0;
-  for (let x = -10; x <= 10; x += 1e-3) {
-    total += density(x);
-    if (x < 0) left += density(x);
-  }
-  return left / total;
-}
+/** Two-component 1-D mixture 0.3 N(-1.5, 0.6^2) + 0.7 N(1.5, 0.6^2). */
+const MIXTURE = gaussianMixture1d({ weights: [0.3, 0.7], means: [-1.5, 1.5], sd: 0.6 });
 
 describeBackends('hmc', () => {
   for (const inverseMassDiagonal of [undefined, [2, 0.5]]) {
@@ -70,13 +43,13 @@ describeBackends('hmc', () => {
   it('reproduces the weight of a two-component mixture', () => {
     const init = tf.zeros([32, 1]);
     const { samples, finalState } = sampleChain(hmc({ stepSize: 0.3, numLeapfrogSteps: 5 }), {
-      energy: mixtureEnergy,
+      energy: MIXTURE.energy,
       init,
       key: prngKey(31),
       burnIn: 100,
       numSteps: 500,
     });
-    expectProbability(samples, (x) => x(0) < 0, mixtureLeftProbability(), { label: 'P(x < 0)' });
+    expectProbability(samples, (x) => x(0) < 0, MIXTURE.cdf(0), { label: 'P(x < 0)' });
     tf.dispose([samples, init]);
     disposeState(finalState);
   });

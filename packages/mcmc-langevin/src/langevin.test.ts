@@ -8,11 +8,11 @@ import {
   prngKey,
   sampleChain,
 } from '@ebm/core';
-import { describeBackends, expectCovariance, expectMeans, expectNoLeaks } from '@ebm/core/testing';
+import { countingEnergy, describeBackends, expectCovariance, expectMeans, expectNoLeaks } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { langevin } from './langevin.js';
 import { polynomialDecay } from './schedule.js';
-import { countingEnergy, standardNormalEnergy } from './test-energies.js';
+import { standardNormalEnergy } from './test-energies.js';
 
 describeBackends('langevin', () => {
   it('has the known ULA bias on N(0, 1): stationary variance 1 / (1 - h / 2), not 1', () => {

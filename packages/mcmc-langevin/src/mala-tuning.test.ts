@@ -1,14 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { MALA_TARGET_ACCEPTANCE, disposeState, dualAveraging, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
-import { DEFAULT_Z, describeBackends, expectCovariance, expectMeans, monteCarloEstimate } from '@ebm/core/testing';
+import { CORRELATED_GAUSSIAN_2D, DEFAULT_Z, describeBackends, expectCovariance, expectMeans, monteCarloEstimate } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { mala } from './mala.js';
 
-const MEAN = [1, -1];
-const COV = [
-  [1, 0.8],
-  [0.8, 1],
-];
+const { mean: MEAN, covariance: COV } = CORRELATED_GAUSSIAN_2D;
 const NUM_ADAPTATION_STEPS = 300;
 /**
  * Allowance for the adaptation error of the averaged step size eps-bar (on top of the Monte Carlo

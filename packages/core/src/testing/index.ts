@@ -16,3 +16,4 @@ export {
   monteCarloEstimate,
   toTrace,
 } from './statistics.js';
+export { CORRELATED_GAUSSIAN_2D, type GaussianMixture1d, countingEnergy, gaussianMixture1d, normalCdf } from './targets.js';

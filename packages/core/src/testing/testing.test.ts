@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { prngKey } from '../key.js';
 import { normal } from '../random.js';
-import { expectCovariance, expectMeans, expectNoLeaks, expectProbability, expectWithinStandardErrors } from './index.js';
+import {
+  expectCovariance,
+  expectMeans,
+  expectNoLeaks,
+  expectProbability,
+  expectWithinStandardErrors,
+  gaussianMixture1d,
+  normalCdf,
+} from './index.js';
 
 describe('expectNoLeaks', () => {
   it('passes a clean function and reports the per-iteration leak of a leaky one', () => {
@@ -44,5 +52,22 @@ describe('statistical assertions on iid N(mu, C) samples', () => {
   it('expectWithinStandardErrors reports how many se off', () => {
     expect(() => expectWithinStandardErrors(1.5, 1, 0.1, { label: 'slope' })).toThrow(/slope = 1\.50000, expected 1\.00000: off by 5\.00 standard errors/);
     expect(() => expectWithinStandardErrors(1.3, 1, 0.1)).not.toThrow();
+  });
+});
+
+describe('test targets', () => {
+  it('normalCdf matches known values', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+    expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);
+    expect(normalCdf(-1)).toBeCloseTo(0.158655, 6);
+  });
+
+  it('gaussianMixture1d: exp(-E) integrates to 1 and its CDF matches the integral', () => {
+    const target = gaussianMixture1d({ weights: [0.3, 0.7], means: [-1, 1], sd: 0.6 });
+    const xs = Array.from({ length: 4001 }, (_, i) => -8 + i * 0.004);
+    const density = tf.tidy(() => Array.from(tf.exp(tf.neg(target.energy(tf.tensor2d(xs, [xs.length, 1])))).dataSync()));
+    const integral = (upTo: number) => density.reduce((s, p, i) => s + (xs[i]! <= upTo ? p * 0.004 : 0), 0);
+    expect(integral(8)).toBeCloseTo(1, 3);
+    expect(integral(0)).toBeCloseTo(target.cdf(0), 3);
   });
 });

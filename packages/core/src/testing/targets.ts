@@ -1,0 +1,66 @@
+/**
+ * Target distributions with closed-form answers, for testing samplers (and a helper to count
+ * energy evaluations).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { EnergyFn } from '../types.js';
+
+/** A correlated 2-D Gaussian: mean (1, -1), covariance [[1, 0.8], [0.8, 1]] (correlation 0.8). */
+export const CORRELATED_GAUSSIAN_2D = {
+  mean: [1, -1],
+  covariance: [
+    [1, 0.8],
+    [0.8, 1],
+  ],
+} as const satisfies { mean: readonly number[]; covariance: readonly (readonly number[])[] };
+
+/** The standard normal CDF via erf (Abramowitz & Stegun 7.1.26, absolute error < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
+
+/** A 1-D Gaussian mixture target: its energy on `[N, 1]` batches and its exact CDF. */
+export interface GaussianMixture1d {
+  readonly energy: EnergyFn;
+  /** `P(X <= x) = sum_k w_k Phi((x - m_k) / sd)`. */
+  cdf(x: number): number;
+}
+
+/**
+ * `p(x) = sum_k w_k N(x; m_k, sd^2)`, with
+ * `E(x) = -log p(x) = -logsumexp_k(log w_k - (x - m_k)^2 / (2 sd^2) - log(sd sqrt(2 pi)))`
+ * (tf.logSumExp subtracts the maximum, so far tails do not underflow).
+ *
+ * @example
+ * const target = gaussianMixture1d({ weights: [0.3, 0.7], means: [-1, 1], sd: 0.6 });
+ * expectProbability(samples, (x) => x(0) > 0, 1 - target.cdf(0));
+ */
+export function gaussianMixture1d(options: { weights: readonly number[]; means: readonly number[]; sd: number }): GaussianMixture1d {
+  const { weights, means, sd } = options;
+  const logNormaliser = Math.log(sd * Math.sqrt(2 * Math.PI));
+  const k = means.length;
+  const energy: EnergyFn = (x) =>
+    tf.tidy(() => {
+      const offsets = tf.sub(tf.reshape(x, [-1, 1]), tf.tensor2d([...means], [1, k]));
+      const logWeights = tf.tensor2d(
+        weights.map((w) => Math.log(w) - logNormaliser),
+        [1, k],
+      );
+      return tf.neg(tf.logSumExp(tf.sub(logWeights, tf.div(tf.square(offsets), 2 * sd * sd)), 1)) as tf.Tensor1D;
+    });
+  return { energy, cdf: (x) => weights.reduce((p, w, i) => p + w * normalCdf((x - means[i]!) / sd), 0) };
+}
+
+/** Wraps `energy` so that `calls()` counts its evaluations (e.g. to check one gradient per step). */
+export function countingEnergy(energy: EnergyFn): { energy: EnergyFn; calls: () => number } {
+  let count = 0;
+  const counted: EnergyFn = (x) => {
+    count++;
+    return energy(x);
+  };
+  return { energy: counted, calls: () => count };
+}
