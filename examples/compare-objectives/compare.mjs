@@ -9,7 +9,7 @@ import { OBJECTIVES, formatTable, main } from '@ebm/cli';
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const tiny = process.argv.includes('--tiny');
-const steps = arg('--steps', tiny ? '20' : '2000');
+const steps = arg('--steps', tiny ? '20' : '1500');
 const dataset = arg('--dataset', '8gaussians');
 // Same model, data and budget for everyone; --tiny shrinks everything so CI can run it in seconds.
 const common = tiny
@@ -17,9 +17,9 @@ const common = tiny
   : ['--hidden', '64,64'];
 // Per-objective settings: the sampling objectives need their chains tuned, the others do not.
 const settings = {
-  cd: ['--sampler', 'langevin', '--step-size', '0.01', '--mcmc-steps', tiny ? '2' : '20'],
-  pcd: ['--sampler', 'langevin', '--step-size', '0.01', '--mcmc-steps', tiny ? '2' : '20'],
-  replay: ['--sampler', 'langevin', '--step-size', '0.01', '--mcmc-steps', tiny ? '2' : '20', '--buffer-size', tiny ? '256' : '10000'],
+  cd: ['--sampler', 'langevin', '--step-size', '0.01', '--mcmc-steps', tiny ? '2' : '20', '--learning-rate', '0.001'],
+  pcd: ['--sampler', 'langevin', '--step-size', '0.01', '--mcmc-steps', tiny ? '2' : '20', '--learning-rate', '0.001'],
+  replay: ['--sampler', 'langevin', '--step-size', '0.01', '--mcmc-steps', tiny ? '2' : '20', '--learning-rate', '0.001', '--buffer-size', tiny ? '256' : '10000'],
   nce: ['--ratio', '4', '--learning-rate', '0.003'],
   dsm: ['--sigma', '0.1', '--learning-rate', '0.003'],
   ssm: ['--learning-rate', '0.003'],
