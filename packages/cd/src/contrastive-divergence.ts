@@ -19,6 +19,7 @@ import {
   disposeState,
   foldIn,
   split,
+  variableGradients,
 } from '@ebm/core';
 import { DEFAULT_NOISE, type NoiseOptions, sampleNoise, validateNoise } from './noise.js';
 import { type ReplayBufferState, createReplayBuffer, drawFromReplayBuffer, pushToReplayBuffer } from './replay-buffer.js';
@@ -175,7 +176,7 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
       const { negatives, acceptanceRate } = runChains(chainKey, start, model.energy);
       if (acceptanceRate !== undefined) metrics.acceptanceRate = acceptanceRate;
 
-      const { value, grads } = tf.variableGrads(() => {
+      const { value, grads } = variableGradients(() => {
         const positive = model.energy(batch);
         const negative = model.energy(negatives);
         const meanPositive = tf.mean(positive);
@@ -187,7 +188,7 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
         const gap = tf.sub(meanPositive, meanNegative);
         if (alpha === 0) return gap as tf.Scalar;
         return tf.add(gap, tf.mul(alpha, tf.add(tf.mean(tf.square(positive)), tf.mean(tf.square(negative))))) as tf.Scalar;
-      }, [...model.variables]);
+      }, model.variables);
       // Thrown after variableGrads returns (throwing inside it would strand its taped tensors); tf.tidy frees the rest.
       if (!Number.isFinite(metrics.negativeEnergy)) {
         throw new NonFiniteError(
@@ -196,8 +197,6 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
         );
       }
 
-      // The Objective contract wants a gradient for every model variable: zeros where the loss does not reach one.
-      for (const variable of model.variables) grads[variable.name] ??= tf.zerosLike(variable);
       const next: ContrastiveDivergenceState = {
         chains: init === 'persistent' ? negatives : null,
         replay: replay === null ? null : pushToReplayBuffer(replay, negatives),

@@ -102,3 +102,4 @@ export {
 } from './checkpoint/checkpoint.js';
 export { crc32 } from './checkpoint/crc32.js';
 export { type JsonValue } from './checkpoint/state-codec.js';
+export { variableGradients } from './variable-gradients.js';

@@ -10,6 +10,7 @@ import {
   assertEnergyShape,
   assertPositive,
   uniqueName,
+  variableGradients,
 } from '@ebm/core';
 import type { NoiseDistribution } from './noise.js';
 
@@ -107,7 +108,7 @@ export function nce(options: NceOptions): Objective<NceState> & { variables(stat
         if (logNoiseData.rank !== 1 || logNoiseData.shape[0] !== n || logNoiseNoise.rank !== 1 || logNoiseNoise.shape[0] !== m) {
           throw new ShapeError('noise', 'logProb(x) must return one log-density per row, shape [N].');
         }
-        const { value, grads: g } = tf.variableGrads(() => {
+        const { value, grads: g } = variableGradients(() => {
           const eData = model.energy(batch);
           const eNoise = model.energy(y);
           assertEnergyShape(eData, n);
@@ -122,7 +123,6 @@ export function nce(options: NceOptions): Objective<NceState> & { variables(stat
           logZ = state.logZ.dataSync()[0]!;
           return tf.add(tf.mean(tf.softplus(tf.neg(gData))), tf.mul(nu, tf.mean(tf.softplus(gNoise)))) as tf.Scalar;
         }, [...model.variables, state.logZ]);
-        for (const v of model.variables) g[v.name] ??= tf.zerosLike(v);
         return { loss: value, grads: g };
       });
       return { loss, grads, state, metrics: { logZ, accuracy, dataEnergy, noiseEnergy } };

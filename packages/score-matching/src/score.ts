@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type EnergyFn, type EnergyModel, assertBatch, energyAndGradient } from '@ebm/core';
+import { type EnergyFn, type EnergyModel, assertBatch, energyAndGradient, variableGradients } from '@ebm/core';
 
 /**
  * The input gradient `dE/dx` of every sample, flattened to `[N, D]` with `D` the product of the
@@ -28,8 +28,7 @@ export function batchDim(batch: unknown): number {
  */
 export function lossAndGradients(model: EnergyModel, loss: () => tf.Scalar): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
   return tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(loss, [...model.variables]);
-    for (const v of model.variables) grads[v.name] ??= tf.zerosLike(v);
+    const { value, grads } = variableGradients(loss, model.variables);
     return { loss: value, grads };
   });
 }
