@@ -4,20 +4,7 @@
  * `bernoulli-rbm.ts` and `gaussian-bernoulli-rbm.ts`.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  type EnergyFn,
-  type EnergyModel,
-  InvalidArgumentError,
-  type Key,
-  ShapeError,
-  assertBatch,
-  assertEventShape,
-  assertFinite,
-  assertInteger,
-  bernoulli,
-  normal,
-  prngKey,
-} from '@ebm/core';
+import { type EnergyFn, type EnergyModel, InvalidArgumentError, type Key, ShapeError, assertBatch, assertEventShape, assertFinite, assertInteger, bernoulli, normal, prngKey, uniqueName } from '@ebm/core';
 import { softplus } from './softplus.js';
 
 /**
@@ -138,20 +125,12 @@ export function assertUnitInterval(argument: string, v: tf.Tensor): void {
   }
 }
 
-/** A variable-name prefix no live variable uses: `base`, else `base_1`, `base_2`, ... */
-function freshPrefix(base: string): string {
-  const taken = tf.engine().registeredVariables;
-  let prefix = base;
-  for (let i = 1; `${prefix}/weights` in taken; i++) prefix = `${base}_${i}`;
-  return prefix;
-}
-
 /** Builds an RBM of either type (the factories validate their own options first). */
 export function createRBM(type: RBMType, options: RBMOptions, sigma: number): RBM {
   const { visible, hidden } = options;
   assertInteger('visible', visible);
   assertInteger('hidden', hidden);
-  const prefix = freshPrefix(options.name ?? 'rbm');
+  const prefix = uniqueName(options.name ?? 'rbm');
   const key = options.key ?? prngKey(0);
   const initialBias = options.visibleBias ?? new Array<number>(visible).fill(0);
   const biasLength = initialBias instanceof tf.Tensor ? initialBias.size : initialBias.length;

@@ -1,11 +1,14 @@
-/**
- * tfjs keeps one global registry of variable names, so two models built in one process need
- * different prefixes. `uniqueName('mlp')` gives `mlp`, then `mlp_1`, `mlp_2`, ...
- */
-const used = new Map<string, number>();
+import * as tf from '@tensorflow/tfjs';
 
+/**
+ * A variable-name prefix that no live tfjs variable uses: `base`, else `base_1`, `base_2`, ...
+ * tfjs keeps one global registry of variable names, so two live models need different prefixes;
+ * a disposed model's prefix becomes free again. Create the variables right after calling this.
+ */
 export function uniqueName(base: string): string {
-  const count = used.get(base) ?? 0;
-  used.set(base, count + 1);
-  return count === 0 ? base : `${base}_${count}`;
+  const taken = Object.keys(tf.engine().registeredVariables);
+  const inUse = (prefix: string) => taken.some((name) => name === prefix || name.startsWith(`${prefix}/`));
+  let prefix = base;
+  for (let i = 1; inUse(prefix); i++) prefix = `${base}_${i}`;
+  return prefix;
 }
