@@ -81,7 +81,8 @@ export function nce(options: NceOptions): Objective<NceState> & { variables(stat
 
   return {
     name: 'nce',
-    init: () => ({ logZ: tf.variable(tf.scalar(initialLogZ), true, uniqueName(baseName)) }),
+    // Created inside tidy: tf.variable keeps its initial tensor alive otherwise.
+    init: () => ({ logZ: tf.tidy(() => tf.variable(tf.scalar(initialLogZ), true, uniqueName(baseName))) }),
     variables: (state: NceState) => [state.logZ],
     gradients(model: EnergyModel, batch: tf.Tensor, state: NceState, key: Key): ObjectiveStep<NceState> {
       assertBatch('batch', batch, 2);
