@@ -26,3 +26,27 @@ export const dense: (x: tf.Tensor2D, weights: tf.Tensor2D, bias: tf.Tensor1D) =>
     };
   },
 ) as unknown as (x: tf.Tensor2D, weights: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
+
+/**
+ * `y = a b^T` whose gradient uses only untransposed matMuls, like {@link dense}:
+ *
+ *   da = dy b,   db = (dy^T) a,
+ *
+ * with the transposes done by `tf.transpose` first. The MLP's hand-written input gradient
+ * multiplies by `W^T` this way, so differentiating that gradient with respect to the weights
+ * (score matching) runs no transposed matMul either. Differentiable to any order.
+ *
+ * Shapes: `a` `[N, k]`, `b` `[m, k]`; returns `[N, m]`.
+ */
+export const matMulTransposed: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D = tf.customGrad((a, b, save) => {
+  const [at, bt] = [a as tf.Tensor2D, b as tf.Tensor2D];
+  (save as tf.GradSaveFunc)([at, bt]);
+  return {
+    value: tf.matMul(at, tf.transpose(bt)),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [as, bs] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const dy2 = dy as tf.Tensor2D;
+      return [tf.matMul(dy2, bs), tf.matMul(tf.transpose(dy2), as)];
+    },
+  };
+}) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;

@@ -5,7 +5,7 @@ import { prngKey } from '../key.js';
 import { normal } from '../random.js';
 import { describeBackends, expectNoLeaks } from '../testing/index.js';
 import { ACTIVATIONS, activationOps } from './activations.js';
-import { dense } from './dense.js';
+import { dense, matMulTransposed } from './dense.js';
 import { mlpEnergy } from './mlp.js';
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
@@ -23,6 +23,23 @@ describeBackends('dense layer with untransposed gradients', () => {
     const naive = tf.grads(loss((xs, ws, bs) => tf.add(tf.matMul(xs, ws), bs)))([x, w, b]);
     ours.forEach((g, i) => expect(maxAbsDiff(g, naive[i]!)).toBeLessThan(1e-4));
     tf.dispose([x, w, b, ...ours, ...naive]);
+  });
+
+  it('matMulTransposed equals a b^T and has the gradients and second derivatives of tf.matMul(a, b, false, true)', () => {
+    const a = normal(prngKey(4), [5, 3]) as tf.Tensor2D;
+    const b = normal(prngKey(5), [4, 3]) as tf.Tensor2D;
+    const naiveOp = (as: tf.Tensor2D, bs: tf.Tensor2D) => tf.matMul(as, bs, false, true);
+    expect(maxAbsDiff(matMulTransposed(a, b), naiveOp(a, b))).toBeLessThan(1e-5);
+    const loss = (f: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor) => (as: tf.Tensor, bs: tf.Tensor) =>
+      tf.sum(tf.square(tf.sin(f(as as tf.Tensor2D, bs as tf.Tensor2D))));
+    const ours = tf.grads(loss(matMulTransposed))([a, b]);
+    const naive = tf.grads(loss(naiveOp))([a, b]);
+    ours.forEach((g, i) => expect(maxAbsDiff(g, naive[i]!)).toBeLessThan(1e-4));
+    // Second order: d/db of sum((d loss / da)^2).
+    const second = (f: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor) =>
+      tf.grad((bs: tf.Tensor) => tf.sum(tf.square(tf.grads(loss(f))([a, bs])[0]!)))(b);
+    expect(tf.tidy(() => maxAbsDiff(second(matMulTransposed), second(naiveOp)))).toBeLessThan(1e-3);
+    tf.dispose([a, b, ...ours, ...naive]);
   });
 });
 
