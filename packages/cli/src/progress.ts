@@ -16,6 +16,8 @@ export interface Progress {
   stop(): void;
 }
 
+/** Steps the ETA averages over: long enough to smooth out the pauses of test-NLL evaluations. */
+const ETA_BUFFER = 500;
 /** Plain lines: about this many per run (plus every evaluation). */
 const PLAIN_LINES_PER_RUN = 20;
 
@@ -35,7 +37,7 @@ export function createProgress(start: number, total: number, tty = Boolean(proce
       {
         format: ' {bar} {value}/{total} | loss {loss} | nll {nll} | {rate} steps/s | ETA {eta_formatted}',
         hideCursor: true,
-        etaBuffer: 50,
+        etaBuffer: ETA_BUFFER,
         fps: 5,
       },
       cliProgress.Presets.shades_classic,

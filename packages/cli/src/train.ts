@@ -58,7 +58,6 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
     const offsetSeconds = previous.at(-1)?.seconds ?? 0;
     let lastNll = [...previous].reverse().find((m) => m.nll !== undefined)?.nll;
 
-    const progress = flags.quiet ? undefined : createProgress(startStep, config.steps, io.tty);
     if (!flags.quiet) {
       io.out(
         `${startStep > 0 ? `Resuming at step ${startStep}` : 'Training'}: ${config.objective} on ${config.dataset}, ` +
@@ -66,6 +65,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
           `${config.optimizer} lr ${config.learningRate}, backend ${config.backend} -> ${folder.dir}\n`,
       );
     }
+    const progress = flags.quiet ? undefined : createProgress(startStep, config.steps, io.tty);
     setLearningRate(session.optimizer, learningRateAt(config, startStep));
     const result = await fit(session.model, session.objective, session.data, {
       optimizer: session.optimizer,
