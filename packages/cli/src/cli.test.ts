@@ -109,7 +109,9 @@ describe('ebm train', () => {
     const negative = await run(['train', '--out', dir, '--steps', '-3']);
     expect(negative.stderr).toMatch(/Invalid value -3 for --steps \(config key 'steps'\): Too small/);
     const hidden = await run(['train', '--out', dir, '--hidden', '64,x']);
-    expect(hidden.stderr).toMatch(/--hidden/);
+    expect(hidden.stderr).toMatch(/Invalid value 'x' for --hidden .*comma-separated list of positive integers/);
+    const fraction = await run(['train', '--out', dir, '--steps', '1.5']);
+    expect(fraction.stderr).toMatch(/Invalid value 1.5 for --steps .*expected an integer/);
     expect(existsSync(dir)).toBe(false);
   });
 

@@ -147,7 +147,12 @@ export function validateConfig(input: Record<string, unknown>): TrainConfig {
       return `Invalid value ${given} for ${where}. Accepted values: ${issue.values.map(String).join(', ')}.`;
     }
     if (issue.code === 'invalid_type') {
-      const expected = key === 'hidden' ? 'a comma-separated list of positive integers, e.g. 128,128' : `a ${issue.expected}`;
+      const expected =
+        key === 'hidden'
+          ? 'a comma-separated list of positive integers, e.g. 64,64'
+          : issue.expected === 'int'
+            ? 'an integer'
+            : `a ${issue.expected}`;
       return `Invalid value ${given} for ${where}: expected ${expected}.`;
     }
     return `Invalid value ${given} for ${where}: ${issue.message}.`;
