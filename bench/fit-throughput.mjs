@@ -20,7 +20,8 @@ export async function fitThroughput({ steps, tiny, backend }) {
   for (const objectiveName of OBJECTIVE_NAMES) {
     const c = { ...config, objective: objectiveName };
     const model = mlpEnergy({ inputShape: [2], hidden: c.hidden, activation: c.activation, key: modelKey });
-    const objective = buildObjective(c, { sampler: buildSampler(c), data });
+    const disposers = [];
+    const objective = buildObjective(c, { sampler: buildSampler(c), data, onDispose: (dispose) => disposers.push(dispose) });
     const optimizer = buildOptimizer(c);
     const options = { optimizer, batchSize: c.batchSize, key: trainKey };
     const warm = await fit(model, objective, data, { ...options, steps: 2 });
@@ -31,6 +32,7 @@ export async function fitThroughput({ steps, tiny, backend }) {
     disposeState(result.state);
     optimizer.dispose();
     tf.dispose(model.variables);
+    for (const dispose of disposers) dispose();
     rows.push({
       name: `fit ${objectiveName}, 8gaussians, mlp [${HIDDEN}], batch ${c.batchSize}`,
       backend,
