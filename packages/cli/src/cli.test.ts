@@ -182,6 +182,18 @@ describe('ebm train --resume', () => {
   });
 });
 
+describe('memory', () => {
+  it('a run frees every tensor it made (two runs in one process leave the same count)', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const once = async (name: string): Promise<number> => {
+      expect((await run(['train', '--out', join(root, name), '--steps', '5', '--force', ...TINY])).code).toBe(0);
+      return tf.memory().numTensors;
+    };
+    const first = await once('memory-1');
+    expect(await once('memory-2')).toBe(first);
+  });
+});
+
 describe('ebm sample / eval / plot / list', () => {
   const out = join(root, 'tiny');
 

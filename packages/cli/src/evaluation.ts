@@ -89,7 +89,9 @@ export async function drawPictures(session: Session, folder: RunFolder, samples:
   const { xs, ys, density } = densityGrid(session.model.energy, { box: dataset.box, grid: PLOT_GRID });
   const values = Array.from(ys, (_, j) => Array.from(density.subarray(j * xs.length, (j + 1) * xs.length)));
   const grid = { xs: Array.from(xs), ys: Array.from(ys), values };
-  const dataPoints = (await tf.slice(session.test, [0, 0], [Math.min(PLOT_POINTS, session.test.shape[0]), 2]).array()) as number[][];
+  const shown = tf.slice(session.test, [0, 0], [Math.min(PLOT_POINTS, session.test.shape[0]), 2]);
+  const dataPoints = (await shown.array()) as number[][];
+  shown.dispose();
   const samplePoints = (await samples.array()) as number[][];
   const gap = summary?.gap === undefined ? '' : `, gap ${summary.gap.toFixed(3)}`;
   const title = `${config.dataset} · ${config.objective}${summary?.nll === undefined ? '' : ` · test NLL ${summary.nll.toFixed(3)}${gap}`}`;

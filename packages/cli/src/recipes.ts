@@ -13,10 +13,12 @@ import { gaussianNoise, nce } from '@ebm/nce';
 import { denoisingScoreMatching, scoreMatching, slicedScoreMatching } from '@ebm/score-matching';
 import type { ObjectiveName, SamplerName, TrainConfig } from './config.js';
 
-/** What an objective may need besides its config: the sampler and the training data. */
+/** What an objective may need besides its config: the sampler, the training data, and a place to register clean-up. */
 export interface ObjectiveContext {
   readonly sampler: Sampler;
   readonly data: tf.Tensor2D;
+  /** Registers a function that frees what the objective holds (e.g. NCE's noise tensors) when the session ends. */
+  readonly onDispose: (dispose: () => void) => void;
 }
 
 interface SamplerEntry {
@@ -65,7 +67,11 @@ export const OBJECTIVES: Readonly<Record<ObjectiveName, ObjectiveEntry>> = {
   nce: {
     description: 'noise-contrastive estimation, Gaussian noise fitted to the data (@ebm/nce)',
     usesSampler: false,
-    build: (c, { data }) => nce({ noise: gaussianNoise.fit(data), ratio: c.ratio }),
+    build: (c, { data, onDispose }) => {
+      const noise = gaussianNoise.fit(data);
+      onDispose(() => noise.dispose());
+      return nce({ noise, ratio: c.ratio });
+    },
   },
   dsm: { description: 'denoising score matching (@ebm/score-matching)', usesSampler: false, build: (c) => denoisingScoreMatching({ sigma: c.sigma }) },
   ssm: {

@@ -71,7 +71,8 @@ export async function openSession(config: TrainConfig): Promise<Session> {
   const test = dataset.sample(testKey, config.testSize);
   const model = mlpEnergy({ inputShape: [2], hidden: config.hidden, activation: config.activation, key: modelKey, name: 'energy' });
   const sampler = buildSampler(config);
-  const objective = buildObjective(config, { sampler, data });
+  const disposers: (() => void)[] = [];
+  const objective = buildObjective(config, { sampler, data, onDispose: (dispose) => disposers.push(dispose) });
   const optimizer = buildOptimizer(config);
   return {
     config,
@@ -87,6 +88,7 @@ export async function openSession(config: TrainConfig): Promise<Session> {
     dispose: () => {
       tf.dispose([data, test, ...model.variables]);
       optimizer.dispose();
+      for (const dispose of disposers) dispose();
     },
   };
 }
