@@ -8,7 +8,7 @@ import { toyDatasets } from '@ebm/datasets';
 import { nll2d } from '@ebm/eval';
 import { gaussianNoise, nce } from '@ebm/nce';
 
-const steps = Number(process.argv[process.argv.indexOf('--steps') + 1] || 2000);
+const steps = process.argv.includes('--steps') ? Number(process.argv[process.argv.indexOf('--steps') + 1]) : 2000;
 await useBackend(process.env.EBM_BACKEND ?? 'wasm');
 const [dataKey, testKey, modelKey, batchKey, initKey, stepKey] = split(prngKey(0), 6);
 const toy = toyDatasets['8gaussians'];
