@@ -152,3 +152,12 @@ describeBackends('RBM models', () => {
     tf.dispose([ok, wrongWidth, vector, counts, nan, ...rbm.variables, ...gb.variables]);
   });
 });
+
+describeBackends('RBM construction', () => {
+  it('leaves exactly its variables allocated, nothing else', () => {
+    const before = tf.memory().numTensors;
+    const rbm = bernoulliRBM({ visible: 6, hidden: 3 });
+    expect(tf.memory().numTensors - before).toBe(rbm.variables.length);
+    tf.dispose([...rbm.variables]);
+  });
+});

@@ -137,13 +137,12 @@ export function createRBM(type: RBMType, options: RBMOptions, sigma: number): RB
   if (biasLength !== visible || (initialBias instanceof tf.Tensor && initialBias.rank !== 1)) {
     throw new ShapeError('visibleBias', `must be a vector of length visible = ${visible}, got ${biasLength} values.`);
   }
-  const weights = tf.variable(tf.tidy(() => tf.mul(normal(key, [visible, hidden]), WEIGHT_INIT_STD)), true, `${prefix}/weights`);
-  const visibleBias = tf.variable(
-    initialBias instanceof tf.Tensor ? tf.clone(initialBias) : tf.tensor1d([...initialBias]),
-    true,
-    `${prefix}/visible_bias`,
+  // Each variable is created inside tidy: tf.variable keeps its initial tensor alive otherwise.
+  const weights = tf.tidy(() => tf.variable(tf.mul(normal(key, [visible, hidden]), WEIGHT_INIT_STD), true, `${prefix}/weights`));
+  const visibleBias = tf.tidy(() =>
+    tf.variable(initialBias instanceof tf.Tensor ? tf.clone(initialBias) : tf.tensor1d([...initialBias]), true, `${prefix}/visible_bias`),
   );
-  const hiddenBias = tf.variable(tf.zeros([hidden]), true, `${prefix}/hidden_bias`);
+  const hiddenBias = tf.tidy(() => tf.variable(tf.zeros([hidden]), true, `${prefix}/hidden_bias`));
   const scale = 1 / sigma;
   const freeEnergy = freeEnergyOp(type, sigma);
 
