@@ -1,10 +1,12 @@
 // Quickstart: fit a Gaussian energy E(x) = 1/2 (x - mu)^T P (x - mu) to correlated 2-D data by
 // maximum likelihood, NLL = mean E(x) + log Z with log Z known in closed form, and compare the
 // learned mean and covariance with the data's. Run: node train.mjs [--steps N]
+import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { gaussianEnergy, normal, prngKey, split, useBackend } from '@ebm/core';
 
-const steps = Number(process.argv[process.argv.indexOf('--steps') + 1] || 400);
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '400' } } });
+const steps = Number(values.steps);
 await useBackend(process.env.EBM_BACKEND ?? 'wasm');
 const [dataKey] = split(prngKey(0), 1);
 // Data: x = z A + m with z ~ N(0, I), so Cov = A^T A.
