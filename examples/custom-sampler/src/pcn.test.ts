@@ -3,8 +3,8 @@
  * (tolerances from the effective sample size), no tensor leaks, clear errors. Runs on cpu and wasm.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, disposeState, foldIn, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
-import { describeBackends, expectCovariance, expectMeans, expectNoLeaks } from '@ebm/core/testing';
+import { InvalidArgumentError, disposeState, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
+import { describeBackends, expectCovariance, expectMeans, expectSamplerNoLeaks } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { pcn } from './pcn.js';
 
@@ -37,13 +37,7 @@ describeBackends('pcn', () => {
     const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
     const sampler = pcn({ beta: 0.5 });
     const init = tf.zeros([4, 2]);
-    let state = sampler.init(init, model.energy);
-    expectNoLeaks((i) => {
-      const [next] = sampler.step(foldIn(prngKey(1), i), state, model.energy);
-      disposeState(state);
-      state = next;
-    }, 1000);
-    disposeState(state);
+    expectSamplerNoLeaks(sampler, { energy: model.energy, init, key: prngKey(1) });
     tf.dispose([init, ...model.variables]);
   });
 

@@ -4,7 +4,7 @@ import { HMC_TARGET_ACCEPTANCE, MALA_TARGET_ACCEPTANCE, RWM_TARGET_ACCEPTANCE, d
 import { InvalidArgumentError } from './errors.js';
 import { foldIn, prngKey } from './key.js';
 import { disposeState } from './state.js';
-import { describeBackends, expectNoLeaks } from './testing/index.js';
+import { describeBackends, expectSamplerNoLeaks } from './testing/index.js';
 import type { ChainState, StepInfo, TunableSampler } from './types.js';
 
 /**
@@ -73,13 +73,7 @@ describeBackends('dualAveraging', () => {
     const sampler = dualAveraging(stub(0.1), { targetAcceptance: 0.5, numAdaptationSteps: 500 });
     const energy = (x: tf.Tensor) => tf.zeros([x.shape[0]!]) as tf.Tensor1D;
     const init = tf.zeros([3, 2]);
-    let state = sampler.init(init, energy);
-    expectNoLeaks((i) => {
-      const [next] = sampler.step(foldIn(prngKey(2), i), state, energy);
-      disposeState(state);
-      state = next;
-    }, 1000);
-    disposeState(state);
+    expectSamplerNoLeaks(sampler, { energy, init, key: prngKey(2) });
     init.dispose();
   });
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { HMC_TARGET_ACCEPTANCE, disposeState, dualAveraging, foldIn, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
-import { CORRELATED_GAUSSIAN_2D, DEFAULT_Z, describeBackends, expectCovariance, expectMeans, expectNoLeaks, monteCarloEstimate } from '@ebm/core/testing';
+import { HMC_TARGET_ACCEPTANCE, disposeState, dualAveraging, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
+import { CORRELATED_GAUSSIAN_2D, DEFAULT_Z, describeBackends, expectCovariance, expectMeans, expectSamplerNoLeaks, monteCarloEstimate } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { hmc } from './hmc.js';
 
@@ -62,14 +62,7 @@ describeBackends('dualAveraging(hmc)', () => {
     const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
     const sampler = dualAveraging(hmc({ stepSize: 0.1, numLeapfrogSteps: 2 }), { targetAcceptance: HMC_TARGET_ACCEPTANCE, numAdaptationSteps: 500 });
     const init = tf.zeros([4, 2]);
-    let state = sampler.init(init, model.energy);
-    const key = prngKey(51);
-    expectNoLeaks((i) => {
-      const [next] = sampler.step(foldIn(key, i), state, model.energy);
-      disposeState(state);
-      state = next;
-    }, 1000);
-    disposeState(state);
+    expectSamplerNoLeaks(sampler, { energy: model.energy, init, key: prngKey(51) });
     tf.dispose([init, ...model.variables]);
   });
 });

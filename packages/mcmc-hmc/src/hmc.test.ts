@@ -4,13 +4,12 @@ import {
   NonFiniteError,
   ShapeError,
   disposeState,
-  foldIn,
   gaussianEnergy,
   inverseSPD,
   prngKey,
   sampleChain,
 } from '@ebm/core';
-import { CORRELATED_GAUSSIAN_2D, describeBackends, expectCovariance, expectMeans, expectNoLeaks, expectProbability, gaussianMixture1d } from '@ebm/core/testing';
+import { CORRELATED_GAUSSIAN_2D, describeBackends, expectCovariance, expectMeans, expectProbability, expectSamplerNoLeaks, gaussianMixture1d } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { hmc } from './hmc.js';
 
@@ -78,14 +77,7 @@ describeBackends('hmc', () => {
     const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
     const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 2, inverseMassDiagonal: [1, 1] });
     const init = tf.zeros([4, 2]);
-    let state = sampler.init(init, model.energy);
-    const key = prngKey(33);
-    expectNoLeaks((i) => {
-      const [next] = sampler.step(foldIn(key, i), state, model.energy);
-      disposeState(state);
-      state = next;
-    }, 1000);
-    disposeState(state);
+    expectSamplerNoLeaks(sampler, { energy: model.energy, init, key: prngKey(33) });
     tf.dispose([init, ...model.variables]);
   });
 

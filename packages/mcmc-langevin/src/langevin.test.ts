@@ -8,7 +8,7 @@ import {
   prngKey,
   sampleChain,
 } from '@ebm/core';
-import { countingEnergy, describeBackends, expectCovariance, expectMeans, expectNoLeaks } from '@ebm/core/testing';
+import { countingEnergy, describeBackends, expectCovariance, expectMeans, expectSamplerNoLeaks } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { langevin } from './langevin.js';
 import { polynomialDecay } from './schedule.js';
@@ -144,14 +144,8 @@ describeBackends('langevin', () => {
   it('leaks no tensors over 1000 steps', () => {
     const sampler = langevin({ stepSize: 0.1, gradClip: 1, clamp: [-2, 2] });
     const x = tf.zeros([4, 2]);
-    let state = sampler.init(x, standardNormalEnergy);
-    expectNoLeaks((i) => {
-      const [next] = sampler.step(foldIn(prngKey(6), i), state, standardNormalEnergy);
-      disposeState(state);
-      state = next;
-    }, 1000);
+    expectSamplerNoLeaks(sampler, { energy: standardNormalEnergy, init: x, key: prngKey(6) });
     tf.dispose(x);
-    disposeState(state);
   });
 
   it.each([

@@ -11,7 +11,7 @@ import {
   prngKey,
   sampleChain,
 } from '@ebm/core';
-import { countingEnergy, describeBackends, expectCovariance, expectMeans, expectNoLeaks, expectProbability, gaussianMixture1d } from '@ebm/core/testing';
+import { countingEnergy, describeBackends, expectCovariance, expectMeans, expectProbability, expectSamplerNoLeaks, gaussianMixture1d } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { langevin } from './langevin.js';
 import { mala } from './mala.js';
@@ -182,14 +182,8 @@ describeBackends('mala', () => {
     const model = gaussianEnergy({ dim: 2, precision: [[2, 0.5], [0.5, 1]] });
     const sampler = mala({ stepSize: 0.3 });
     const x = tf.zeros([4, 2]);
-    let state = sampler.init(x, model.energy);
-    expectNoLeaks((i) => {
-      const [next] = sampler.step(foldIn(prngKey(17), i), state, model.energy);
-      disposeState(state);
-      state = next;
-    }, 1000);
+    expectSamplerNoLeaks(sampler, { energy: model.energy, init: x, key: prngKey(17) });
     tf.dispose([x, ...model.variables]);
-    disposeState(state);
   });
 
   it.each([

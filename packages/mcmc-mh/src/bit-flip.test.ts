@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, bernoulli, disposeState, foldIn, prngKey, sampleChain } from '@ebm/core';
-import { describeBackends, expectNoLeaks, expectProbability } from '@ebm/core/testing';
+import { InvalidArgumentError, bernoulli, disposeState, prngKey, sampleChain } from '@ebm/core';
+import { describeBackends, expectProbability, expectSamplerNoLeaks } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { bitFlip } from './bit-flip.js';
 
@@ -89,14 +89,7 @@ describeBackends('bitFlip', () => {
   it('leaks no tensor over 1000 steps', () => {
     const sampler = bitFlip();
     const init = tf.zeros([4, BIAS.length]);
-    let state = sampler.init(init, isingEnergy);
-    const key = prngKey(6);
-    expectNoLeaks((i) => {
-      const [next] = sampler.step(foldIn(key, i), state, isingEnergy);
-      disposeState(state);
-      state = next;
-    }, 1000);
-    disposeState(state);
+    expectSamplerNoLeaks(sampler, { energy: isingEnergy, init, key: prngKey(6) });
     init.dispose();
   });
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, ShapeError, disposeState, foldIn, gaussianEnergy, inverseSPD, normal, prngKey, sampleChain } from '@ebm/core';
-import { describeBackends, expectCovariance, expectMeans, expectNoLeaks } from '@ebm/core/testing';
+import { InvalidArgumentError, ShapeError, disposeState, gaussianEnergy, inverseSPD, normal, prngKey, sampleChain } from '@ebm/core';
+import { describeBackends, expectCovariance, expectMeans, expectSamplerNoLeaks } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { metropolisHastings } from './metropolis-hastings.js';
 
@@ -34,14 +34,7 @@ describeBackends('metropolisHastings', () => {
     const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
     const sampler = independence();
     const init = tf.zeros([4, 2]);
-    let state = sampler.init(init, model.energy);
-    const key = prngKey(21);
-    expectNoLeaks((i) => {
-      const [next] = sampler.step(foldIn(key, i), state, model.energy);
-      disposeState(state);
-      state = next;
-    }, 1000);
-    disposeState(state);
+    expectSamplerNoLeaks(sampler, { energy: model.energy, init, key: prngKey(21) });
     tf.dispose([init, ...model.variables]);
   });
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, NonFiniteError, disposeState, foldIn, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
-import { CORRELATED_GAUSSIAN_2D, describeBackends, expectCovariance, expectMeans, expectNoLeaks, expectProbability, gaussianMixture1d } from '@ebm/core/testing';
+import { InvalidArgumentError, NonFiniteError, disposeState, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
+import { CORRELATED_GAUSSIAN_2D, describeBackends, expectCovariance, expectMeans, expectProbability, expectSamplerNoLeaks, gaussianMixture1d } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { randomWalkMetropolis } from './random-walk.js';
 
@@ -60,14 +60,7 @@ describeBackends('randomWalkMetropolis', () => {
     const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
     const sampler = randomWalkMetropolis({ scale: 0.8 });
     const init = tf.zeros([4, 2]);
-    let state = sampler.init(init, model.energy);
-    const key = prngKey(4);
-    expectNoLeaks((i) => {
-      const [next] = sampler.step(foldIn(key, i), state, model.energy);
-      disposeState(state);
-      state = next;
-    }, 1000);
-    disposeState(state);
+    expectSamplerNoLeaks(sampler, { energy: model.energy, init, key: prngKey(4) });
     tf.dispose([init, ...model.variables]);
   });
 

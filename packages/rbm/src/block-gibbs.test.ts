@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, disposeState, foldIn, prngKey, sampleChain } from '@ebm/core';
-import { describeBackends, expectMeans, expectNoLeaks, expectProbability } from '@ebm/core/testing';
+import { InvalidArgumentError, disposeState, prngKey, sampleChain } from '@ebm/core';
+import { describeBackends, expectMeans, expectProbability, expectSamplerNoLeaks } from '@ebm/core/testing';
 import { bitFlip } from '@ebm/mcmc-mh';
 import { expect, it } from 'vitest';
 import { bernoulliRBM } from './bernoulli-rbm.js';
@@ -60,13 +60,7 @@ describeBackends('blockGibbs', () => {
     const rbm = bernoulliRBM({ visible: 6, hidden: 4 });
     const sampler = blockGibbs(rbm, { k: 2 });
     const start = tf.zeros([4, 6]);
-    let state = sampler.init(start, rbm.energy);
-    expectNoLeaks((i) => {
-      const [next] = sampler.step(foldIn(prngKey(16), i), state, rbm.energy);
-      disposeState(state);
-      state = next;
-    }, 1000);
-    disposeState(state);
+    expectSamplerNoLeaks(sampler, { energy: rbm.energy, init: start, key: prngKey(16) });
     tf.dispose([start, ...rbm.variables]);
   });
 

@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { type Key, foldIn, prngKey } from '../key.js';
+import { disposeState } from '../state.js';
+import type { ChainState, EnergyFn, Sampler, StepInfo } from '../types.js';
 
 export interface LeakCheckOptions {
   /** Iterations run before counting, so lazily created tensors (optimizer slots, caches) exist (default 3). */
@@ -43,4 +46,30 @@ export async function expectNoLeaksAsync(
   const before = tf.memory().numTensors;
   for (let i = 0; i < iterations; i++) await fn(warmup + i);
   report(before, tf.memory().numTensors, iterations);
+}
+
+/**
+ * Asserts that a sampler leaks nothing: runs `iterations` steps from `init` (step i with
+ * `foldIn(key, i)`), disposing each previous state as a caller must, and checks with
+ * {@link expectNoLeaks} that `tf.memory().numTensors` stays constant. Disposes its own states;
+ * `init` stays the caller's.
+ *
+ * @example
+ * expectSamplerNoLeaks(mala({ stepSize: 0.3 }), { energy: model.energy, init: tf.zeros([4, 2]) });
+ */
+export function expectSamplerNoLeaks<S extends ChainState, I extends StepInfo>(
+  sampler: Sampler<S, I>,
+  options: { readonly energy: EnergyFn; readonly init: tf.Tensor; readonly key?: Key; readonly iterations?: number },
+): void {
+  const { energy, init, key = prngKey(0), iterations = 1000 } = options;
+  let state = sampler.init(init, energy);
+  try {
+    expectNoLeaks((i) => {
+      const [next] = sampler.step(foldIn(key, i), state, energy);
+      disposeState(state);
+      state = next;
+    }, iterations);
+  } finally {
+    disposeState(state);
+  }
 }

@@ -2,11 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { prngKey } from '../key.js';
 import { normal } from '../random.js';
+import type { Sampler } from '../types.js';
 import {
   expectCovariance,
   expectMeans,
   expectNoLeaks,
   expectProbability,
+  expectSamplerNoLeaks,
   expectWithinStandardErrors,
   gaussianMixture1d,
   normalCdf,
@@ -18,6 +20,24 @@ describe('expectNoLeaks', () => {
     const leaked: tf.Tensor[] = [];
     expect(() => expectNoLeaks(() => void leaked.push(tf.ones([2])), 100)).toThrow(/from \d+ to \d+ over 100 iterations \(1\.000 per iteration\)/);
     tf.dispose(leaked);
+  });
+
+  it('expectSamplerNoLeaks catches a sampler that leaks one tensor per step', () => {
+    const energy = (x: tf.Tensor) => tf.sum(x, 1) as tf.Tensor1D;
+    const init = tf.zeros([2, 2]);
+    const leaked: tf.Tensor[] = [];
+    const clean: Sampler = { name: 'clean', init: (p) => ({ position: tf.clone(p) }), step: (_k, s) => [{ position: tf.clone(s.position) }, {}] };
+    const leaky: Sampler = {
+      name: 'leaky',
+      init: (p) => ({ position: tf.clone(p) }),
+      step: (_k, s) => {
+        leaked.push(tf.ones([1]));
+        return [{ position: tf.clone(s.position) }, {}];
+      },
+    };
+    expect(() => expectSamplerNoLeaks(clean, { energy, init, iterations: 100 })).not.toThrow();
+    expect(() => expectSamplerNoLeaks(leaky, { energy, init, iterations: 100 })).toThrow(/1\.000 per iteration/);
+    tf.dispose([init, ...leaked]);
   });
 });
 
