@@ -38,6 +38,16 @@ describeBackends('metropolisHastings', () => {
     tf.dispose([init, ...model.variables]);
   });
 
+  it('init keeps only the state: an energy that does not tidy its intermediates leaks nothing', () => {
+    const untidy = (x: tf.Tensor) => tf.sum(tf.square(tf.mul(2, x)), 1) as tf.Tensor1D;
+    const init = tf.zeros([3, 2]);
+    const before = tf.memory().numTensors;
+    const state = independence().init(init, untidy);
+    expect(tf.memory().numTensors).toBe(before + 2); // position and energy
+    disposeState(state);
+    init.dispose();
+  });
+
   it('rejects a missing propose and a proposal of the wrong shape', () => {
     expect(() => metropolisHastings({} as never)).toThrow(InvalidArgumentError);
     expect(() => metropolisHastings({} as never)).toThrow(/propose/);

@@ -69,8 +69,12 @@ export function metropolisHastingsKernel(
     init(position: tf.Tensor, energy: EnergyFn): MetropolisHastingsState {
       assertBatch('position', position, 1);
       checkPosition?.(position);
-      const e = energy(position);
-      assertEnergyShape(e, position.shape[0]!);
+      // In a tidy: the energy's intermediates are freed, and a wrong-shaped result is not leaked.
+      const e = tf.tidy(() => {
+        const value = energy(position);
+        assertEnergyShape(value, position.shape[0]!);
+        return value;
+      });
       try {
         assertFinite('energy', e, `energies at the initial position (${name} needs a finite E(x) to start from)`);
       } catch (error) {
