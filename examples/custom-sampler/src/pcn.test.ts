@@ -41,6 +41,16 @@ describeBackends('pcn', () => {
     tf.dispose([init, ...model.variables]);
   });
 
+  it('init keeps only the state: an energy that does not tidy its intermediates leaks nothing', () => {
+    const untidy = (x: tf.Tensor) => tf.sum(tf.square(tf.mul(2, x)), 1) as tf.Tensor1D;
+    const init = tf.zeros([3, 2]);
+    const before = tf.memory().numTensors;
+    const state = pcn({ beta: 0.5 }).init(init, untidy);
+    expect(tf.memory().numTensors).toBe(before + 2); // position and energy
+    disposeState(state);
+    init.dispose();
+  });
+
   it('rejects beta outside (0, 1]', () => {
     for (const beta of [0, 1.5, Number.NaN]) {
       expect(() => pcn({ beta })).toThrow(InvalidArgumentError);

@@ -65,8 +65,12 @@ export function pcn(options: { readonly beta: number }): TunableSampler<PcnState
     withStepSize: (stepSize) => pcn({ beta: stepSize }),
     init(position: tf.Tensor, energy: EnergyFn): PcnState {
       assertBatch('position', position, 1);
-      const e = energy(position);
-      assertEnergyShape(e, position.shape[0]!);
+      // In a tidy, so the energy's intermediates (and a wrong-shaped result) are freed.
+      const e = tf.tidy(() => {
+        const value = energy(position);
+        assertEnergyShape(value, position.shape[0]!);
+        return value;
+      });
       try {
         assertFinite('energy', e, 'energies at the initial position');
       } catch (error) {
