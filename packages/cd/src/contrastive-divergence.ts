@@ -26,12 +26,15 @@ import { type ReplayBufferState, createReplayBuffer, drawFromReplayBuffer, pushT
 
 /** Where the negative chains start each step. */
 export type ChainInit = 'data' | 'persistent' | 'replay';
+/** Every accepted `init` value, in the order the options docs list them (what `assertOneOf` checks against). */
 export const CHAIN_INITS: readonly ChainInit[] = ['data', 'persistent', 'replay'];
 
 /** Where persistent chains start on the first step. */
 export type PersistentStart = 'data' | 'noise';
+/** Every accepted `persistentStart` value (what `assertOneOf` checks against). */
 export const PERSISTENT_STARTS: readonly PersistentStart[] = ['data', 'noise'];
 
+/** Options of {@link contrastiveDivergence}: the sampler, and where and for how long its chains run. */
 export interface ContrastiveDivergenceOptions<S extends ChainState = ChainState, I extends StepInfo = StepInfo> {
   /** Any sampler (MALA, Langevin, HMC, Gibbs...); it runs `k` steps per training step on the model's energy. */
   readonly sampler: Sampler<S, I>;
