@@ -69,6 +69,18 @@ describeBackends('dualAveraging', () => {
     });
   }
 
+  it('without adaptation steps runs at the initial step size', () => {
+    const sampler = dualAveraging(stub(0.3), { targetAcceptance: 0.5, numAdaptationSteps: 0 });
+    const energy = (x: tf.Tensor) => tf.zeros([x.shape[0]!]) as tf.Tensor1D;
+    const init = tf.zeros([1, 1]);
+    const state = sampler.init(init, energy);
+    const [next, info] = sampler.step(prngKey(4), state, energy);
+    expect(info.adapting).toBe(false);
+    expect(info.stepSize).toBeCloseTo(0.3, 12);
+    tf.dispose(init);
+    disposeState([state, next]);
+  });
+
   it('leaks no tensor over 1000 steps', () => {
     const sampler = dualAveraging(stub(0.1), { targetAcceptance: 0.5, numAdaptationSteps: 500 });
     const energy = (x: tf.Tensor) => tf.zeros([x.shape[0]!]) as tf.Tensor1D;

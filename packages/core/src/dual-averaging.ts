@@ -74,7 +74,7 @@ function currentLogStepSize(state: DualAveragingState, numAdaptationSteps: numbe
 /**
  * Step-size adaptation by dual averaging (Nesterov 2009, as in Hoffman & Gelman 2014, "The
  * No-U-Turn Sampler", JMLR 15, section 3.2 and Algorithm 5), wrapping any {@link TunableSampler}
- * into a sampler. With `mu = log(10 eps_0)`, `H-bar_0 = 0`, `log eps-bar_0 = 0`, after adaptation
+ * into a sampler. With `mu = log(10 eps_0)`, `H-bar_0 = 0`, `eps-bar_0 = eps_0`, after adaptation
  * step `m` with mean acceptance probability `alpha_m` (over chains):
  *
  *   H-bar_m        = (1 - 1/(m + t0)) H-bar_{m-1} + (delta - alpha_m) / (m + t0)
@@ -125,7 +125,9 @@ export function dualAveraging<S extends ChainState, I extends StepInfo>(
         iteration: 0,
         hBar: 0,
         logStepSize: Math.log(initialStepSize),
-        logAveragedStepSize: 0,
+        // Hoffman & Gelman start from eps-bar_0 = 1, but step m = 1 overwrites it (1^-kappa = 1);
+        // eps_0 keeps numAdaptationSteps = 0 running at the initial step size instead of at 1.
+        logAveragedStepSize: Math.log(initialStepSize),
       };
     },
     step(key: Key, state: DualAveragingState<S>, energy: EnergyFn): readonly [DualAveragingState<S>, DualAveragingInfo<I>] {
