@@ -9,14 +9,17 @@ import { z } from 'zod';
 
 /** Objectives the CLI knows; the registry says which of them are installed. */
 export const OBJECTIVE_NAMES = ['cd', 'pcd', 'replay', 'nce', 'dsm', 'ssm', 'sm'] as const;
+/** One of {@link OBJECTIVE_NAMES}. */
 export type ObjectiveName = (typeof OBJECTIVE_NAMES)[number];
 
 /** Samplers the CLI knows (for the sampling objectives cd/pcd/replay and for `ebm sample`). */
 export const SAMPLER_NAMES = ['langevin', 'mala', 'rwm', 'hmc'] as const;
+/** One of {@link SAMPLER_NAMES}. */
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 /** Optimizers from `tf.train`. */
 export const OPTIMIZER_NAMES = ['adam', 'sgd', 'rmsprop'] as const;
+/** One of {@link OPTIMIZER_NAMES}. */
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /** Learning-rate schedules: constant, or cosine decay from `learningRate` to 0 over `steps`. */
@@ -81,6 +84,7 @@ export const trainConfigSchema = z.strictObject({
   sampleSteps: positiveInt.default(500),
 });
 
+/** A validated training config: every key present, defaults filled in. */
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 /** What a user may write: every key optional. */
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;

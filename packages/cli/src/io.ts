@@ -6,6 +6,7 @@ export interface Io {
   readonly tty: boolean;
 }
 
+/** The process's stdout and stderr; `tty` is whether stdout is a terminal. */
 export const defaultIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),

@@ -36,6 +36,7 @@ interface ObjectiveEntry {
 /** Standard deviation of the Gaussian that fresh PCD/replay chains start from: toy data live in about [-4, 4]^2. */
 const CHAIN_START_STD = 2;
 
+/** The samplers a config may name (`sampler`), each with its `ebm list` description and how its options map from the config. */
 export const SAMPLERS: Readonly<Record<SamplerName, SamplerEntry>> = {
   langevin: { description: 'unadjusted Langevin (@ebm/mcmc-langevin)', build: (c) => langevin({ stepSize: c.stepSize }) },
   mala: { description: 'Metropolis-adjusted Langevin (@ebm/mcmc-langevin)', build: (c) => mala({ stepSize: c.stepSize }) },
@@ -60,6 +61,7 @@ function cd(init: 'data' | 'persistent' | 'replay'): ObjectiveEntry['build'] {
     });
 }
 
+/** The objectives a config may name (`objective`), each with its `ebm list` description, whether it runs the sampler, and its builder. */
 export const OBJECTIVES: Readonly<Record<ObjectiveName, ObjectiveEntry>> = {
   cd: { description: 'CD-k, chains start at the data (@ebm/cd)', usesSampler: true, build: cd('data') },
   pcd: { description: 'persistent CD (@ebm/cd)', usesSampler: true, build: cd('persistent') },

@@ -14,6 +14,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileS
 import { join, resolve } from 'node:path';
 import { ConfigError, type TrainConfig, validateConfig } from './config.js';
 
+/** File names inside a run folder, by role (see the module comment for what each holds). */
 export const RUN_FILES = {
   config: 'config.json',
   checkpoint: 'checkpoint',
@@ -51,11 +52,21 @@ export interface MetricsLine {
   readonly [metric: string]: number | undefined;
 }
 
+/**
+ * The files of one run under `dir` (resolved to an absolute path): creating it, reading and writing
+ * its config, metrics and summary.
+ *
+ * @example
+ * const folder = new RunFolder('runs/8g');
+ * const config = folder.readConfig();
+ */
 export class RunFolder {
+  /** Absolute path of the run folder. */
   readonly dir: string;
   constructor(dir: string) {
     this.dir = resolve(dir);
   }
+  /** Absolute path of one of the {@link RUN_FILES}. */
   path(name: keyof typeof RUN_FILES): string {
     return join(this.dir, RUN_FILES[name]);
   }
@@ -86,12 +97,15 @@ export class RunFolder {
     }
     return validateConfig(JSON.parse(readFileSync(this.path('config'), 'utf8')) as Record<string, unknown>);
   }
+  /** Writes `value` as pretty-printed JSON to `config.json` or `summary.json`. */
   writeJson(name: 'config' | 'summary', value: unknown): void {
     writeFileSync(this.path(name), `${JSON.stringify(value, null, 2)}\n`);
   }
+  /** The saved `summary.json`, or `undefined` before the run finished. */
   readSummary(): Summary | undefined {
     return existsSync(this.path('summary')) ? (JSON.parse(readFileSync(this.path('summary'), 'utf8')) as Summary) : undefined;
   }
+  /** Appends one line to `metrics.jsonl`. */
   appendMetrics(line: MetricsLine): void {
     appendFileSync(this.path('metrics'), `${JSON.stringify(line)}\n`);
   }

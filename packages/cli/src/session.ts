@@ -9,6 +9,7 @@ import { type ToyDataset, toyDatasets } from '@ebm/datasets';
 import type { TrainConfig } from './config.js';
 import { buildObjective, buildSampler } from './recipes.js';
 
+/** Everything a command needs for one run, built by {@link openSession}; `dispose()` frees its tensors. */
 export interface Session {
   readonly config: TrainConfig;
   readonly dataset: ToyDataset;
