@@ -42,8 +42,12 @@ export async function sampleCommand(dir: string, opts: Record<string, string | u
   try {
     const steps = positiveInteger('--steps', opts.steps, session.config.sampleSteps);
     const samples = drawSamples(session, n, steps, prngKey(seed));
-    const rows = (await samples.array()) as number[][];
-    samples.dispose();
+    let rows: number[][];
+    try {
+      rows = (await samples.array()) as number[][];
+    } finally {
+      samples.dispose();
+    }
     const csv = `x1,x2\n${rows.map((r) => r.map((v) => v.toFixed(5)).join(',')).join('\n')}\n`;
     if (opts.file !== undefined) {
       writeFileSync(opts.file, csv);
@@ -61,8 +65,12 @@ export async function evalCommand(dir: string, io: Io): Promise<void> {
   const { session, folder, step } = await openRun(dir);
   try {
     const samples = drawSamples(session, session.config.sampleSize, session.config.sampleSteps);
-    const summary = evaluateRun(session, folder, step, samples);
-    samples.dispose();
+    let summary;
+    try {
+      summary = evaluateRun(session, folder, step, samples);
+    } finally {
+      samples.dispose();
+    }
     folder.writeJson('summary', summary);
     io.out(`${summaryTable(summary)}\n`);
   } finally {
@@ -75,8 +83,11 @@ export async function plotCommand(dir: string, io: Io): Promise<void> {
   const { session, folder } = await openRun(dir);
   try {
     const samples = drawSamples(session, session.config.sampleSize, session.config.sampleSteps);
-    await drawPictures(session, folder, samples, folder.readSummary());
-    samples.dispose();
+    try {
+      await drawPictures(session, folder, samples, folder.readSummary());
+    } finally {
+      samples.dispose();
+    }
     io.out(`Wrote ${folder.path('density')} and ${folder.path('loss')}\n`);
   } finally {
     session.dispose();
