@@ -108,7 +108,6 @@ export function buildProgram(io: Io): Command {
         resume: opts.resume === true,
         force: opts.force === true,
         quiet: opts.quiet === true,
-        flagKeys: Object.keys(flagsToConfig(opts)),
       },
       io,
     );

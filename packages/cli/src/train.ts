@@ -15,8 +15,6 @@ export interface TrainFlags {
   readonly resume: boolean;
   readonly force: boolean;
   readonly quiet: boolean;
-  /** Config keys given on the command line (checked against the saved config on resume). */
-  readonly flagKeys: readonly string[];
 }
 
 /** Keys a resumed run may change: only how far it trains and how it reports. */
