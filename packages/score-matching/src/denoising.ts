@@ -15,6 +15,7 @@ import type { ScoreMatchingState } from './exact.js';
 import { batchDim, flatInputGradient, lossAndGradients } from './score.js';
 import { withNoiseLevel } from './noise-conditional.js';
 
+/** Options of {@link denoisingScoreMatching}: exactly one of `sigma` and `sigmas`. */
 export interface DenoisingScoreMatchingOptions {
   /** One noise level sigma > 0: the energy is a function of `x` alone. */
   readonly sigma?: number;

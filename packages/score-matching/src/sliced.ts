@@ -15,8 +15,10 @@ import { batchDim, flatInputGradient, lossAndGradients } from './score.js';
 
 /** Distributions of the projection vectors `v`; each has `E[v v^T] = I`. */
 export const PROJECTION_DISTRIBUTIONS = ['rademacher', 'gaussian', 'sphere'] as const;
+/** One of {@link PROJECTION_DISTRIBUTIONS}: how the projection vectors `v` are drawn. */
 export type ProjectionDistribution = (typeof PROJECTION_DISTRIBUTIONS)[number];
 
+/** Options of {@link slicedScoreMatching}. */
 export interface SlicedScoreMatchingOptions {
   /** Random projections per sample, M (default 1, as in Song et al. 2019). */
   readonly projections?: number;
