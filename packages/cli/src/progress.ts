@@ -27,9 +27,14 @@ function fmt(x: number | undefined, digits = 4): string {
 
 /**
  * A progress reporter for `total` steps starting after `start` (a resumed run starts mid-way).
- * `tty` defaults to whether stdout is a terminal.
+ * `tty` defaults to whether stdout is a terminal; plain lines go to `out` (the command's `Io`).
  */
-export function createProgress(start: number, total: number, tty = Boolean(process.stdout.isTTY)): Progress {
+export function createProgress(
+  start: number,
+  total: number,
+  tty = Boolean(process.stdout.isTTY),
+  out: (text: string) => void = (text) => process.stdout.write(text),
+): Progress {
   const t0 = performance.now();
   const rate = (step: number): number => (step - start) / Math.max((performance.now() - t0) / 1000, 1e-9);
   if (tty) {
@@ -57,8 +62,8 @@ export function createProgress(start: number, total: number, tty = Boolean(proce
       if ((u.step - start) % every !== 0 && u.step !== total && !newNll) return;
       const r = rate(u.step);
       const eta = r > 0 ? (total - u.step) / r : Number.NaN;
-      console.log(
-        `step ${u.step}/${total}  loss ${fmt(u.loss)}  nll ${fmt(u.nll)}  ${r.toFixed(1)} steps/s  eta ${Number.isFinite(eta) ? `${eta.toFixed(0)}s` : '-'}`,
+      out(
+        `step ${u.step}/${total}  loss ${fmt(u.loss)}  nll ${fmt(u.nll)}  ${r.toFixed(1)} steps/s  eta ${Number.isFinite(eta) ? `${eta.toFixed(0)}s` : '-'}\n`,
       );
     },
     stop: () => undefined,

@@ -63,7 +63,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
           `${config.optimizer} lr ${config.learningRate}, backend ${config.backend} -> ${folder.dir}\n`,
       );
     }
-    const progress = flags.quiet ? undefined : createProgress(startStep, config.steps, io.tty);
+    const progress = flags.quiet ? undefined : createProgress(startStep, config.steps, io.tty, io.out);
     setLearningRate(session.optimizer, learningRateAt(config, startStep));
     const result = await fit(session.model, session.objective, session.data, {
       optimizer: session.optimizer,
