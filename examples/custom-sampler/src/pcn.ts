@@ -38,6 +38,7 @@ export interface PcnState extends ChainState {
   readonly energy: tf.Tensor1D;
 }
 
+/** What one pCN step reports: the mean acceptance probability over chains. */
 export interface PcnInfo extends StepInfo {
   readonly acceptanceRate: number;
 }

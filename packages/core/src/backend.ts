@@ -11,6 +11,7 @@ import { BackendError } from './errors.js';
 
 /** The backends @ebm knows how to load. */
 export const BACKEND_NAMES = ['cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow'] as const;
+/** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Environment variable that selects the backend when `useBackend` is called without a name. */

@@ -27,6 +27,7 @@ export const MALA_TARGET_ACCEPTANCE = 0.574;
  */
 export const HMC_TARGET_ACCEPTANCE = 0.65;
 
+/** Options of {@link dualAveraging} (defaults from Hoffman & Gelman 2014). */
 export interface DualAveragingOptions {
   /** The acceptance rate `delta` to reach, in (0, 1), e.g. {@link RWM_TARGET_ACCEPTANCE}. */
   readonly targetAcceptance: number;

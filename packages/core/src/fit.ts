@@ -21,6 +21,7 @@ export interface FitProgress {
   readonly elapsedSeconds: number;
 }
 
+/** Where and how often {@link fit} saves checkpoints. */
 export interface FitCheckpointOptions {
   readonly store: CheckpointStore;
   /** Save after every `every` steps (and always after the last step, and when aborted). */
@@ -29,6 +30,7 @@ export interface FitCheckpointOptions {
   readonly keep?: number;
 }
 
+/** Options of {@link fit}. */
 export interface FitOptions {
   /** Any tfjs optimizer. Keep one instance per model: tfjs optimizers keep their slots by position. */
   readonly optimizer: tf.Optimizer;
@@ -54,6 +56,7 @@ export interface FitOptions {
   readonly signal?: AbortSignal;
 }
 
+/** What {@link fit} returns; the caller owns `state`. */
 export interface FitResult<S> {
   /** Steps completed in total (including those before a resume). */
   readonly step: number;

@@ -5,6 +5,7 @@ import { disposeState } from './state.js';
 import type { ChainState, EnergyFn, Sampler, StepInfo } from './types.js';
 import { assertBatch, assertInteger } from './validate.js';
 
+/** Options of {@link sampleChain}. */
 export interface SampleChainOptions<S extends ChainState, I extends StepInfo> {
   /** The target energy. */
   readonly energy: EnergyFn;
@@ -34,6 +35,7 @@ export interface ChainDiagnostics {
   readonly maxRhat: number;
 }
 
+/** What {@link sampleChain} returns; the caller owns `samples` and `finalState`. */
 export interface SampleChainResult<S extends ChainState, I extends StepInfo> {
   /** Kept positions `[numKept, numChains, ...event]` (empty when `collect` is false). The caller disposes it. */
   readonly samples: tf.Tensor;

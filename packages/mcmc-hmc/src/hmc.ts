@@ -18,6 +18,7 @@ import {
   split,
 } from '@ebm/core';
 
+/** Options of {@link hmc}. */
 export interface HmcOptions {
   /** Leapfrog step size `eps` > 0. Tune it with `dualAveraging(..., { targetAcceptance: HMC_TARGET_ACCEPTANCE })`. */
   readonly stepSize: number;
@@ -40,6 +41,7 @@ export interface HmcState extends ChainState {
   readonly gradient: tf.Tensor;
 }
 
+/** What one HMC transition reports. */
 export interface HmcInfo extends StepInfo {
   /** Mean over chains of `min(1, exp(H(x, p) - H(x', p')))`. */
   readonly acceptanceRate: number;

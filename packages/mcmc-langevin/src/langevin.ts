@@ -21,6 +21,7 @@ import { langevinProposal } from './proposal.js';
 import { type StepSize, stepSizeAt, toSchedule } from './schedule.js';
 import { assertStepState } from './validate-state.js';
 
+/** Options of {@link langevin}. */
 export interface LangevinOptions {
   /** Step size `h` (> 0), or a schedule `t => h_t` (see `polynomialDecay`). */
   readonly stepSize: StepSize;

@@ -20,6 +20,7 @@ import { langevinProposal } from './proposal.js';
 import { type StepSize, stepSizeAt, toSchedule } from './schedule.js';
 import { assertCachedShape, assertStepState } from './validate-state.js';
 
+/** Options of {@link mala}. */
 export interface MalaOptions {
   /** Step size `h` (> 0), or a schedule `t => h_t`. The proposal noise is always `sqrt(2 h_t)`. */
   readonly stepSize: StepSize;

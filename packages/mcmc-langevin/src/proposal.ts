@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Key, normal } from '@ebm/core';
 
+/** Options of {@link langevinProposal}. */
 export interface LangevinProposalOptions {
   /** Step size `h` (> 0). */
   readonly stepSize: number;

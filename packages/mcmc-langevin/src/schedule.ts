@@ -25,6 +25,7 @@ export function constantSchedule(value: number): StepSizeSchedule {
   return () => value;
 }
 
+/** Options of {@link exponentialDecay}. */
 export interface ExponentialDecayOptions {
   /** `h_0`, the step size at `t = 0` (> 0). */
   readonly initial: number;
@@ -63,6 +64,7 @@ export function exponentialDecay(options: ExponentialDecayOptions): StepSizeSche
   };
 }
 
+/** Options of {@link polynomialDecay}. */
 export interface PolynomialDecayOptions {
   /** Scale `a` (> 0). */
   readonly a: number;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, type Key, type Sampler, assertInteger, uniform } from '@ebm/core';
 import { type MetropolisHastingsInfo, type MetropolisHastingsState, metropolisHastingsKernel } from './metropolis-hastings.js';
 
+/** Options of {@link bitFlip}. */
 export interface BitFlipOptions {
   /** Number `k` of distinct coordinates flipped per chain per step (default 1), `1 <= k <= D`. */
   readonly flips?: number;

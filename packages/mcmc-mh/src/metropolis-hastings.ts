@@ -41,6 +41,7 @@ export type Proposal = (key: Key, position: tf.Tensor) => tf.Tensor;
  */
 export type LogProposalRatio = (position: tf.Tensor, proposal: tf.Tensor) => tf.Tensor1D;
 
+/** Options of {@link metropolisHastings}: the proposal and its density correction. */
 export interface MetropolisHastingsOptions {
   /** `propose(key, x)` draws `x' ~ q(. | x)`, same shape as `x`. */
   readonly propose: Proposal;

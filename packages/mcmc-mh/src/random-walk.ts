@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Key, type TunableSampler, assertPositive, normal } from '@ebm/core';
 import { type MetropolisHastingsInfo, type MetropolisHastingsState, metropolisHastingsKernel } from './metropolis-hastings.js';
 
+/** Options of {@link randomWalkMetropolis}. */
 export interface RandomWalkMetropolisOptions {
   /** Standard deviation `s` of the Gaussian proposal, > 0. Tune it with `dualAveraging`. */
   readonly scale: number;

@@ -64,6 +64,7 @@ export interface CheckpointManifest {
   readonly meta: { readonly [field: string]: JsonValue };
 }
 
+/** What {@link saveCheckpoint} writes. */
 export interface SaveCheckpointOptions<S = unknown> {
   /** Training steps completed (an integer >= 0); the checkpoint's id in the store. */
   readonly step: number;
@@ -172,6 +173,7 @@ export async function saveCheckpoint<S>(store: CheckpointStore, options: SaveChe
   }
 }
 
+/** Options of {@link loadCheckpoint}: where the restored values go. */
 export interface LoadCheckpointOptions {
   /** Receives the saved variables (assigned in place, by position; shapes must match). */
   readonly model: EnergyModel;
@@ -187,6 +189,7 @@ export interface LoadCheckpointOptions {
   readonly step?: number;
 }
 
+/** What {@link loadCheckpoint} returns; the caller owns `objectiveState`. */
 export interface LoadedCheckpoint<S = unknown> {
   readonly step: number;
   readonly key: Key;

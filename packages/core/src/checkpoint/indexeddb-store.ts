@@ -1,6 +1,7 @@
 import { CheckpointError } from '../errors.js';
 import type { CheckpointFiles, CheckpointStore } from './store.js';
 
+/** Options of {@link indexedDbCheckpointStore}. */
 export interface IndexedDbCheckpointStoreOptions {
   /** The IndexedDB implementation (default `globalThis.indexedDB`; pass `fake-indexeddb`'s in Node tests). */
   readonly indexedDB?: IDBFactory;

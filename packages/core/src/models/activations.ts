@@ -3,11 +3,13 @@ import { sigmoid, tanh } from './smooth-ops.js';
 
 /** Activation functions for the MLP energy, each with its derivative for the hand-written backward pass. */
 export const ACTIVATIONS = ['swish', 'tanh', 'leakyRelu'] as const;
+/** The name of an MLP hidden activation, one of {@link ACTIVATIONS}. */
 export type Activation = (typeof ACTIVATIONS)[number];
 
 /** Slope of leakyRelu for negative inputs (the common default of 0.2 in EBM papers). */
 const LEAKY_SLOPE = 0.2;
 
+/** An activation `f` and its derivative, as the MLP energy uses them. */
 export interface ActivationOps {
   /** `f(a)` */
   readonly apply: (a: tf.Tensor) => tf.Tensor;

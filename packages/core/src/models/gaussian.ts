@@ -4,6 +4,7 @@ import type { EnergyModel } from '../types.js';
 import { assertBatch, assertEventShape, assertInteger } from '../validate.js';
 import { uniqueName } from './names.js';
 
+/** Options of {@link gaussianEnergy}. */
 export interface GaussianEnergyOptions {
   /** Dimension D of the samples `[N, D]`. */
   readonly dim: number;

@@ -7,6 +7,7 @@ import { ACTIVATIONS, type Activation, activationOps } from './activations.js';
 import { dense, matMulTransposed } from './dense.js';
 import { uniqueName } from './names.js';
 
+/** Options of {@link mlpEnergy}. */
 export interface MlpEnergyOptions {
   /** Per-sample input shape, e.g. `[2]` or `[8, 8]` (flattened to its product D). */
   readonly inputShape: readonly number[];
@@ -20,6 +21,7 @@ export interface MlpEnergyOptions {
   readonly name?: string;
 }
 
+/** An MLP energy model: the energy, its variables, and the architecture it was built with. */
 export interface MlpEnergy extends EnergyModel {
   readonly inputShape: readonly number[];
   readonly hidden: readonly number[];

@@ -3,6 +3,7 @@ import { type Key, foldIn, prngKey } from '../key.js';
 import { disposeState } from '../state.js';
 import type { ChainState, EnergyFn, Sampler, StepInfo } from '../types.js';
 
+/** Options of {@link expectNoLeaks} and {@link expectNoLeaksAsync}. */
 export interface LeakCheckOptions {
   /** Iterations run before counting, so lazily created tensors (optimizer slots, caches) exist (default 3). */
   readonly warmup?: number;

@@ -9,6 +9,7 @@ import { effectiveSampleSize } from '../diagnostics.js';
 /** Default width of a tolerance in standard errors: a two-sided false-failure rate of 6e-5. */
 export const DEFAULT_Z = 4;
 
+/** Options shared by the statistical assertions. */
 export interface StatisticalOptions {
   /** Tolerance in standard errors (default {@link DEFAULT_Z}). */
   readonly z?: number;
