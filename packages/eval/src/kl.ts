@@ -74,6 +74,8 @@ export function kl2d(energy: PointFunction, logDensity: PointFunction, options: 
         [fine, lattice.fineWeight(i, j)],
         [coarse, lattice.coarseWeight(i, j)],
       ] as const) {
+        // Nodes off the coarse lattice have weight 0: skip them, or an infinite energy gives 0 * Infinity = NaN.
+        if (w === 0) continue;
         sums.mass += w * p;
         sums.plogp += w * p * logp;
         sums.pE += w * p * e;
@@ -86,7 +88,8 @@ export function kl2d(energy: PointFunction, logDensity: PointFunction, options: 
   return {
     kl,
     method: 'quadrature',
-    errorBound: Math.abs(kl - klCoarse) + fine.mass * Math.log1p(result.tailMass),
+    // Both lattices infinite (the model has zero density where the data has mass): KL = Infinity exactly, not Infinity - Infinity.
+    errorBound: (kl === klCoarse ? 0 : Math.abs(kl - klCoarse)) + fine.mass * Math.log1p(result.tailMass),
     standardError: 0,
     dataMass: fine.mass,
     partition: result,

@@ -74,6 +74,29 @@ describeBackends('nll2d and kl2d', () => {
     model.variables.forEach((v) => v.dispose());
   });
 
+  it('KL is Infinity with a number, not NaN, as error bound when the model has zero density where the data has mass', () => {
+    const standardLogDensity = (x: tf.Tensor2D) =>
+      tf.tidy(() => tf.sub(tf.mul(tf.sum(tf.square(x), 1), -0.5), Math.log(2 * Math.PI)) as tf.Tensor1D);
+    // E = +Infinity on the strip x0 in (lo, hi), |x|^2 / 2 elsewhere. On [-2, 2]^2 with grid 4 the nodes
+    // are at -2, -1, 0, 1, 2: the strip (-1.5, -0.5) holds only x0 = -1, off the coarse lattice; (-2.5, -0.5) holds both.
+    const stripEnergy = (lo: number, hi: number) => (x: tf.Tensor2D) =>
+      tf.tidy(() => {
+        const x0 = tf.squeeze(tf.slice(x, [0, 0], [-1, 1]), [1]);
+        const inside = tf.logicalAnd(tf.greater(x0, lo), tf.less(x0, hi));
+        return tf.where(inside, tf.fill([x.shape[0]], Infinity), tf.mul(tf.sum(tf.square(x), 1), 0.5)) as tf.Tensor1D;
+      });
+    const box: [[number, number], [number, number]] = [
+      [-2, 2],
+      [-2, 2],
+    ];
+    const fineOnly = kl2d(stripEnergy(-1.5, -0.5), standardLogDensity, { box, grid: 4 });
+    expect(fineOnly.kl).toBe(Infinity);
+    expect(fineOnly.errorBound).toBe(Infinity);
+    const both = kl2d(stripEnergy(-2.5, -0.5), standardLogDensity, { box, grid: 4 });
+    expect(both.kl).toBe(Infinity);
+    expect(Number.isFinite(both.errorBound)).toBe(true);
+  });
+
   it('leak nothing over repeated calls', () => {
     const model = gaussianEnergy({ dim: 2 });
     const logDensity = toyDatasets['8gaussians'].logDensity!;
