@@ -3,6 +3,7 @@ import { type Key, InvalidArgumentError, ShapeError, assertPositive, randomUint3
 import { type GaussianNoise, gaussianNoise } from './gaussian-noise.js';
 import type { NoiseDistribution } from './noise.js';
 
+/** Options of {@link gaussianMixtureNoise}: one weight, mean and covariance per component. */
 export interface GaussianMixtureNoiseOptions {
   /** Mixture weights `w_k > 0`, normalised to sum to 1. */
   readonly weights: readonly number[];

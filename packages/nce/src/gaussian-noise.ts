@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Key, InvalidArgumentError, ShapeError, assertBatch, assertEventShape, assertNonNegative, cholesky, inverseSPD, normal } from '@ebm/core';
 import type { NoiseDistribution } from './noise.js';
 
+/** Options of {@link gaussianNoise}: the mean and covariance of `N(mu, Sigma)`. */
 export interface GaussianNoiseOptions {
   /** Mean `mu`, length D. */
   readonly mean: readonly number[];
@@ -9,6 +10,7 @@ export interface GaussianNoiseOptions {
   readonly covariance: readonly (readonly number[])[];
 }
 
+/** Options of `gaussianNoise.fit`. */
 export interface GaussianNoiseFitOptions {
   /** Added to the diagonal of the sample covariance, `Sigma + ridge I` (default 0); use it when the data are degenerate. */
   readonly ridge?: number;

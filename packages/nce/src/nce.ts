@@ -14,6 +14,7 @@ import {
 } from '@ebm/core';
 import type { NoiseDistribution } from './noise.js';
 
+/** Options of {@link nce}: the noise distribution, the noise-to-data ratio and the log-partition variable. */
 export interface NceOptions {
   /** The noise distribution: any `{ sample(key, n), logProb(x) }`, e.g. `gaussianNoise.fit(data)`. */
   readonly noise: NoiseDistribution;
