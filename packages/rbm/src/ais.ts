@@ -29,6 +29,7 @@ export const DEFAULT_AIS_RUNS = 100;
 /** Temperatures per read-back: log weights are summed on the device in float32 over this many steps, then in float64. */
 const ACCUMULATE_STEPS = 500;
 
+/** Options of {@link ais}. */
 export interface AisOptions {
   /** Key for the base-model draws and every Gibbs transition. */
   readonly key: Key;
@@ -44,6 +45,7 @@ export interface AisOptions {
   readonly baseVisibleBias?: tf.Tensor1D;
 }
 
+/** What {@link ais} returns: the estimate of log Z, its 3-standard-error bounds and the raw weights. */
 export interface AisResult {
   /** Estimate of `log Z = log Z_A + log mean_r w_r`. */
   readonly logZ: number;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type ChainState, type Sampler, type StepInfo, assertInteger, foldIn, split } from '@ebm/core';
 import type { RBM } from './rbm.js';
 
+/** Options of {@link blockGibbs}. */
 export interface BlockGibbsOptions {
   /** Full Gibbs sweeps `h ~ p(h | v), v ~ p(v | h)` per `step` (default 1). */
   readonly k?: number;

@@ -11,6 +11,7 @@ const CHUNK_ELEMENTS = 2 ** 22;
 /** At most 2^16 enumerated low-bit rows per chunk (the states matrix is built in JavaScript). */
 const MAX_LOW_BITS = 16;
 
+/** Options of {@link exactLogPartition}. */
 export interface ExactLogPartitionOptions {
   /** Which layer to sum over (default: the smaller one; a Gaussian-Bernoulli RBM always sums over `hidden`). */
   readonly over?: 'visible' | 'hidden';

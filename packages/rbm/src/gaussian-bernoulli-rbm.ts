@@ -1,6 +1,7 @@
 import { assertPositive } from '@ebm/core';
 import { type RBM, type RBMOptions, createRBM } from './rbm.js';
 
+/** Options of {@link gaussianBernoulliRBM}: those of every RBM plus the visible standard deviation. */
 export interface GaussianBernoulliRBMOptions extends RBMOptions {
   /**
    * Standard deviation of every visible unit, fixed (not trained); default 1, for data
