@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Key, assertInRange, assertInteger, randomUint32 } from '@ebm/core';
 
+/** Options of the bars-and-stripes functions. */
 export interface BarsAndStripesOptions {
   /** Side length of the square image (default 4, the classic 4x4 set of 30 patterns). */
   readonly size?: number;

@@ -13,6 +13,7 @@ export const DIGITS_PIXELS = 64;
 /** Pixel values are integers 0..16 (counts of set pixels in 4x4 blocks of a 32x32 bitmap). */
 export const DIGITS_MAX_VALUE = 16;
 
+/** Options of {@link loadDigits}. */
 export interface LoadDigitsOptions {
   /** Divide pixels by {@link DIGITS_MAX_VALUE} so they lie in [0, 1] (default true); false keeps 0..16. */
   readonly scale?: boolean;
