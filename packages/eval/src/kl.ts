@@ -7,6 +7,7 @@ import { type Box2d, type GridOptions, type PointFunction, checkBox, checkChunkS
 import { type LogPartition2dResult, PartitionAccumulator, TrapezoidLattice, logPartition2d } from './log-partition.js';
 import { meanEnergy } from './nll.js';
 
+/** Options of {@link kl2d}: the grid, and optionally data samples for a Monte Carlo estimate. */
 export interface Kl2dOptions extends GridOptions {
   /**
    * Samples from the data density, `[N, 2]`: estimate the KL by Monte Carlo over them instead of

@@ -25,6 +25,7 @@ export interface LogPartition2dResult {
   readonly boundaryDensity: number;
 }
 
+/** Options of {@link logPartition2d}: the box and the lattice. */
 export type LogPartition2dOptions = GridOptions;
 
 /** Trapezoid weight of node `k` of `0..g` along one axis: 1/2 at the two ends, 1 inside. */

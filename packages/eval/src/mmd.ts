@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, assertBatch, assertPositive } from '@ebm/core';
 
+/** Options of {@link mmd}. */
 export interface MmdOptions {
   /**
    * RBF kernel width `sigma` in `k(a, b) = exp(-|a - b|^2 / (2 sigma^2))`. Default: the median

@@ -6,6 +6,7 @@ import { NonFiniteError, assertBatch, assertEnergyShape, assertEventShape } from
 import { type GridOptions, type PointFunction, checkChunkSize } from './lattice.js';
 import { type LogPartition2dResult, logPartition2d } from './log-partition.js';
 
+/** Options of {@link nll2d}: the grid, or a log Z quadrature to reuse. */
 export interface Nll2dOptions extends GridOptions {
   /** A {@link logPartition2d} result for this energy to reuse instead of integrating again. */
   readonly partition?: LogPartition2dResult;
