@@ -81,6 +81,25 @@ describeBackends('hmc', () => {
     tf.dispose([init, ...model.variables]);
   });
 
+  it('holds O(1) tensors in the number of leapfrog steps during a transition', () => {
+    const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
+    const live: number[] = [];
+    const energy = (x: tf.Tensor) => {
+      live.push(tf.memory().numTensors);
+      return model.energy(x);
+    };
+    const sampler = hmc({ stepSize: 0.1, numLeapfrogSteps: 6 });
+    const init = tf.zeros([4, 2]);
+    const state = sampler.init(init, energy);
+    live.length = 0;
+    const [next] = sampler.step(prngKey(34), state, energy);
+    // One energy call per leapfrog step; the tensors alive at each call must not grow with l.
+    expect(live).toHaveLength(6);
+    expect(new Set(live.slice(1)).size).toBe(1);
+    tf.dispose([init, ...model.variables]);
+    disposeState([state, next]);
+  });
+
   it('is tunable: withStepSize keeps the other options', () => {
     const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 4 });
     const tuned = sampler.withStepSize(0.1);

@@ -135,6 +135,10 @@ export function hmc(options: HmcOptions): Hmc {
             const kick = l < numLeapfrogSteps ? stepSize : stepSize / 2;
             return { x: xNew, p: tf.sub(p, tf.mul(kick, eg.gradient)), e: eg.energy, g: eg.gradient };
           });
+          // Free the previous step's (x, p, E, grad) now rather than at the end of the transition,
+          // so memory stays O(1) in L, not O(L); the state's own tensors are the caller's.
+          const owned = new Set<tf.Tensor>([state.position, state.energy, state.gradient]);
+          tf.dispose([x, p, e, g].filter((t) => !owned.has(t)));
           ({ x, p, e, g } = out);
         }
         // log alpha = H(x, p0) - H(x', p').
