@@ -2,7 +2,7 @@
  * KL(data || model) for a 2-D energy when the data density is known in closed form.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertBatch, assertEventShape } from '@ebm/core';
+import { NonFiniteError, assertBatch, assertEnergyShape, assertEventShape } from '@ebm/core';
 import { type Box2d, type GridOptions, type PointFunction, checkBox, checkChunkSize, checkGrid, energyFunction, forEachChunk } from './lattice.js';
 import { type LogPartition2dResult, PartitionAccumulator, TrapezoidLattice, logPartition2d } from './log-partition.js';
 import { meanEnergy } from './nll.js';
@@ -108,8 +108,21 @@ function monteCarloKl(
   assertBatch('samples', samples, 2);
   assertEventShape('samples', samples, [2]);
   const partition = options.partition ?? logPartition2d(energy, options);
-  // log p(x) + E(x) per sample, as one point function, so its mean and sd come in one pass.
-  const logRatio = (x: tf.Tensor2D): tf.Tensor1D => tf.tidy(() => tf.add(logDensity(x), energy(x)) as tf.Tensor1D);
+  // log p(x) + E(x) per sample, as one point function, so its mean and sd come in one pass. log p is
+  // checked first: samples of p have finite log p, and meanEnergy would blame a bad value on the energy
+  // (or, for +Infinity, pass it on as KL = Infinity).
+  const logRatio = (x: tf.Tensor2D): tf.Tensor1D =>
+    tf.tidy(() => {
+      const logp = logDensity(x);
+      assertEnergyShape(logp, x.shape[0]);
+      if (tf.any(tf.logicalNot(tf.isFinite(logp))).dataSync()[0]) {
+        throw new NonFiniteError(
+          'logDensity',
+          'is NaN or infinite at one of the samples: pass the normalised log-density of the distribution the samples are drawn from.',
+        );
+      }
+      return tf.add(logp, energy(x)) as tf.Tensor1D;
+    });
   const { mean, sd, n } = meanEnergy(logRatio, samples, chunkSize);
   return {
     kl: mean + partition.logZ,

@@ -130,6 +130,9 @@ describeBackends('nll2d and kl2d', () => {
     expect(() => kl2d(model.energy, model.energy, { box, grid: 0 })).toThrow(/^grid: /);
     const badDensity = (x: tf.Tensor2D) => tf.tidy(() => tf.fill([x.shape[0]], Infinity) as tf.Tensor1D);
     expect(() => kl2d(model.energy, badDensity, { box, grid: 4 })).toThrow(/^logDensity: /);
+    const samples = tf.zeros([3, 2]);
+    expect(() => kl2d(model.energy, badDensity, { box, grid: 4, samples })).toThrow(/^logDensity: /);
+    samples.dispose();
     tf.dispose([flat, threeD]);
     model.variables.forEach((v) => v.dispose());
   });
