@@ -73,6 +73,15 @@ describeBackends('RBM models', () => {
         const inputAutodiff = tf.grad((v: tf.Tensor) => tf.sum(referenceFreeEnergy(rbm, v as tf.Tensor2D)))(data);
         expect(maxAbsDiff(inputOurs, inputAutodiff)).toBeLessThan(1e-5);
         expect(maxAbsDiff(rbm.energy(data), referenceFreeEnergy(rbm, data as tf.Tensor2D))).toBeLessThan(1e-4);
+        // Second derivatives (what score matching takes): d/dtheta and d/dv of r . dF/dv, r fixed.
+        const r = tf.randomNormal([12, 6], 0, 1, 'float32', 10);
+        const projected = (f: (v: tf.Tensor) => tf.Tensor) => (v: tf.Tensor) => tf.sum(tf.mul(tf.grad((u: tf.Tensor) => tf.sum(f(u)))(v), r));
+        const ourEnergy = (v: tf.Tensor) => rbm.energy(v);
+        const refEnergy = (v: tf.Tensor) => referenceFreeEnergy(rbm, v as tf.Tensor2D);
+        const mixedOurs = tf.variableGrads(() => projected(ourEnergy)(data) as tf.Scalar, vars).grads;
+        const mixedAutodiff = tf.variableGrads(() => projected(refEnergy)(data) as tf.Scalar, vars).grads;
+        for (const variable of vars) expect(maxAbsDiff(mixedOurs[variable.name]!, mixedAutodiff[variable.name]!)).toBeLessThan(1e-4);
+        expect(maxAbsDiff(tf.grad(projected(ourEnergy))(data), tf.grad(projected(refEnergy))(data))).toBeLessThan(1e-4);
       });
       tf.dispose([...rbm.variables]);
     });

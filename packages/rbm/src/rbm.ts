@@ -81,6 +81,11 @@ export interface RBMOptions {
  * For a batch mean, `dF/dW` is minus the classic statistic `<v h^T>` with `h = p(h | v)`, so
  * `grad(mean F(data) - mean F(negatives))` is exactly the CD update `-(<v h^T>_data - <v h^T>_model)`.
  * Every matMul is untransposed (`tf.transpose` first): wasm runs transposed matMuls 10-27x slower.
+ *
+ * The backward pass recomputes `c + x W` from the saved inputs rather than saving it: tensors made
+ * inside the forward pass are not on the gradient tape, so a saved pre-activation would make `p`
+ * a constant to any second derivative (score matching differentiates `dF/dv` again, in `v` and in
+ * the parameters).
  */
 function freeEnergyOp(type: RBMType, sigma: number) {
   const scale = 1 / sigma;
@@ -90,15 +95,15 @@ function freeEnergyOp(type: RBMType, sigma: number) {
     const pre = tf.add(tf.matMul(x, wt), ct);
     const visibleTerm =
       type === 'bernoulli' ? tf.neg(tf.sum(tf.mul(vt, bt), 1)) : tf.div(tf.sum(tf.square(tf.sub(vt, bt)), 1), 2 * sigma * sigma);
-    (save as tf.GradSaveFunc)([vt, wt, bt, pre]);
+    (save as tf.GradSaveFunc)([vt, wt, bt, ct]);
     return {
       value: tf.sub(visibleTerm, tf.sum(softplus(pre), 1)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [vs, ws, bs, pres] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
+        const [vs, ws, bs, cs] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+        const xs = type === 'bernoulli' ? vs : tf.mul(vs, scale);
         // Negated once up front ([N, 1]), so no gradient needs a Neg of its own (fewer ops per step).
         const negDy = tf.neg(tf.expandDims(dy, 1));
-        const negDp = tf.mul(tf.sigmoid(pres), negDy);
-        const xs = type === 'bernoulli' ? vs : tf.mul(vs, scale);
+        const negDp = tf.mul(tf.sigmoid(tf.add(tf.matMul(xs, ws), cs)), negDy);
         const dW = tf.matMul(tf.transpose(xs), negDp);
         const dc = tf.sum(negDp, 0);
         const negDpWt = tf.matMul(negDp, tf.transpose(ws));
