@@ -103,3 +103,4 @@ export {
 export { crc32 } from './checkpoint/crc32.js';
 export { type JsonValue } from './checkpoint/state-codec.js';
 export { variableGradients } from './variable-gradients.js';
+export { assertCachedShape } from './validate-state.js';

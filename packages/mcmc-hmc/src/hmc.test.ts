@@ -127,6 +127,12 @@ describeBackends('hmc', () => {
     expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3 }).init(nanInit, energy)).toThrow(NonFiniteError);
     expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3 }).init(nanInit, energy)).toThrow(/energy/);
     expect(tf.memory().numTensors).toBe(before);
+    const state = hmc({ stepSize: 0.1, numLeapfrogSteps: 3 }).init(init, energy);
+    const sampler = hmc({ stepSize: 0.1, numLeapfrogSteps: 3 });
+    expect(() => sampler.step(prngKey(0), { position: state.position } as never, energy)).toThrow(ShapeError);
+    expect(() => sampler.step(prngKey(0), { position: state.position } as never, energy)).toThrow(/^state.energy: is missing.*hmc/);
+    expect(() => sampler.step(prngKey(0), { ...state, gradient: state.energy }, energy)).toThrow(/^state.gradient: has shape \[2\]/);
     tf.dispose([init, nanInit]);
+    disposeState(state);
   });
 });

@@ -8,6 +8,7 @@ import {
   type StepInfo,
   type TunableSampler,
   assertBatch,
+  assertCachedShape,
   assertFinite,
   assertInteger,
   assertPositive,
@@ -118,6 +119,9 @@ export function hmc(options: HmcOptions): Hmc {
       return { position: tf.clone(position), energy: e, gradient };
     },
     step(key: Key, state: HmcState, energy: EnergyFn): readonly [HmcState, HmcInfo] {
+      assertBatch('state.position', state?.position, 1);
+      assertCachedShape('state.energy', state.energy, [state.position.shape[0]!], 'hmc');
+      assertCachedShape('state.gradient', state.gradient, state.position.shape, 'hmc');
       const [momentumKey, acceptKey] = split(key) as [Key, Key];
       const next = tf.tidy(() => {
         const inverseMass = inverseMassFor(state.position);

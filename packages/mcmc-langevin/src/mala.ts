@@ -10,6 +10,7 @@ import {
   type StepInfo,
   type TunableSampler,
   assertBatch,
+  assertCachedShape,
   assertFinite,
   energyAndGradient,
   metropolisAccept,
@@ -18,7 +19,7 @@ import {
 } from '@ebm/core';
 import { langevinProposal } from './proposal.js';
 import { type StepSize, stepSizeAt, toSchedule } from './schedule.js';
-import { assertCachedShape, assertStepState } from './validate-state.js';
+import { assertStepState } from './validate-state.js';
 
 /** Options of {@link mala}. */
 export interface MalaOptions {

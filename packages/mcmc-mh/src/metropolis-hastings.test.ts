@@ -59,7 +59,12 @@ describeBackends('metropolisHastings', () => {
     expect(() => sampler.step(prngKey(0), state, energy)).toThrow(ShapeError);
     expect(() => sampler.step(prngKey(0), state, energy)).toThrow(/propose/);
     expect(tf.memory().numTensors).toBe(before);
-    init.dispose();
+    const valid = metropolisHastings({ propose: (_key, x) => tf.clone(x) });
+    expect(() => valid.step(prngKey(0), { position: state.position } as never, energy)).toThrow(ShapeError);
+    expect(() => valid.step(prngKey(0), { position: state.position } as never, energy)).toThrow(/^state.energy: is missing.*metropolisHastings/);
+    const wrong = tf.zeros([2]) as tf.Tensor1D;
+    expect(() => valid.step(prngKey(0), { ...state, energy: wrong }, energy)).toThrow(/^state.energy: has shape \[2\]/);
+    tf.dispose([init, wrong]);
     disposeState(state);
   });
 });

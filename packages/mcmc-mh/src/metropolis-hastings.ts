@@ -8,6 +8,7 @@ import {
   InvalidArgumentError,
   ShapeError,
   assertBatch,
+  assertCachedShape,
   assertEnergyShape,
   assertFinite,
   metropolisAccept,
@@ -85,6 +86,8 @@ export function metropolisHastingsKernel(
       return { position: tf.clone(position), energy: e };
     },
     step(key: Key, state: MetropolisHastingsState, energy: EnergyFn): readonly [MetropolisHastingsState, MetropolisHastingsInfo] {
+      assertBatch('state.position', state?.position, 1);
+      assertCachedShape('state.energy', state.energy, [state.position.shape[0]!], name);
       const [proposeKey, acceptKey] = split(key) as [Key, Key];
       const { position, energy: energies, rate } = tf.tidy(() => {
         const proposal = propose(proposeKey, state.position);
