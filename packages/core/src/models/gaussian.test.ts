@@ -80,9 +80,12 @@ it('cholesky and inverseSPD invert a known matrix', () => {
 
 describeBackends('model construction', () => {
   it('leaves exactly its variables allocated, nothing else', () => {
+    const x = tf.ones([2, 3]);
     const before = tf.memory().numTensors;
     const model = gaussianEnergy({ dim: 3 });
-    expect(tf.memory().numTensors - before).toBe(model.variables.length + 1); // + the constant lower-triangle mask
-    tf.dispose([...model.variables]);
+    expect(tf.memory().numTensors - before).toBe(model.variables.length);
+    tf.dispose([model.energy(x), ...model.variables]);
+    expect(tf.memory().numTensors).toBe(before); // disposing the variables frees the whole model
+    x.dispose();
   });
 });

@@ -105,20 +105,24 @@ export function gaussianEnergy(options: GaussianEnergyOptions): GaussianEnergy {
   const precisionFactor = tf.tidy(() =>
     tf.variable(tf.tensor2d(cholesky(precisionInit)), true, `${prefix}/precision_factor`),
   );
-  const lowerMask = tf.keep(tf.tidy(() => tf.linalg.bandPart(tf.ones([dim, dim]), -1, 0)));
+  // The lower-triangle mask of L, as numbers: a tensor of it is made inside each tidy below, so
+  // disposing the variables frees the whole model (a kept mask tensor outlived it). A constant
+  // mask, not tf.linalg.bandPart, because bandPart's gradient is broken in tfjs.
+  const lowerMaskValues = Float32Array.from({ length: dim * dim }, (_, k) => (k % dim <= Math.floor(k / dim) ? 1 : 0));
+  const lowerFactor = (): tf.Tensor2D => tf.mul(precisionFactor, tf.tensor2d(lowerMaskValues, [dim, dim])) as tf.Tensor2D;
 
   const energy = (x: tf.Tensor): tf.Tensor1D =>
     tf.tidy(() => {
       assertBatch('x', x, 2);
       assertEventShape('x', x, [dim]);
-      const z = tf.matMul(tf.sub(x, mean), tf.mul(precisionFactor, lowerMask));
+      const z = tf.matMul(tf.sub(x, mean), lowerFactor());
       return tf.mul(0.5, tf.sum(tf.square(z), 1)) as tf.Tensor1D;
     });
 
   const factor = (): number[][] =>
-    tf.tidy(() => tf.mul(precisionFactor, lowerMask).arraySync() as number[][]);
+    tf.tidy(() => lowerFactor().arraySync() as number[][]);
   const precision = (): number[][] => tf.tidy(() => {
-    const l = tf.mul(precisionFactor, lowerMask);
+    const l = lowerFactor();
     return tf.matMul(l, l, false, true).arraySync() as number[][];
   });
 
