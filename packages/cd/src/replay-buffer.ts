@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Key, InvalidArgumentError, assertInteger, randomUint32, selectChains, split } from '@ebm/core';
+import { type Key, InvalidArgumentError, assertInteger, randomUint32, selectChains, split, randomIndices } from '@ebm/core';
 import { type NoiseOptions, sampleNoise } from './noise.js';
 
 /**
@@ -72,14 +72,9 @@ export function drawFromReplayBuffer(
     return { start: sampleNoise(noiseKey!, [n, ...eventShape], noise), restarted: new Uint8Array(n).fill(1) };
   }
   const coins = randomUint32(coinKey!, n);
-  const words = randomUint32(indexKey!, n);
-  const restarted = new Uint8Array(n);
-  const indices = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    // A 32-bit word / 2^32 is uniform in [0, 1).
-    restarted[i] = coins[i]! / 2 ** 32 < restartProbability ? 1 : 0;
-    indices[i] = Math.floor((words[i]! / 2 ** 32) * fill);
-  }
+  const indices = randomIndices(indexKey!, n, fill);
+  // A 32-bit word / 2^32 is uniform in [0, 1).
+  const restarted = Uint8Array.from(coins, (w) => (w / 2 ** 32 < restartProbability ? 1 : 0));
   const start = tf.tidy(() =>
     selectChains(
       tf.tensor1d(restarted, 'bool'),

@@ -104,3 +104,4 @@ export { crc32 } from './checkpoint/crc32.js';
 export { type JsonValue } from './checkpoint/state-codec.js';
 export { variableGradients } from './variable-gradients.js';
 export { assertCachedShape } from './validate-state.js';
+export { randomIndices } from './random-indices.js';

@@ -6,7 +6,7 @@
  * them reaches the best possible average log-likelihood, `-log(2^(size+1) - 2)` (-log 30 = -3.401).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Key, assertInRange, assertInteger, randomUint32 } from '@ebm/core';
+import { type Key, assertInRange, assertInteger, randomIndices } from '@ebm/core';
 
 /** Options of the bars-and-stripes functions. */
 export interface BarsAndStripesOptions {
@@ -73,8 +73,6 @@ export function barsAndStripes(options: BarsAndStripesOptions = {}): tf.Tensor2D
 export function sampleBarsAndStripes(key: Key, n: number, options: BarsAndStripesOptions = {}): tf.Tensor2D {
   assertInteger('n', n, 1);
   const all = patterns(patternSize(options));
-  const words = randomUint32(key, n);
-  // words[i] / 2^32 is uniform on [0, 1); the bias of the floor is below count / 2^32.
-  const rows = Array.from(words, (w) => all[Math.floor((w / 2 ** 32) * all.length)]!);
+  const rows = Array.from(randomIndices(key, n, all.length), (i) => all[i]!);
   return tf.tensor2d(rows, [n, all[0]!.length], 'float32');
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, type Key, randomUint32 } from '@ebm/core';
+import { InvalidArgumentError, type Key, randomIndices } from '@ebm/core';
 import { type RBM, assertUnitInterval } from './rbm.js';
 import { softplus } from './softplus.js';
 
@@ -25,8 +25,7 @@ export function pseudoLikelihood(rbm: RBM, v: tf.Tensor, key: Key): tf.Tensor1D 
   const [n, d] = v.shape as [number, number];
   try {
     assertUnitInterval('v', v);
-    // words / 2^32 is uniform in [0, 1); floor(u * d) is uniform over the d units.
-    const flipped = Int32Array.from(randomUint32(key, n), (w) => Math.floor((w / 2 ** 32) * d));
+    const flipped = randomIndices(key, n, d); // one uniformly chosen unit per sample
     return tf.tidy(() => {
       const mask = tf.oneHot(tf.tensor1d(flipped, 'int32'), d);
       const corrupted = tf.add(v, tf.mul(mask, tf.sub(1, tf.mul(v, 2))));

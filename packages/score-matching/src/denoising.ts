@@ -8,8 +8,8 @@ import {
   ShapeError,
   assertPositive,
   normal,
-  randomUint32,
   split,
+  randomIndices,
 } from '@ebm/core';
 import type { ScoreMatchingState } from './exact.js';
 import { batchDim, flatInputGradient, lossAndGradients } from './score.js';
@@ -84,11 +84,9 @@ export function denoisingScoreMatching(options: DenoisingScoreMatchingOptions): 
         throw new ShapeError('batch', `must be [N, D] with sigmas (log sigma is appended as a column), got [${batch.shape.join(', ')}].`);
       }
       const [noiseKey, levelKey] = split(key);
-      // Level of each sample, uniform over the list: floor(u * L) from 32-bit words u * 2^32.
-      const words = conditional ? randomUint32(levelKey!, n) : undefined;
-      const perSample = Float32Array.from({ length: n }, (_, i) =>
-        words ? levels[Math.floor((words[i]! / 2 ** 32) * levels.length)]! : levels[0]!,
-      );
+      // Level of each sample, uniform over the list.
+      const level = conditional ? randomIndices(levelKey!, n, levels.length) : undefined;
+      const perSample = Float32Array.from({ length: n }, (_, i) => levels[level ? level[i]! : 0]!);
       const { loss, grads } = lossAndGradients(model, () => {
         const eps = tf.reshape(normal(noiseKey!, batch.shape), [n, dim]);
         const s = tf.tensor2d(perSample, [n, 1]);
