@@ -23,13 +23,11 @@ import {
   type Key,
   type StepInfo,
   type TunableSampler,
-  assertBatch,
-  assertEnergyShape,
-  assertFinite,
   metropolisAccept,
   normal,
   selectChains,
   split,
+  initialEnergy,
 } from '@ebm/core';
 
 /** The state caches the energy at the current position, so each step evaluates E once. */
@@ -65,19 +63,7 @@ export function pcn(options: { readonly beta: number }): TunableSampler<PcnState
     stepSize: beta,
     withStepSize: (stepSize) => pcn({ beta: stepSize }),
     init(position: tf.Tensor, energy: EnergyFn): PcnState {
-      assertBatch('position', position, 1);
-      // In a tidy, so the energy's intermediates (and a wrong-shaped result) are freed.
-      const e = tf.tidy(() => {
-        const value = energy(position);
-        assertEnergyShape(value, position.shape[0]!);
-        return value;
-      });
-      try {
-        assertFinite('energy', e, 'energies at the initial position');
-      } catch (error) {
-        e.dispose();
-        throw error;
-      }
+      const { energy: e } = initialEnergy(energy, position, 'pcn');
       return { position: tf.clone(position), energy: e };
     },
     step(key: Key, state: PcnState, energy: EnergyFn): readonly [PcnState, PcnInfo] {

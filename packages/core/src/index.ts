@@ -105,3 +105,4 @@ export { type JsonValue } from './checkpoint/state-codec.js';
 export { variableGradients } from './variable-gradients.js';
 export { assertCachedShape } from './validate-state.js';
 export { randomIndices } from './random-indices.js';
+export { initialEnergy } from './initial-energy.js';

@@ -9,7 +9,6 @@ import {
   type TunableSampler,
   assertBatch,
   assertCachedShape,
-  assertFinite,
   assertInteger,
   assertPositive,
   energyAndGradient,
@@ -17,6 +16,7 @@ import {
   normal,
   selectChains,
   split,
+  initialEnergy,
 } from '@ebm/core';
 
 /** Options of {@link hmc}. */
@@ -105,17 +105,7 @@ export function hmc(options: HmcOptions): Hmc {
     init(position: tf.Tensor, energy: EnergyFn): HmcState {
       assertBatch('position', position, 1);
       tf.dispose(inverseMassFor(position));
-      const { energy: e, gradient } = tf.tidy(() => {
-        const result = energyAndGradient(energy, position);
-        return { energy: result.energy, gradient: result.gradient };
-      });
-      try {
-        assertFinite('energy', e, 'energies at the initial position (HMC needs a finite E(x) to start from)');
-        assertFinite('gradient', gradient, 'energy gradients at the initial position');
-      } catch (error) {
-        tf.dispose([e, gradient]);
-        throw error;
-      }
+      const { energy: e, gradient } = initialEnergy(energy, position, 'hmc', { gradient: true });
       return { position: tf.clone(position), energy: e, gradient };
     },
     step(key: Key, state: HmcState, energy: EnergyFn): readonly [HmcState, HmcInfo] {

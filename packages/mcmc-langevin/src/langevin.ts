@@ -10,12 +10,10 @@ import {
   type Key,
   type StepInfo,
   type TunableSampler,
-  assertBatch,
-  assertEnergyShape,
-  assertFinite,
   assertNonNegative,
   assertPositive,
   energyAndGradient,
+  initialEnergy,
 } from '@ebm/core';
 import { langevinProposal } from './proposal.js';
 import { type StepSize, stepSizeAt, toSchedule } from './schedule.js';
@@ -84,12 +82,7 @@ export function langevin(options: LangevinOptions): LangevinSampler {
     stepSize: stepSizeAt(schedule, 0),
     withStepSize: (h: number) => langevin({ ...options, stepSize: h }),
     init(position: tf.Tensor, energy: EnergyFn): LangevinState {
-      assertBatch('position', position, 1);
-      tf.tidy(() => {
-        const e = energy(position);
-        assertEnergyShape(e, position.shape[0]!);
-        assertFinite('energy', e, 'values at the initial position (check the energy and the initial samples)');
-      });
+      tf.dispose(initialEnergy(energy, position, 'langevin'));
       return { position: tf.clone(position), step: 0 };
     },
     step(key: Key, state: LangevinState, energy: EnergyFn): readonly [LangevinState, LangevinInfo] {

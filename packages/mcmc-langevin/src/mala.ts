@@ -9,13 +9,12 @@ import {
   type Key,
   type StepInfo,
   type TunableSampler,
-  assertBatch,
   assertCachedShape,
-  assertFinite,
   energyAndGradient,
   metropolisAccept,
   selectChains,
   split,
+  initialEnergy,
 } from '@ebm/core';
 import { langevinProposal } from './proposal.js';
 import { type StepSize, stepSizeAt, toSchedule } from './schedule.js';
@@ -91,19 +90,8 @@ export function mala(options: MalaOptions): MalaSampler {
     stepSize: stepSizeAt(schedule, 0),
     withStepSize: (h: number) => mala({ ...options, stepSize: h }),
     init(position: tf.Tensor, energy: EnergyFn): MalaState {
-      assertBatch('position', position, 1);
-      const cached = tf.tidy(() => {
-        const { energy: e, gradient } = energyAndGradient(energy, position);
-        return { position: tf.clone(position), energy: e, gradient };
-      });
-      try {
-        assertFinite('energy', cached.energy, 'values at the initial position (check the energy and the initial samples)');
-        assertFinite('gradient', cached.gradient, 'energy gradients at the initial position');
-      } catch (error) {
-        tf.dispose(cached);
-        throw error;
-      }
-      return { ...cached, step: 0 };
+      const { energy: e, gradient } = initialEnergy(energy, position, 'mala', { gradient: true });
+      return { position: tf.clone(position), energy: e, gradient, step: 0 };
     },
     step(key: Key, state: MalaState, energy: EnergyFn): readonly [MalaState, MalaInfo] {
       assertStepState(state, 'mala');

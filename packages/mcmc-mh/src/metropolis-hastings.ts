@@ -10,10 +10,10 @@ import {
   assertBatch,
   assertCachedShape,
   assertEnergyShape,
-  assertFinite,
   metropolisAccept,
   selectChains,
   split,
+  initialEnergy,
 } from '@ebm/core';
 
 /** The state of a batch of Metropolis-Hastings chains: the position and its cached energy. */
@@ -71,18 +71,7 @@ export function metropolisHastingsKernel(
     init(position: tf.Tensor, energy: EnergyFn): MetropolisHastingsState {
       assertBatch('position', position, 1);
       checkPosition?.(position);
-      // In a tidy: the energy's intermediates are freed, and a wrong-shaped result is not leaked.
-      const e = tf.tidy(() => {
-        const value = energy(position);
-        assertEnergyShape(value, position.shape[0]!);
-        return value;
-      });
-      try {
-        assertFinite('energy', e, `energies at the initial position (${name} needs a finite E(x) to start from)`);
-      } catch (error) {
-        e.dispose();
-        throw error;
-      }
+      const { energy: e } = initialEnergy(energy, position, name);
       return { position: tf.clone(position), energy: e };
     },
     step(key: Key, state: MetropolisHastingsState, energy: EnergyFn): readonly [MetropolisHastingsState, MetropolisHastingsInfo] {
