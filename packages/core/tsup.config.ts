@@ -1,13 +1,4 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  external: [/^@tensorflow\//, 'vitest', /^node:/],
-  // Keep 'node:' specifiers (browser bundlers recognise and skip them).
-  removeNodeProtocol: false,
-});
+export default defineConfig({ ...libraryBuild, entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' } });
