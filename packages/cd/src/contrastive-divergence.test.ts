@@ -6,12 +6,11 @@ import {
   type Objective,
   ShapeError,
   disposeState,
-  foldIn,
   gaussianEnergy,
   normal,
   prngKey,
 } from '@ebm/core';
-import { describeBackends, expectNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { describeBackends, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
 import { bitFlip, randomWalkMetropolis } from '@ebm/mcmc-mh';
 import { describe, expect, it } from 'vitest';
 import { type ChainInit, type ContrastiveDivergenceState, contrastiveDivergence } from './contrastive-divergence.js';
@@ -211,17 +210,7 @@ describeBackends('contrastiveDivergence', () => {
         const model = gaussianEnergy({ dim: 2 });
         const batch = tf.tidy(() => normal(prngKey(3), [4, 2]));
         const objective = contrastiveDivergence({ sampler: affineSampler(0.9, 0), k: 1, init, bufferSize: 16 });
-        const optimizer = tf.train.sgd(0.01);
-        let state = objective.init(model, prngKey(0));
-        expectNoLeaks((i) => {
-          const step = objective.gradients(model, batch, state, foldIn(prngKey(1), i));
-          optimizer.applyGradients(step.grads as Record<string, tf.Tensor>);
-          tf.dispose([step.loss, ...Object.values(step.grads)]);
-          disposeState(state);
-          state = step.state;
-        }, 1000);
-        disposeState(state);
-        optimizer.dispose();
+        expectObjectiveNoLeaks(objective, { model, batch, key: prngKey(0), learningRate: 0.01 });
         tf.dispose([batch, ...model.variables]);
       });
     }

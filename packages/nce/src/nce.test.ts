@@ -12,7 +12,7 @@ import {
   normal,
   prngKey,
 } from '@ebm/core';
-import { describeBackends, expectNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { describeBackends, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
 import { gaussianNoise } from './gaussian-noise.js';
 import { type NceState, nce } from './nce.js';
 import type { NoiseDistribution } from './noise.js';
@@ -115,18 +115,10 @@ describeBackends('nce', () => {
     const data = gaussianSamples(prngKey(3), 4, [0], [[1]]);
     const noise = gaussianNoise({ mean: [0], covariance: [[2]] });
     const model = gaussianEnergy({ dim: 1 });
-    const objective = nce({ noise, ratio: 2 });
-    const state = objective.init(model, prngKey(4));
-    const variables = [...model.variables, ...objective.variables(state)];
-    const optimizer = tf.train.sgd(1e-3);
-    expectNoLeaks((i) => {
-      const step = objective.gradients(model, data, state, foldIn(prngKey(5), i));
-      optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: step.grads[v.name]! })));
-      tf.dispose([step.loss, step.grads]);
-    }, 1000);
+    expectObjectiveNoLeaks(nce({ noise, ratio: 2 }), { model, batch: data, key: prngKey(4) });
     data.dispose();
     noise.dispose();
-    disposeState([model.variables, state]);
+    disposeState(model.variables);
   });
 
   it("trains with core's fit, which optimises c with the model and keeps it alive", async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { disposeState, foldIn, prngKey, split } from '@ebm/core';
-import { describeBackends, expectNoLeaks } from '@ebm/core/testing';
+import { describeBackends, expectObjectiveNoLeaks } from '@ebm/core/testing';
 import { contrastiveDivergence } from '@ebm/cd';
 import { loadDigits } from '@ebm/datasets';
 import { expect, it } from 'vitest';
@@ -56,18 +56,8 @@ describeBackends('RBM training', () => {
   it('leaks no tensors over 1000 PCD training steps', () => {
     const rbm = bernoulliRBM({ visible: 6, hidden: 4 });
     const objective = contrastiveDivergence({ sampler: blockGibbs(rbm), init: 'persistent' });
-    const optimizer = tf.train.sgd(0.05);
     const data = tf.cast(tf.less(tf.randomUniform([4, 6], 0, 1, 'float32', 3), 0.5), 'float32');
-    let state = objective.init(rbm, prngKey(1));
-    expectNoLeaks((i) => {
-      const { loss, grads, state: next } = objective.gradients(rbm, data, state, foldIn(prngKey(2), i));
-      optimizer.applyGradients(grads);
-      disposeState(state);
-      state = next;
-      tf.dispose([loss, grads]);
-    }, 1000);
-    disposeState(state);
-    optimizer.dispose();
+    expectObjectiveNoLeaks(objective, { model: rbm, batch: data, key: prngKey(1), learningRate: 0.05 });
     tf.dispose([data, ...rbm.variables]);
   });
 });

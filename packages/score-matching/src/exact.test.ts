@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { ShapeError, disposeState, foldIn, gaussianEnergy, inverseSPD, mlpEnergy, prngKey } from '@ebm/core';
-import { describeBackends, expectNoLeaks } from '@ebm/core/testing';
+import { ShapeError, disposeState, gaussianEnergy, inverseSPD, mlpEnergy, prngKey } from '@ebm/core';
+import { describeBackends, expectObjectiveNoLeaks } from '@ebm/core/testing';
 import { scoreMatching } from './exact.js';
 import { gaussianSamples, sampleMoments, train } from './train.test-helper.js';
 
@@ -69,12 +69,7 @@ describeBackends('scoreMatching', () => {
     const model = gaussianEnergy({ dim: 1 });
     const objective = scoreMatching();
     const x = gaussianSamples(prngKey(6), 4, [0], [[1]]);
-    const optimizer = tf.train.sgd(1e-3);
-    expectNoLeaks((i) => {
-      const step = objective.gradients(model, x, null, foldIn(prngKey(7), i));
-      optimizer.applyGradients(step.grads);
-      tf.dispose([step.loss, step.grads]);
-    }, 1000);
+    expectObjectiveNoLeaks(objective, { model, batch: x, key: prngKey(7) });
     x.dispose();
     disposeState(model.variables);
   });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, disposeState, foldIn, gaussianEnergy, prngKey } from '@ebm/core';
-import { describeBackends, expectNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { describeBackends, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
 import { scoreMatching } from './exact.js';
 import { type SlicedScoreMatchingOptions, projectionVectors, slicedScoreMatching } from './sliced.js';
 import { gaussianSamples } from './train.test-helper.js';
@@ -63,12 +63,7 @@ describeBackends('slicedScoreMatching', () => {
     const model = gaussianEnergy({ dim: 1 });
     const objective = slicedScoreMatching({ projections: 2, distribution: 'gaussian' });
     const x = gaussianSamples(prngKey(6), 4, [0], [[1]]);
-    const optimizer = tf.train.sgd(1e-3);
-    expectNoLeaks((i) => {
-      const step = objective.gradients(model, x, null, foldIn(prngKey(7), i));
-      optimizer.applyGradients(step.grads);
-      tf.dispose([step.loss, step.grads]);
-    }, 1000);
+    expectObjectiveNoLeaks(objective, { model, batch: x, key: prngKey(7) });
     x.dispose();
     disposeState(model.variables);
   });

@@ -4,7 +4,7 @@
  */
 export { type BackendName } from '../backend.js';
 export { TEST_BACKENDS, describeBackends } from './describe-backends.js';
-export { type LeakCheckOptions, expectNoLeaks, expectNoLeaksAsync, expectSamplerNoLeaks } from './leaks.js';
+export { type LeakCheckOptions, expectNoLeaks, expectNoLeaksAsync, expectObjectiveNoLeaks, expectSamplerNoLeaks } from './leaks.js';
 export {
   DEFAULT_Z,
   type StatisticalOptions,

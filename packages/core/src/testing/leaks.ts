@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Key, foldIn, prngKey } from '../key.js';
-import { disposeState } from '../state.js';
-import type { ChainState, EnergyFn, Sampler, StepInfo } from '../types.js';
+import { type Key, foldIn, prngKey, split } from '../key.js';
+import { disposeReplaced, disposeState } from '../state.js';
+import type { ChainState, EnergyFn, EnergyModel, Objective, Sampler, StepInfo } from '../types.js';
 
 /** Options of {@link expectNoLeaks} and {@link expectNoLeaksAsync}. */
 export interface LeakCheckOptions {
@@ -72,5 +72,45 @@ export function expectSamplerNoLeaks<S extends ChainState, I extends StepInfo>(
     }, iterations);
   } finally {
     disposeState(state);
+  }
+}
+
+/**
+ * Asserts that an objective leaks nothing over `iterations` training steps on `batch`: each step
+ * calls `gradients` (step i with `foldIn(key, i)`), applies the gradients of the model's and the
+ * objective's variables with SGD at `learningRate`, disposes the loss and gradients, and frees
+ * what the next state no longer holds ({@link disposeReplaced}), as a training loop must. Checks
+ * with {@link expectNoLeaks} that `tf.memory().numTensors` stays constant, then disposes the last
+ * state; `model` and `batch` stay the caller's.
+ *
+ * @example
+ * expectObjectiveNoLeaks(nce({ noise, ratio: 2 }), { model, batch: data });
+ */
+export function expectObjectiveNoLeaks<S>(
+  objective: Objective<S>,
+  options: {
+    readonly model: EnergyModel;
+    readonly batch: tf.Tensor;
+    readonly key?: Key;
+    readonly iterations?: number;
+    readonly learningRate?: number;
+  },
+): void {
+  const { model, batch, key = prngKey(0), iterations = 1000, learningRate = 1e-3 } = options;
+  const [initKey, stepKey] = split(key) as [Key, Key];
+  const optimizer = tf.train.sgd(learningRate);
+  let state = objective.init(model, initKey);
+  try {
+    const variables = [...model.variables, ...(objective.variables?.(state) ?? [])];
+    expectNoLeaks((i) => {
+      const step = objective.gradients(model, batch, state, foldIn(stepKey, i));
+      optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: step.grads[v.name]! })));
+      tf.dispose([step.loss, ...Object.values(step.grads)]);
+      disposeReplaced(state, step.state);
+      state = step.state;
+    }, iterations);
+  } finally {
+    disposeState(state);
+    optimizer.dispose();
   }
 }

@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { prngKey } from '../key.js';
 import { normal } from '../random.js';
-import type { Sampler } from '../types.js';
+import type { Objective, Sampler } from '../types.js';
 import {
   expectCovariance,
   expectMeans,
   expectNoLeaks,
+  expectObjectiveNoLeaks,
   expectProbability,
   expectSamplerNoLeaks,
   expectWithinStandardErrors,
@@ -38,6 +39,25 @@ describe('expectNoLeaks', () => {
     expect(() => expectSamplerNoLeaks(clean, { energy, init, iterations: 100 })).not.toThrow();
     expect(() => expectSamplerNoLeaks(leaky, { energy, init, iterations: 100 })).toThrow(/1\.000 per iteration/);
     tf.dispose([init, ...leaked]);
+  });
+
+  it('expectObjectiveNoLeaks catches an objective that leaks one tensor per step', () => {
+    const w = tf.variable(tf.zeros([2]), true, 'leak-test/w');
+    const model = { energy: (x: tf.Tensor) => tf.sum(tf.mul(x, w), 1) as tf.Tensor1D, variables: [w] };
+    const batch = tf.ones([3, 2]);
+    const leaked: tf.Tensor[] = [];
+    const objective = (leak: boolean): Objective<null> => ({
+      name: leak ? 'leaky' : 'clean',
+      init: () => null,
+      gradients: (m, x) => {
+        if (leak) leaked.push(tf.ones([1]));
+        const { value, grads } = tf.variableGrads(() => tf.mean(m.energy(x)), [...m.variables]);
+        return { loss: value, grads, state: null, metrics: {} };
+      },
+    });
+    expect(() => expectObjectiveNoLeaks(objective(false), { model, batch, iterations: 100 })).not.toThrow();
+    expect(() => expectObjectiveNoLeaks(objective(true), { model, batch, iterations: 100 })).toThrow(/1\.000 per iteration/);
+    tf.dispose([batch, w, ...leaked]);
   });
 });
 
