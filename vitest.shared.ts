@@ -1,7 +1,7 @@
 /**
  * Shared vitest configuration for every package.
  *
- * Tests import sibling packages (`@ebm/core`, `@ebm/core/testing`, `@ebm/<name>`) from their
+ * Tests import sibling packages (`@ebm/<name>` and subpaths such as `@ebm/core/testing`) from their
  * TypeScript sources, so `pnpm test` in one package never needs another package built first and
  * two packages tested in parallel never race on a `dist/` folder.
  */
@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@ebm\/core\/testing$/, replacement: `${root}packages/core/src/testing/index.ts` },
+      { find: /^@ebm\/([a-z0-9-]+)\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/$2/index.ts` },
       { find: /^@ebm\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
     ],
     dedupe: ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm'],

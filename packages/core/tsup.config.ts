@@ -1,4 +1,10 @@
 import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tsup.shared';
 
-export default defineConfig({ ...libraryBuild, entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' } });
+/** One entry per subpath export (package.json `exports`). */
+const SUBPATHS = ['models', 'train', 'node', 'math', 'testing'] as const;
+
+export default defineConfig({
+  ...libraryBuild,
+  entry: { index: 'src/index.ts', ...Object.fromEntries(SUBPATHS.map((subpath) => [`${subpath}/index`, `src/${subpath}/index.ts`])) },
+});

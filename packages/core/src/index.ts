@@ -1,9 +1,15 @@
 /**
- * `@ebm/core`: the contract shared by every @ebm package (energies, samplers, objectives), PRNG
- * keys, backend selection, energy models, `sampleChain`, `fit` and checkpoints.
+ * `@ebm/core`: the contract shared by every @ebm package (energies, samplers, objectives,
+ * distributions) and the parts samplers and objectives are built from: PRNG keys, backends,
+ * validation, the Metropolis-Hastings step, the leapfrog integrator, chain runners, schedules.
+ *
+ * Subpaths: `@ebm/core/models` (energy models), `@ebm/core/train` (fit, optimizers,
+ * checkpoints), `@ebm/core/node` (Node-only: the file checkpoint store), `@ebm/core/math`
+ * (float64 linear algebra and log-sum-exp), `@ebm/core/testing` (test kit for plugins).
  */
 export type {
   ChainState,
+  Distribution,
   EnergyAndGradient,
   EnergyFn,
   EnergyModel,
@@ -14,35 +20,11 @@ export type {
   StepInfo,
   TunableSampler,
 } from './types.js';
-export {
-  BackendError,
-  CheckpointError,
-  EbmError,
-  InvalidArgumentError,
-  NonFiniteError,
-  ShapeError,
-} from './errors.js';
-export {
-  type Key,
-  foldIn,
-  isKey,
-  keyData,
-  keyFromData,
-  prngKey,
-  randomUint32,
-  seedOf,
-  split,
-  threefry2x32,
-} from './key.js';
+export { BackendError, CheckpointError, EbmError, InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
+export { type Key, foldIn, prngKey, randomUint32, seedOf, split } from './key.js';
 export { bernoulli, normal, permutation, uniform } from './random.js';
-export {
-  BACKEND_ENV_VAR,
-  BACKEND_NAMES,
-  BACKEND_PACKAGES,
-  type BackendName,
-  DEFAULT_BACKEND,
-  useBackend,
-} from './backend.js';
+export { randomIndices } from './random-indices.js';
+export { BACKEND_NAMES, type BackendName, useBackend } from './backend.js';
 export {
   assertBatch,
   assertEnergyShape,
@@ -54,55 +36,46 @@ export {
   assertOneOf,
   assertPositive,
 } from './validate.js';
-export { collectTensors, disposeState } from './state.js';
+export { disposeReplaced, disposeState } from './state.js';
+export { readScalars, readScalarsSync } from './read-scalars.js';
 export { energyAndGradient } from './energy-gradient.js';
-export { effectiveSampleSize, type ScalarTrace, splitRhat } from './diagnostics.js';
+export { type LossWithAux, variableGradients } from './variable-gradients.js';
+export {
+  type CosineDecayOptions,
+  type ExponentialDecayOptions,
+  type PolynomialDecayOptions,
+  type ScalarOrSchedule,
+  type Schedule,
+  type WarmupOptions,
+  constantSchedule,
+  cosineDecay,
+  exponentialDecay,
+  polynomialDecay,
+  scheduleAt,
+  toSchedule,
+  warmup,
+} from './schedule.js';
+export { type NormalDistribution, type NormalDistributionOptions, normalDistribution } from './distributions/normal.js';
+export { type UniformDistribution, type UniformDistributionOptions, uniformDistribution } from './distributions/uniform.js';
+export { type ChainStateFields, assertChainState } from './mcmc/chain-state.js';
+export { initChainState } from './mcmc/init-chain-state.js';
+export { type MetropolisInfo, acceptReject, selectChains } from './mcmc/accept-reject.js';
+export { type MetropolisFields, type MetropolisProposal, metropolisHastingsStep } from './mcmc/metropolis-hastings-step.js';
+export {
+  type LogProposalRatio,
+  type MetropolisHastingsOptions,
+  type MetropolisHastingsState,
+  type Proposal,
+  metropolisHastings,
+} from './mcmc/metropolis-hastings.js';
+export { type LeapfrogOptions, type PhasePoint, kineticEnergy, leapfrog } from './mcmc/leapfrog.js';
+export { type RunChainOptions, type RunChainResult, runChain } from './mcmc/run-chain.js';
 export {
   type ChainDiagnostics,
   type SampleChainOptions,
   type SampleChainResult,
   sampleChain,
   traceDiagnostics,
-} from './sample-chain.js';
-export { type GaussianEnergy, type GaussianEnergyOptions, cholesky, gaussianEnergy, inverseSPD } from './models/gaussian.js';
-export { dense } from './models/dense.js';
-export { ACTIVATIONS, type Activation } from './models/activations.js';
-export { type MlpEnergy, type MlpEnergyOptions, mlpEnergy } from './models/mlp.js';
-export { layersEnergy } from './models/layers-energy.js';
-export { type MetropolisDecision, metropolisAccept, selectChains } from './metropolis.js';
-export { sigmoid as smoothSigmoid, softplus as smoothSoftplus, tanh as smoothTanh } from './models/smooth-ops.js';
-export {
-  type DualAveragingInfo,
-  type DualAveragingOptions,
-  type DualAveragingState,
-  HMC_TARGET_ACCEPTANCE,
-  MALA_TARGET_ACCEPTANCE,
-  RWM_TARGET_ACCEPTANCE,
-  dualAveraging,
-} from './dual-averaging.js';
-export { uniqueName } from './models/names.js';
-export { disposeReplaced } from './state.js';
-export { type Minibatches, minibatches } from './minibatch.js';
-export { type FitCheckpointOptions, type FitOptions, type FitProgress, type FitResult, fit } from './fit.js';
-export type { CheckpointFiles, CheckpointStore } from './checkpoint/store.js';
-export { LATEST_FILE, fileCheckpointStore, stepDirName } from './checkpoint/file-store.js';
-export { type IndexedDbCheckpointStoreOptions, indexedDbCheckpointStore } from './checkpoint/indexeddb-store.js';
-export {
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_FORMAT_VERSION,
-  type CheckpointManifest,
-  type CheckpointTensorEntry,
-  type LoadCheckpointOptions,
-  type LoadedCheckpoint,
-  MANIFEST_FILE,
-  type SaveCheckpointOptions,
-  TENSORS_FILE,
-  loadCheckpoint,
-  saveCheckpoint,
-} from './checkpoint/checkpoint.js';
-export { crc32 } from './checkpoint/crc32.js';
-export { type JsonValue } from './checkpoint/state-codec.js';
-export { variableGradients } from './variable-gradients.js';
-export { assertCachedShape } from './validate-state.js';
-export { randomIndices } from './random-indices.js';
-export { initialEnergy } from './initial-energy.js';
+} from './mcmc/sample-chain.js';
+export { type ScalarTrace, effectiveSampleSize, splitRhat } from './mcmc/diagnostics.js';
+export { type DualAveragingInfo, type DualAveragingOptions, type DualAveragingState, dualAveraging } from './mcmc/dual-averaging.js';

@@ -35,57 +35,82 @@ export interface EnergyModel {
  * The state of a batch of Markov chains. `position` has axis 0 = chains. Samplers may cache more
  * (the energy and gradient at `position`, so the next step need not recompute them).
  *
- * Ownership: a state returned by `init` or `step` owns all its tensors; the caller disposes the
- * previous state (see `disposeState`) once the next one has been computed.
+ * Ownership: a state returned by `init` or `step` owns all its tensors, and shares none with the
+ * state or position it was made from; the caller disposes the previous state (`disposeState`)
+ * once the next one has been computed.
  */
 export interface ChainState {
   readonly position: tf.Tensor;
 }
 
-/** What one step reports. `acceptanceRate` is the mean MH acceptance probability over chains. */
+/**
+ * What one step reports. Tensors stay on the device (reading them stalls a GPU pipeline): the
+ * caller owns them and disposes them with the info (`disposeState(info)`); `sampleChain` averages
+ * every scalar of the info on the device and reads the averages once, at the end.
+ */
 export interface StepInfo {
-  readonly acceptanceRate?: number;
+  /** The mean over chains of the Metropolis-Hastings acceptance probability, a scalar on the device. */
+  readonly acceptanceRate?: tf.Scalar;
 }
 
 /**
  * A Markov chain Monte Carlo kernel as a record of two functions over explicit state
  * (after BlackJAX's `SamplingAlgorithm(init, step)`). Many chains run in parallel as one batch.
+ *
+ * Contract (checked by `expectSamplerContract` in `@ebm/core/testing`): `init` copies `position`
+ * (the caller keeps and disposes its tensor); `step` neither disposes nor modifies `state` and
+ * returns a fresh state and info that the caller owns.
  */
 export interface Sampler<S extends ChainState = ChainState, I extends StepInfo = StepInfo> {
   readonly name: string;
-  /** Builds the state at `position` (the sampler takes ownership of nothing: it may clone). */
+  /** Builds the state at `position` (a copy: the caller keeps ownership of `position`). */
   init(position: tf.Tensor, energy: EnergyFn): S;
-  /** One transition. Does not dispose `state`; returns a fresh state the caller owns. */
+  /** One transition. Does not dispose `state`; returns a fresh state and info the caller owns. */
   step(key: Key, state: S, energy: EnergyFn): readonly [S, I];
 }
 
 /**
- * A sampler with a step size that adaptation (dual averaging) can tune: `withStepSize` returns the
- * same kernel with another step size. Langevin, MALA, random-walk Metropolis (its scale) and HMC
- * implement it.
+ * A sampler whose step size adaptation can tune towards a target acceptance rate: `withStepSize`
+ * returns the same kernel with another step size, and `targetAcceptance` is the acceptance rate
+ * the sampler is most efficient at (MALA 0.574, HMC 0.65, random-walk Metropolis 0.234). MALA,
+ * HMC and random-walk Metropolis implement it; every step reports `acceptanceRate`.
  */
 export interface TunableSampler<S extends ChainState = ChainState, I extends StepInfo = StepInfo> extends Sampler<S, I> {
   readonly stepSize: number;
+  /** The acceptance rate dual averaging aims for by default, in (0, 1). */
+  readonly targetAcceptance: number;
   withStepSize(stepSize: number): TunableSampler<S, I>;
 }
 
-/** Scalar metrics an objective reports for logging, e.g. `{ positiveEnergy, negativeEnergy }`. */
-export type Metrics = Readonly<Record<string, number>>;
+/**
+ * Scalar metrics an objective reports for logging, e.g. `{ positiveEnergy, negativeEnergy }`, as
+ * scalars on the device. The caller owns and disposes them; `fit` reads them together with the
+ * loss in one batched read per step.
+ */
+export type Metrics = Readonly<Record<string, tf.Scalar>>;
 
-/** The result of one objective step on a minibatch. */
+/** The result of one objective step on a minibatch. The caller owns every tensor in it. */
 export interface ObjectiveStep<S> {
   /** The surrogate loss, a scalar, for logging. The caller disposes it. */
   readonly loss: tf.Scalar;
   /** Gradients of the loss keyed by variable name (model variables and any objective variables). */
   readonly grads: Readonly<Record<string, tf.Tensor>>;
-  /** The next objective state. The caller disposes the previous one. */
+  /**
+   * The next objective state, always a new object. Tensors it carries over from the previous state
+   * (variables such as NCE's learned log Z) are the same objects; free the previous state with
+   * `disposeReplaced(previous, next)`, which keeps them.
+   */
   readonly state: S;
+  /** Device scalars for logging; the caller disposes them. */
   readonly metrics: Metrics;
 }
 
 /**
  * A training objective: it owns the whole gradient estimate for one minibatch (sampling happens
  * inside `gradients`, outside any gradient tape), like an Optax transformation owns its update.
+ *
+ * Contract (checked by `expectObjectiveContract` in `@ebm/core/testing`): `gradients` reads
+ * nothing from the device, disposes nothing it was given, and returns a new state object.
  */
 export interface Objective<S = unknown> {
   readonly name: string;
@@ -97,4 +122,24 @@ export interface Objective<S = unknown> {
    * `fit` optimises them together with `model.variables`; their gradients are in `grads`.
    */
   variables?(state: S): readonly tf.Variable[];
+}
+
+/**
+ * A normalised probability distribution over samples of a fixed per-sample shape: noise for
+ * noise-contrastive estimation, fresh starts for contrastive-divergence chains, a normalizing flow.
+ *
+ * This is the one place @ebm speaks of a log-density rather than an energy: `logProb` is the
+ * normalised `log p(x)`, which objectives compare with a model's `-E(x) - log Z`.
+ */
+export interface Distribution {
+  /** The shape of one sample (`[D]` for points, `[H, W, C]` for images). */
+  readonly eventShape: readonly number[];
+  /** `n` independent draws, shape `[n, ...eventShape]`, from the key (same key, same numbers). */
+  sample(key: Key, n: number): tf.Tensor;
+  /** Normalised log-density `log p(x)` of each row of `x` (`[N, ...eventShape]`), shape `[N]`. */
+  logProb(x: tf.Tensor): tf.Tensor1D;
+  /** A distribution of the same family fitted to `data` (`[N, ...eventShape]`) by maximum likelihood, where that has a closed form. */
+  fit?(data: tf.Tensor): Distribution;
+  /** Frees the tensors the distribution holds. */
+  dispose?(): void;
 }

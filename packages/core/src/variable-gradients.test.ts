@@ -7,11 +7,29 @@ describeBackends('variableGradients', () => {
   it('differentiates the loss and gives unreached variables a zero gradient', () => {
     const used = tf.variable(tf.tensor1d([1, 2]), true, 'vg/used');
     const unused = tf.variable(tf.tensor2d([[3]]), true, 'vg/unused');
-    const { value, grads } = tf.tidy(() => variableGradients(() => tf.sum(tf.square(used)), [used, unused]));
+    const { value, grads } = tf.tidy(() => variableGradients(() => tf.sum(tf.square(used)) as tf.Scalar, [used, unused]));
     expect(value.dataSync()[0]).toBe(5);
     expect(Array.from(grads['vg/used']!.dataSync())).toEqual([2, 4]);
     expect(grads['vg/unused']!.arraySync()).toEqual([[0]]);
-    expectNoLeaks(() => tf.tidy(() => void variableGradients(() => tf.sum(used), [used, unused])), 1000);
+    expectNoLeaks(() => tf.tidy(() => void variableGradients(() => tf.sum(used) as tf.Scalar, [used, unused])), 1000);
     tf.dispose([value, ...Object.values(grads), used, unused]);
+  });
+});
+
+describeBackends('variableGradients with aux', () => {
+  it('returns auxiliary tensors from the loss, undifferentiated, owned by the caller scope, leaking nothing', () => {
+    const w = tf.variable(tf.tensor1d([1, 2]), true, 'vg/aux');
+    const run = () =>
+      variableGradients(() => {
+        const square = tf.square(w);
+        return { loss: tf.sum(square) as tf.Scalar, aux: { total: tf.sum(w) as tf.Scalar, squares: square } };
+      }, [w]);
+    const { value, grads, aux } = tf.tidy(run);
+    expect(value.dataSync()[0]).toBe(5);
+    expect(Array.from(grads['vg/aux']!.dataSync())).toEqual([2, 4]);
+    expect(aux.total.dataSync()[0]).toBe(3);
+    expect(Array.from(aux.squares.dataSync())).toEqual([1, 4]);
+    expectNoLeaks(() => tf.tidy(() => void run()), 1000);
+    tf.dispose([value, ...Object.values(grads), ...Object.values(aux), w]);
   });
 });

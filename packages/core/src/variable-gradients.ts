@@ -1,18 +1,41 @@
 import * as tf from '@tensorflow/tfjs';
 
+/** What a differentiated loss function may return: the scalar loss, or the loss with auxiliary tensors. */
+export type LossWithAux<A extends Record<string, tf.Tensor>> = tf.Scalar | { readonly loss: tf.Scalar; readonly aux: A };
+
 /**
  * `tf.variableGrads(loss, variables)` with a gradient for EVERY variable: a variable the loss
  * does not reach gets `zerosLike(variable)` instead of being left out, as the `Objective`
  * contract asks (an optimizer must always see the same variables in the same order). Score
  * matching never reaches an energy's output bias, for instance, since it only sees `grad_x E`.
  *
+ * The loss may also return auxiliary tensors computed on the way (after JAX's `has_aux`), e.g. an
+ * objective's metrics: `() => ({ loss, aux: { accuracy, dataEnergy } })`. They come back in `aux`,
+ * not differentiated and still on the device, so metrics cost no second forward pass and no read.
+ *
  * Call inside `tf.tidy`; the returned tensors are owned by that scope.
+ *
+ * @example
+ * const { value, grads, aux } = variableGradients(() => {
+ *   const e = model.energy(batch);
+ *   return { loss: tf.mean(e), aux: { meanEnergy: tf.mean(e) } };
+ * }, model.variables);
  */
-export function variableGradients(
-  loss: () => tf.Scalar,
+export function variableGradients<A extends Record<string, tf.Tensor> = Record<string, never>>(
+  loss: () => LossWithAux<A>,
   variables: readonly tf.Variable[],
-): { value: tf.Scalar; grads: tf.NamedTensorMap } {
-  const { value, grads } = tf.variableGrads(loss, [...variables]);
+): { value: tf.Scalar; grads: tf.NamedTensorMap; aux: A } {
+  let kept: Record<string, tf.Tensor> = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const out = loss();
+    if (out instanceof tf.Tensor) return out;
+    // tf.keep lifts the aux tensors out of variableGrads's scope (which frees everything else the
+    // loss made); it also lifts them out of the caller's tidy, so they are cloned back below.
+    kept = Object.fromEntries(Object.entries(out.aux).map(([name, t]) => [name, tf.keep(t)]));
+    return out.loss;
+  }, [...variables]);
   for (const variable of variables) grads[variable.name] ??= tf.zerosLike(variable);
-  return { value, grads };
+  const aux = Object.fromEntries(Object.entries(kept).map(([name, t]) => [name, tf.clone(t)])) as A;
+  tf.dispose(Object.values(kept));
+  return { value, grads, aux };
 }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { describeBackends, expectNoLeaks } from '../testing/index.js';
-import { cholesky, gaussianEnergy, inverseSPD } from './gaussian.js';
+import { cholesky, inverseSPD } from '../math/linalg.js';
+import { gaussianEnergy } from './gaussian.js';
 
 const PRECISION = [
   [2, 0.6],

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { ShapeError } from '../errors.js';
 import type { EnergyModel } from '../types.js';
 import { assertBatch, assertEventShape, assertInteger } from '../validate.js';
+import { cholesky, inverseSPD } from '../math/linalg.js';
 import { uniqueName } from './names.js';
 
 /** Options of {@link gaussianEnergy}. */
@@ -29,49 +30,6 @@ export interface GaussianEnergy extends EnergyModel {
   covariance(): number[][];
   /** `log Z = (D/2) log(2 pi) - (1/2) log det P`, the log-partition function of `exp(-E)`. */
   logPartition(): number;
-}
-
-/** Lower-triangular Cholesky factor of a symmetric positive-definite matrix (plain arrays). */
-export function cholesky(a: readonly (readonly number[])[]): number[][] {
-  const n = a.length;
-  const l = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = a[i]![j]!;
-      for (let k = 0; k < j; k++) sum -= l[i]![k]! * l[j]![k]!;
-      if (i === j) {
-        if (!(sum > 0)) {
-          throw new InvalidArgumentError('precision', 'must be symmetric positive definite (Cholesky failed).');
-        }
-        l[i]![i] = Math.sqrt(sum);
-      } else {
-        l[i]![j] = sum / l[j]![j]!;
-      }
-    }
-  }
-  return l;
-}
-
-/** Inverse of a symmetric positive-definite matrix via its Cholesky factor (plain arrays). */
-export function inverseSPD(a: readonly (readonly number[])[]): number[][] {
-  const n = a.length;
-  const l = cholesky(a);
-  // Solve L Y = I, then L^T X = Y.
-  const inv = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let col = 0; col < n; col++) {
-    const y = new Array<number>(n).fill(0);
-    for (let i = 0; i < n; i++) {
-      let s = i === col ? 1 : 0;
-      for (let k = 0; k < i; k++) s -= l[i]![k]! * y[k]!;
-      y[i] = s / l[i]![i]!;
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      let s = y[i]!;
-      for (let k = i + 1; k < n; k++) s -= l[k]![i]! * inv[k]![col]!;
-      inv[i]![col] = s / l[i]![i]!;
-    }
-  }
-  return inv;
 }
 
 /**
@@ -103,7 +61,7 @@ export function gaussianEnergy(options: GaussianEnergyOptions): GaussianEnergy {
   // tf.variable keeps its initial tensor alive: build both inside tidy so only the variables remain.
   const mean = tf.tidy(() => tf.variable(tf.tensor1d([...meanInit]), true, `${prefix}/mean`));
   const precisionFactor = tf.tidy(() =>
-    tf.variable(tf.tensor2d(cholesky(precisionInit)), true, `${prefix}/precision_factor`),
+    tf.variable(tf.tensor2d(cholesky(precisionInit, 'precision')), true, `${prefix}/precision_factor`),
   );
   // The lower-triangle mask of L, as numbers: a tensor of it is made inside each tidy below, so
   // disposing the variables frees the whole model (a kept mask tensor outlived it). A constant

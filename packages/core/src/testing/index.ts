@@ -16,4 +16,11 @@ export {
   monteCarloEstimate,
   toTrace,
 } from './statistics.js';
+export {
+  type ObjectiveContractOptions,
+  type SamplerContractOptions,
+  countDeviceReads,
+  expectObjectiveContract,
+  expectSamplerContract,
+} from './contract.js';
 export { CORRELATED_GAUSSIAN_2D, type GaussianMixture1d, countingEnergy, gaussianMixture1d, normalCdf } from './targets.js';

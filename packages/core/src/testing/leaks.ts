@@ -26,7 +26,7 @@ function report(before: number, after: number, iterations: number): void {
  *
  * @example
  * let state = sampler.init(x0, energy);
- * expectNoLeaks((i) => { const [next] = sampler.step(foldIn(key, i), state, energy); disposeState(state); state = next; }, 1000);
+ * expectNoLeaks((i) => { const [next, info] = sampler.step(foldIn(key, i), state, energy); disposeState([state, info]); state = next; }, 1000);
  */
 export function expectNoLeaks(fn: (iteration: number) => void, iterations = 1000, options: LeakCheckOptions = {}): void {
   const warmup = options.warmup ?? 3;
@@ -51,7 +51,7 @@ export async function expectNoLeaksAsync(
 
 /**
  * Asserts that a sampler leaks nothing: runs `iterations` steps from `init` (step i with
- * `foldIn(key, i)`), disposing each previous state as a caller must, and checks with
+ * `foldIn(key, i)`), disposing each previous state and each step's info as a caller must, and checks with
  * {@link expectNoLeaks} that `tf.memory().numTensors` stays constant. Disposes its own states;
  * `init` stays the caller's.
  *
@@ -66,8 +66,8 @@ export function expectSamplerNoLeaks<S extends ChainState, I extends StepInfo>(
   let state = sampler.init(init, energy);
   try {
     expectNoLeaks((i) => {
-      const [next] = sampler.step(foldIn(key, i), state, energy);
-      disposeState(state);
+      const [next, info] = sampler.step(foldIn(key, i), state, energy);
+      disposeState([state, info]);
       state = next;
     }, iterations);
   } finally {
@@ -78,7 +78,7 @@ export function expectSamplerNoLeaks<S extends ChainState, I extends StepInfo>(
 /**
  * Asserts that an objective leaks nothing over `iterations` training steps on `batch`: each step
  * calls `gradients` (step i with `foldIn(key, i)`), applies the gradients of the model's and the
- * objective's variables with SGD at `learningRate`, disposes the loss and gradients, and frees
+ * objective's variables with SGD at `learningRate`, disposes the loss, gradients and metrics, and frees
  * what the next state no longer holds ({@link disposeReplaced}), as a training loop must. Checks
  * with {@link expectNoLeaks} that `tf.memory().numTensors` stays constant, then disposes the last
  * state; `model` and `batch` stay the caller's.
@@ -105,7 +105,7 @@ export function expectObjectiveNoLeaks<S>(
     expectNoLeaks((i) => {
       const step = objective.gradients(model, batch, state, foldIn(stepKey, i));
       optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: step.grads[v.name]! })));
-      tf.dispose([step.loss, ...Object.values(step.grads)]);
+      tf.dispose([step.loss, ...Object.values(step.grads), ...Object.values(step.metrics)]);
       disposeReplaced(state, step.state);
       state = step.state;
     }, iterations);

@@ -4,7 +4,7 @@
  * (`se = sd / sqrt(ESS)`), so correlated MCMC draws get honest, wider tolerances.
  */
 import * as tf from '@tensorflow/tfjs';
-import { effectiveSampleSize } from '../diagnostics.js';
+import { effectiveSampleSize } from '../mcmc/diagnostics.js';
 
 /** Default width of a tolerance in standard errors: a two-sided false-failure rate of 6e-5. */
 export const DEFAULT_Z = 4;

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+import { energyAndGradient } from '../energy-gradient.js';
+import type { EnergyFn } from '../types.js';
+import { NonFiniteError } from '../errors.js';
+import { assertBatch, assertEnergyShape } from '../validate.js';
+
+/**
+ * What a sampler's `init` returns at the chains' starting positions: a copy of `position` (the
+ * caller keeps its tensor), `E(x0)` (one value per chain) and, with `gradient: true`,
+ * `dE/dx (x0)`. Checks that `position` is a batch, that the energy returns one value per chain,
+ * and that energies (and gradients) are finite, throwing `ShapeError` / `NonFiniteError` that name
+ * the sampler. The energy runs inside `tf.tidy`, so its intermediates are freed; the result is
+ * fresh tensors the caller owns, and nothing leaks on error. Reads one boolean from the device
+ * (the finiteness check), once per chain start.
+ *
+ * @example
+ * init(position, energy) {
+ *   return { ...initChainState('mala', position, energy, { gradient: true }), step: 0 };
+ * }
+ */
+export function initChainState(
+  sampler: string,
+  position: tf.Tensor,
+  energy: EnergyFn,
+  options: { readonly gradient: true },
+): { position: tf.Tensor; energy: tf.Tensor1D; gradient: tf.Tensor };
+export function initChainState(sampler: string, position: tf.Tensor, energy: EnergyFn): { position: tf.Tensor; energy: tf.Tensor1D };
+export function initChainState(
+  sampler: string,
+  position: tf.Tensor,
+  energy: EnergyFn,
+  options: { readonly gradient?: boolean } = {},
+): { position: tf.Tensor; energy: tf.Tensor1D; gradient?: tf.Tensor } {
+  assertBatch('position', position, 1);
+  const result = tf.tidy(() => {
+    if (options.gradient) {
+      const { energy: e, gradient } = energyAndGradient(energy, position);
+      return { position: tf.clone(position), energy: e, gradient };
+    }
+    const e = energy(position);
+    assertEnergyShape(e, position.shape[0]!);
+    return { position: tf.clone(position), energy: e };
+  });
+  // One read for both checks: [all E finite, all dE/dx finite].
+  const [energyFinite, gradientFinite] = tf.tidy(() =>
+    tf.stack([tf.all(tf.isFinite(result.energy)), tf.all(tf.isFinite(result.gradient ?? result.energy))]).dataSync(),
+  );
+  if (!energyFinite || !gradientFinite) {
+    tf.dispose(result);
+    const what = energyFinite ? 'gradient' : 'energy';
+    throw new NonFiniteError(
+      what,
+      `contains NaN or Infinity values at the initial position (${sampler} needs a finite ${energyFinite ? 'dE/dx' : 'E(x)'} ` +
+        'to start from: check the energy and the initial samples).',
+    );
+  }
+  return result;
+}

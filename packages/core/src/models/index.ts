@@ -1,0 +1,13 @@
+/**
+ * `@ebm/core/models`: energy models. A Gaussian energy with closed-form moments and log Z (the
+ * test bed of every sampler and objective), an MLP energy with a hand-written input gradient, a
+ * tfjs-layers model as an energy, and the building blocks (dense layer, activations, smooth ops
+ * with exact second derivatives, unique variable names).
+ */
+export { type GaussianEnergy, type GaussianEnergyOptions, gaussianEnergy } from './gaussian.js';
+export { type MlpEnergy, type MlpEnergyOptions, mlpEnergy } from './mlp.js';
+export { layersEnergy } from './layers-energy.js';
+export { dense } from './dense.js';
+export { ACTIVATIONS, type Activation } from './activations.js';
+export { sigmoid as smoothSigmoid, softplus as smoothSoftplus, tanh as smoothTanh } from './smooth-ops.js';
+export { uniqueName } from './names.js';

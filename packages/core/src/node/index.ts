@@ -1,0 +1,6 @@
+/**
+ * `@ebm/core/node`: the parts of @ebm/core that need Node's file system: the checkpoint store
+ * that writes checkpoints to a folder (atomically: temp folder, fsync, rename). Browser code uses
+ * `indexedDbCheckpointStore` from `@ebm/core/train` instead.
+ */
+export { LATEST_FILE, fileCheckpointStore, stepDirName } from './file-store.js';
