@@ -3,8 +3,10 @@
  * (tolerances from the effective sample size), no tensor leaks, clear errors. Runs on cpu and wasm.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, disposeState, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
-import { describeBackends, expectCovariance, expectMeans, expectSamplerNoLeaks } from '@ebm/core/testing';
+import { InvalidArgumentError, disposeState, prngKey, sampleChain } from '@ebm/core';
+import { inverseSPD } from '@ebm/core/math';
+import { gaussianEnergy } from '@ebm/core/models';
+import { describeBackends, expectCovariance, expectMeans, expectSamplerContract, expectSamplerNoLeaks } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { pcn } from './pcn.js';
 
@@ -31,6 +33,13 @@ describeBackends('pcn', () => {
     expectCovariance(samples, MEAN, COV);
     tf.dispose([samples, init, ...model.variables]);
     disposeState(finalState);
+  });
+
+  it('keeps the sampler contract (copies at init, fresh states, info on the device, no reads)', async () => {
+    const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
+    const init = tf.zeros([4, 2]);
+    await expectSamplerContract(pcn({ beta: 0.5 }), { energy: model.energy, init });
+    tf.dispose([init, ...model.variables]);
   });
 
   it('leaks no tensor over 1000 steps', () => {

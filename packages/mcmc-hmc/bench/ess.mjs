@@ -1,7 +1,7 @@
 // Benchmark: effective sample size per second and per energy / gradient evaluation of
 // random-walk Metropolis and HMC on the correlated 2-D Gaussian of the tests
 // (mean (1, -1), covariance [[1, 0.8], [0.8, 1]]), each first tuned by dual averaging to its
-// default target acceptance (RWM 0.234, HMC 0.65).
+// own target acceptance (RWM 0.234, HMC 0.65).
 //
 //   pnpm --filter @ebm/core --filter @ebm/mcmc-mh --filter @ebm/mcmc-hmc build
 //   node bench/ess.mjs [--backend wasm|cpu] [--chains 64] [--steps 2000] [--adapt 500] [--seed 0]
@@ -13,19 +13,9 @@
 // excluded), ESS/s, and ESS per evaluation: RWM evaluates the energy once per chain per step,
 // HMC evaluates energy and gradient numLeapfrogSteps times per chain per step.
 import * as tf from '@tensorflow/tfjs';
-import {
-  HMC_TARGET_ACCEPTANCE,
-  RWM_TARGET_ACCEPTANCE,
-  disposeState,
-  dualAveraging,
-  gaussianEnergy,
-  inverseSPD,
-  prngKey,
-  sampleChain,
-  split,
-  traceDiagnostics,
-  useBackend,
-} from '@ebm/core';
+import { disposeState, dualAveraging, prngKey, sampleChain, split, traceDiagnostics, useBackend } from '@ebm/core';
+import { inverseSPD } from '@ebm/core/math';
+import { gaussianEnergy } from '@ebm/core/models';
 import { randomWalkMetropolis } from '../../mcmc-mh/dist/index.js';
 import { hmc } from '../dist/index.js';
 
@@ -43,11 +33,10 @@ const model = gaussianEnergy({ dim: 2, mean: [1, -1], precision: inverseSPD([[1,
 const init = tf.zeros([chains, 2]);
 
 const rows = [
-  { name: 'rwm', sampler: randomWalkMetropolis({ scale: 0.5 }), target: RWM_TARGET_ACCEPTANCE, evalsPerStep: 1 },
+  { name: 'rwm', sampler: randomWalkMetropolis({ scale: 0.5 }), evalsPerStep: 1 },
   ...[1, 3, 5, 10].map((numLeapfrogSteps) => ({
     name: `hmc L=${numLeapfrogSteps}`,
     sampler: hmc({ stepSize: 0.1, numLeapfrogSteps }),
-    target: HMC_TARGET_ACCEPTANCE,
     evalsPerStep: numLeapfrogSteps,
   })),
 ];
@@ -56,7 +45,7 @@ console.log(`backend ${backend}, ${chains} chains, ${adapt} adaptation + ${steps
 console.log('sampler     | step size | accept | ESS x   | ESS x^2 | seconds | ESS/s   | ESS per 1k evals');
 for (const [i, row] of rows.entries()) {
   const [adaptKey, sampleKey] = split(prngKey(seed * 100 + i));
-  const tuning = sampleChain(dualAveraging(row.sampler, { targetAcceptance: row.target, numAdaptationSteps: adapt }), {
+  const tuning = sampleChain(dualAveraging(row.sampler, { numAdaptationSteps: adapt }), {
     energy: model.energy, init, key: adaptKey, numSteps: adapt, collect: false,
   });
   const stepSize = Math.exp(tuning.finalState.logAveragedStepSize);
@@ -77,5 +66,4 @@ for (const [i, row] of rows.entries()) {
   disposeState(tuning.finalState);
   disposeState(run.finalState);
   run.samples.dispose();
-  tuning.samples.dispose();
 }

@@ -4,12 +4,21 @@ import {
   NonFiniteError,
   ShapeError,
   disposeState,
-  gaussianEnergy,
-  inverseSPD,
   prngKey,
   sampleChain,
 } from '@ebm/core';
-import { CORRELATED_GAUSSIAN_2D, describeBackends, expectCovariance, expectMeans, expectProbability, expectSamplerNoLeaks, gaussianMixture1d } from '@ebm/core/testing';
+import { inverseSPD } from '@ebm/core/math';
+import { gaussianEnergy } from '@ebm/core/models';
+import {
+  CORRELATED_GAUSSIAN_2D,
+  describeBackends,
+  expectCovariance,
+  expectMeans,
+  expectProbability,
+  expectSamplerContract,
+  expectSamplerNoLeaks,
+  gaussianMixture1d,
+} from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { hmc } from './hmc.js';
 
@@ -58,7 +67,7 @@ describeBackends('hmc', () => {
     const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 3 });
     const init = tf.tensor2d([[0, 0], [1, 2], [-1, 0.5]]);
     const state = sampler.init(init, model.energy);
-    const [next] = sampler.step(prngKey(32), state, model.energy);
+    const [next, info] = sampler.step(prngKey(32), state, model.energy);
     const expected = tf.tidy(() => {
       const e = model.energy(next.position);
       const g = tf.grad((x: tf.Tensor) => tf.sum(model.energy(x)))(next.position);
@@ -69,8 +78,14 @@ describeBackends('hmc', () => {
     e.forEach((v, i) => expect(v).toBeCloseTo(expected.e[i]!, 4));
     g.flat().forEach((v, i) => expect(v).toBeCloseTo(expected.g.flat()[i]!, 4));
     tf.dispose([init, ...model.variables]);
-    disposeState(state);
-    disposeState(next);
+    disposeState([state, next, info]);
+  });
+
+  it('keeps the sampler contract (copies at init, fresh states with their own mass, info on the device, no reads)', async () => {
+    const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
+    const init = tf.zeros([4, 2]);
+    await expectSamplerContract(hmc({ stepSize: 0.25, numLeapfrogSteps: 3, inverseMassDiagonal: [2, 0.5] }), { energy: model.energy, init });
+    tf.dispose([init, ...model.variables]);
   });
 
   it('leaks no tensor over 1000 steps', () => {
@@ -92,20 +107,21 @@ describeBackends('hmc', () => {
     const init = tf.zeros([4, 2]);
     const state = sampler.init(init, energy);
     live.length = 0;
-    const [next] = sampler.step(prngKey(34), state, energy);
+    const [next, info] = sampler.step(prngKey(34), state, energy);
     // One energy call per leapfrog step; the tensors alive at each call must not grow with l.
     expect(live).toHaveLength(6);
     expect(new Set(live.slice(1)).size).toBe(1);
     tf.dispose([init, ...model.variables]);
-    disposeState([state, next]);
+    disposeState([state, next, info]);
   });
 
-  it('is tunable: withStepSize keeps the other options', () => {
+  it('is tunable: withStepSize keeps the other options, and it targets an acceptance of 0.65', () => {
     const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 4 });
     const tuned = sampler.withStepSize(0.1);
     expect(sampler.stepSize).toBe(0.25);
     expect(tuned.stepSize).toBe(0.1);
     expect(tuned.name).toBe('hmc');
+    expect(tuned.targetAcceptance).toBe(0.65);
   });
 
   it('rejects bad configurations with errors naming the argument', () => {
@@ -132,6 +148,7 @@ describeBackends('hmc', () => {
     expect(() => sampler.step(prngKey(0), { position: state.position } as never, energy)).toThrow(ShapeError);
     expect(() => sampler.step(prngKey(0), { position: state.position } as never, energy)).toThrow(/^state.energy: is missing.*hmc/);
     expect(() => sampler.step(prngKey(0), { ...state, gradient: state.energy }, energy)).toThrow(/^state.gradient: has shape \[2\]/);
+    expect(() => sampler.step(prngKey(0), { ...state, inverseMass: undefined } as never, energy)).toThrow(/^state.inverseMass: is missing/);
     tf.dispose([init, nanInit]);
     disposeState(state);
   });

@@ -4,24 +4,30 @@ import {
   type EnergyFn,
   InvalidArgumentError,
   type Key,
+  type MetropolisInfo,
   ShapeError,
-  type StepInfo,
   type TunableSampler,
   assertBatch,
-  assertCachedShape,
+  assertChainState,
   assertInteger,
   assertPositive,
-  energyAndGradient,
-  metropolisAccept,
+  initChainState,
+  kineticEnergy,
+  leapfrog,
+  metropolisHastingsStep,
   normal,
-  selectChains,
-  split,
-  initialEnergy,
 } from '@ebm/core';
+
+/**
+ * Target acceptance for HMC: 0.65, close to the asymptotically optimal 0.651 of Beskos, Pillai,
+ * Roberts, Sanz-Serna & Stuart (2013, "Optimal tuning of the hybrid Monte Carlo algorithm",
+ * Bernoulli 19) and the value Hoffman & Gelman (2014) use for dual averaging in HMC.
+ */
+export const HMC_TARGET_ACCEPTANCE = 0.65;
 
 /** Options of {@link hmc}. */
 export interface HmcOptions {
-  /** Leapfrog step size `eps` > 0. Tune it with `dualAveraging(..., { targetAcceptance: HMC_TARGET_ACCEPTANCE })`. */
+  /** Leapfrog step size `eps` > 0. Tune it with `dualAveraging(hmc(...))`. */
   readonly stepSize: number;
   /** Leapfrog steps `L` >= 1 per transition (trajectory length `L * eps`). */
   readonly numLeapfrogSteps: number;
@@ -33,29 +39,22 @@ export interface HmcOptions {
   readonly inverseMassDiagonal?: readonly number[];
 }
 
-/** The state of a batch of HMC chains: position with its cached energy and gradient. */
+/** The state of a batch of HMC chains: position with its cached energy and gradient, and the mass. */
 export interface HmcState extends ChainState {
   readonly position: tf.Tensor;
   /** `E(position)`, shape `[N]`. */
   readonly energy: tf.Tensor1D;
   /** `dE/dx` at `position`, so a transition costs `numLeapfrogSteps` gradient evaluations. */
   readonly gradient: tf.Tensor;
+  /** The diagonal of `M^-1`, shaped `[1, ...event]` (or the scalar 1), uploaded once at `init`. */
+  readonly inverseMass: tf.Tensor;
 }
 
-/** What one HMC transition reports. */
-export interface HmcInfo extends StepInfo {
-  /** Mean over chains of `min(1, exp(H(x, p) - H(x', p')))`. */
-  readonly acceptanceRate: number;
-}
+/** What one HMC transition reports: the Metropolis-Hastings acceptance of the trajectory's end, on the device. */
+export type HmcInfo = MetropolisInfo;
 
 /** HMC as a tunable sampler: `stepSize` is the leapfrog step size. */
 export type Hmc = TunableSampler<HmcState, HmcInfo>;
-
-/** `1/2 p^T M^-1 p` per chain, shape `[N]`. */
-function kineticEnergy(momentum: tf.Tensor, inverseMass: tf.Tensor): tf.Tensor1D {
-  const perChain = tf.reshape(tf.mul(tf.square(momentum), inverseMass), [momentum.shape[0]!, -1]);
-  return tf.mul(0.5, tf.sum(perChain, 1)) as tf.Tensor1D;
-}
 
 /**
  * Hamiltonian Monte Carlo (Duane et al. 1987; Neal 2011, "MCMC using Hamiltonian dynamics") with
@@ -64,10 +63,11 @@ function kineticEnergy(momentum: tf.Tensor, inverseMass: tf.Tensor): tf.Tensor1D
  *
  *   p <- p - eps/2 grad E(x);   x <- x + eps M^-1 p;   p <- p - eps/2 grad E(x),
  *
- * and accepts the end point with probability `min(1, exp(H(x, p) - H(x', p')))` (core's
- * `metropolisAccept`; a NaN or infinite end energy is rejected). The state caches `E(x)` and
- * `grad E(x)`, so a transition costs `L` gradient evaluations. Works on any batch shape
- * (axis 0 = chains).
+ * (core's `leapfrog`) and accepts the end point with probability `min(1, exp(H(x, p) - H(x', p')))`
+ * (core's `metropolisHastingsStep`; a NaN or infinite end energy is rejected). The state caches
+ * `E(x)`, `grad E(x)` and `M^-1`, so a transition costs `L` gradient evaluations and uploads
+ * nothing; it reads nothing from the device. Works on any batch shape (axis 0 = chains). Tune the
+ * step size with `dualAveraging`, which targets `HMC_TARGET_ACCEPTANCE` (0.65) by default.
  *
  * @example
  * const sampler = hmc({ stepSize: 0.2, numLeapfrogSteps: 8 });
@@ -84,7 +84,7 @@ export function hmc(options: HmcOptions): Hmc {
     inverseMassDiagonal.forEach((v, i) => assertPositive(`inverseMassDiagonal[${i}]`, v));
   }
 
-  /** `M^-1` shaped `[1, ...event]` for broadcasting, or the scalar 1. */
+  /** `M^-1` shaped `[1, ...event]` for broadcasting, or the scalar 1 (a fresh tensor). */
   const inverseMassFor = (position: tf.Tensor): tf.Tensor => {
     if (inverseMassDiagonal === undefined) return tf.scalar(1);
     const event = position.shape.slice(1);
@@ -95,62 +95,42 @@ export function hmc(options: HmcOptions): Hmc {
         `has length ${inverseMassDiagonal.length} but each chain has ${size} coordinates (per-chain shape [${event.join(', ')}]).`,
       );
     }
-    return tf.reshape(tf.tensor1d([...inverseMassDiagonal]), [1, ...event]);
+    return tf.tidy(() => tf.reshape(tf.tensor1d([...inverseMassDiagonal]), [1, ...event]));
   };
 
   return {
     name: 'hmc',
     stepSize,
+    targetAcceptance: HMC_TARGET_ACCEPTANCE,
     withStepSize: (newStepSize: number) => hmc({ ...options, stepSize: newStepSize }),
     init(position: tf.Tensor, energy: EnergyFn): HmcState {
       assertBatch('position', position, 1);
-      tf.dispose(inverseMassFor(position));
-      const { energy: e, gradient } = initialEnergy(energy, position, 'hmc', { gradient: true });
-      return { position: tf.clone(position), energy: e, gradient };
+      const inverseMass = inverseMassFor(position);
+      try {
+        return { ...initChainState('hmc', position, energy, { gradient: true }), inverseMass };
+      } catch (error) {
+        inverseMass.dispose();
+        throw error;
+      }
     },
     step(key: Key, state: HmcState, energy: EnergyFn): readonly [HmcState, HmcInfo] {
-      assertBatch('state.position', state?.position, 1);
-      assertCachedShape('state.energy', state.energy, [state.position.shape[0]!], 'hmc');
-      assertCachedShape('state.gradient', state.gradient, state.position.shape, 'hmc');
-      const [momentumKey, acceptKey] = split(key) as [Key, Key];
-      const next = tf.tidy(() => {
-        const inverseMass = inverseMassFor(state.position);
+      assertChainState(state, 'hmc', { energy: true, gradient: true });
+      const { position, energy: e, gradient, inverseMass } = state;
+      if (!(inverseMass instanceof tf.Tensor) || inverseMass.isDisposed) {
+        throw new ShapeError('state.inverseMass', 'is missing or disposed. Build the state with hmc(...).init(position, energy) and pass each step\'s returned state to the next.');
+      }
+      const [next, info] = metropolisHastingsStep(key, { position, energy: e, gradient }, (momentumKey) => {
         // p ~ N(0, M): p = xi / sqrt(M^-1).
-        const p0 = tf.div(normal(momentumKey, state.position.shape), tf.sqrt(inverseMass));
-        let x = state.position;
-        let p = tf.sub(p0, tf.mul(stepSize / 2, state.gradient));
-        let e = state.energy;
-        let g = state.gradient;
-        for (let l = 1; l <= numLeapfrogSteps; l++) {
-          // One leapfrog step in its own tidy, so only (x, p, E, grad) survive it.
-          const out = tf.tidy(() => {
-            const xNew = tf.add(x, tf.mul(stepSize, tf.mul(inverseMass, p)));
-            const eg = energyAndGradient(energy, xNew);
-            const kick = l < numLeapfrogSteps ? stepSize : stepSize / 2;
-            return { x: xNew, p: tf.sub(p, tf.mul(kick, eg.gradient)), e: eg.energy, g: eg.gradient };
-          });
-          // Free the previous step's (x, p, E, grad) now rather than at the end of the transition,
-          // so memory stays O(1) in L, not O(L); the state's own tensors are the caller's.
-          const owned = new Set<tf.Tensor>([state.position, state.energy, state.gradient]);
-          tf.dispose([x, p, e, g].filter((t) => !owned.has(t)));
-          ({ x, p, e, g } = out);
-        }
-        // log alpha = H(x, p0) - H(x', p').
-        const logRatio = tf.sub(
-          tf.add(state.energy, kineticEnergy(p0, inverseMass)),
-          tf.add(e, kineticEnergy(p, inverseMass)),
-        ) as tf.Tensor1D;
-        const { accepted, probability } = metropolisAccept(acceptKey, logRatio);
+        const momentum = tf.div(normal(momentumKey, position.shape), tf.sqrt(inverseMass));
+        const end = leapfrog(energy, { position, momentum, energy: e, gradient }, { stepSize, numSteps: numLeapfrogSteps, inverseMass });
         return {
-          position: selectChains(accepted, x, state.position),
-          energy: selectChains(accepted, e, state.energy),
-          gradient: selectChains(accepted, g, state.gradient),
-          rate: tf.mean(probability),
+          proposed: { position: end.position, energy: end.energy, gradient: end.gradient },
+          // log alpha = H(x, p) - H(x', p') = E(x) - E(x') + K(p) - K(p').
+          logCorrection: tf.sub(kineticEnergy(momentum, inverseMass), kineticEnergy(end.momentum, inverseMass)) as tf.Tensor1D,
         };
       });
-      const acceptanceRate = next.rate.dataSync()[0]!;
-      next.rate.dispose();
-      return [{ position: next.position, energy: next.energy, gradient: next.gradient }, { acceptanceRate }];
+      // The mass carries over: a clone shares its data, so the new state owns a tensor of its own.
+      return [{ ...next, inverseMass: tf.clone(inverseMass) }, info];
     },
   };
 }

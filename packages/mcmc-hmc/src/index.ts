@@ -1,2 +1,2 @@
 /** `@ebm/mcmc-hmc`: Hamiltonian Monte Carlo for energy-based models. */
-export { type Hmc, type HmcInfo, type HmcOptions, type HmcState, hmc } from './hmc.js';
+export { HMC_TARGET_ACCEPTANCE, type Hmc, type HmcInfo, type HmcOptions, type HmcState, hmc } from './hmc.js';

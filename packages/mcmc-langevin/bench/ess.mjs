@@ -9,7 +9,9 @@
 // One gradient evaluation = one chain's dE/dx at one point, so a step costs `chains` of them.
 // ULA's ESS ignores its O(h) bias, reported as the largest covariance error.
 import * as tf from '@tensorflow/tfjs';
-import { disposeState, gaussianEnergy, inverseSPD, prngKey, sampleChain, split, useBackend } from '@ebm/core';
+import { disposeState, prngKey, sampleChain, split, useBackend } from '@ebm/core';
+import { inverseSPD } from '@ebm/core/math';
+import { gaussianEnergy } from '@ebm/core/models';
 import { langevin, mala } from '../dist/index.js';
 
 const BACKEND = process.env.EBM_BACKEND ?? 'wasm';

@@ -4,14 +4,15 @@ import {
   NonFiniteError,
   ShapeError,
   disposeState,
+  dualAveraging,
+  polynomialDecay,
   foldIn,
   prngKey,
   sampleChain,
 } from '@ebm/core';
-import { countingEnergy, describeBackends, expectCovariance, expectMeans, expectSamplerNoLeaks } from '@ebm/core/testing';
+import { countingEnergy, describeBackends, expectCovariance, expectMeans, expectSamplerContract, expectSamplerNoLeaks } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { langevin } from './langevin.js';
-import { polynomialDecay } from './schedule.js';
 import { standardNormalEnergy } from './test-energies.js';
 
 describeBackends('langevin', () => {
@@ -103,13 +104,16 @@ describeBackends('langevin', () => {
     disposeState(state);
   });
 
-  it('is a TunableSampler: withStepSize returns the same kernel with another step size', () => {
+  it('is not tunable by dual averaging (it accepts every step), which refuses it at construction', () => {
     const sampler = langevin({ stepSize: 0.1, gradClip: 1 });
-    const tuned = sampler.withStepSize(0.3);
-    expect(tuned.name).toBe('langevin');
-    expect(tuned.stepSize).toBe(0.3);
     expect(sampler.stepSize).toBe(0.1);
-    expect(() => sampler.withStepSize(0)).toThrow(/stepSize/);
+    expect(() => dualAveraging(sampler as never)).toThrow(/^sampler: langevin cannot be tuned by dual averaging/);
+  });
+
+  it('keeps the sampler contract (copies at init, fresh states, no device reads)', async () => {
+    const x = tf.zeros([4, 2]);
+    await expectSamplerContract(langevin({ stepSize: 0.1, gradClip: 1, clamp: [-2, 2] }), { energy: standardNormalEnergy, init: x });
+    tf.dispose(x);
   });
 
   it('gives the same numbers for the same key and different ones for another key', () => {

@@ -8,21 +8,23 @@ import {
   type EnergyFn,
   InvalidArgumentError,
   type Key,
+  type Sampler,
+  type ScalarOrSchedule,
   type StepInfo,
-  type TunableSampler,
+  assertChainState,
   assertNonNegative,
   assertPositive,
   energyAndGradient,
-  initialEnergy,
+  initChainState,
+  scheduleAt,
+  toSchedule,
 } from '@ebm/core';
 import { langevinProposal } from './proposal.js';
-import { type StepSize, stepSizeAt, toSchedule } from './schedule.js';
-import { assertStepState } from './validate-state.js';
 
 /** Options of {@link langevin}. */
 export interface LangevinOptions {
-  /** Step size `h` (> 0), or a schedule `t => h_t` (see `polynomialDecay`). */
-  readonly stepSize: StepSize;
+  /** Step size `h` (> 0), or a schedule `t => h_t` (core's `polynomialDecay`, `exponentialDecay`, ...). */
+  readonly stepSize: ScalarOrSchedule;
   /**
    * Noise scale `s` (>= 0). Default `sqrt(2 h_t)`, the discretised Langevin diffusion. EBM practice
    * often decouples it, e.g. `{ stepSize: 10, noiseScale: 0.005 }` (Du & Mordatch 2019; Grathwohl
@@ -48,8 +50,13 @@ export interface LangevinInfo extends StepInfo {
   readonly noiseScale: number;
 }
 
-/** A Langevin sampler; `stepSize` is the constant step size, or the schedule's `h_0`. */
-export type LangevinSampler = TunableSampler<LangevinState, LangevinInfo>;
+/**
+ * A Langevin sampler; `stepSize` is the constant step size, or the schedule's `h_0`. It accepts
+ * every step, so it reports no acceptance rate and dual averaging cannot tune it.
+ */
+export interface LangevinSampler extends Sampler<LangevinState, LangevinInfo> {
+  readonly stepSize: number;
+}
 
 /**
  * Unadjusted Langevin dynamics,
@@ -60,8 +67,8 @@ export type LangevinSampler = TunableSampler<LangevinState, LangevinInfo>;
  * correction the chain is biased by O(h): on `N(0, 1)` its stationary variance is
  * `1 / (1 - h / 2)`. Use `mala` when exactness matters.
  *
- * `init` evaluates the energy once and throws a `NonFiniteError` when it is NaN or infinite.
- * `withStepSize(h)` returns the same sampler with the constant step size `h` (for dual averaging).
+ * `init` evaluates the energy once and throws a `NonFiniteError` when it is NaN or infinite. A
+ * step reads nothing from the device.
  *
  * @example
  * const sampler = langevin({ stepSize: 0.01 });
@@ -72,22 +79,23 @@ export type LangevinSampler = TunableSampler<LangevinState, LangevinInfo>;
  */
 export function langevin(options: LangevinOptions): LangevinSampler {
   const { stepSize, noiseScale, gradClip, clamp } = options;
-  const schedule = toSchedule(stepSize);
+  const schedule = toSchedule(stepSize, 'stepSize');
   if (noiseScale !== undefined) assertNonNegative('noiseScale', noiseScale, 'Omit it for the default sqrt(2 * stepSize).');
   if (gradClip !== undefined) assertPositive('gradClip', gradClip, 'Omit it to disable gradient clipping.');
   if (clamp !== undefined) assertBox(clamp);
 
   return {
     name: 'langevin',
-    stepSize: stepSizeAt(schedule, 0),
-    withStepSize: (h: number) => langevin({ ...options, stepSize: h }),
+    stepSize: scheduleAt(schedule, 0, 'stepSize'),
     init(position: tf.Tensor, energy: EnergyFn): LangevinState {
-      tf.dispose(initialEnergy(energy, position, 'langevin'));
-      return { position: tf.clone(position), step: 0 };
+      // The energy is checked once (shape, finiteness) but not kept: a Langevin step recomputes it with the gradient.
+      const { position: copy, energy: e } = initChainState('langevin', position, energy);
+      e.dispose();
+      return { position: copy, step: 0 };
     },
     step(key: Key, state: LangevinState, energy: EnergyFn): readonly [LangevinState, LangevinInfo] {
-      assertStepState(state, 'langevin');
-      const h = stepSizeAt(schedule, state.step);
+      assertChainState(state, 'langevin', { step: true });
+      const h = scheduleAt(schedule, state.step, 'stepSize');
       const s = noiseScale ?? Math.sqrt(2 * h);
       const position = tf.tidy(() => {
         const { gradient } = energyAndGradient(energy, state.position);

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { MALA_TARGET_ACCEPTANCE, disposeState, dualAveraging, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
-import { CORRELATED_GAUSSIAN_2D, DEFAULT_Z, describeBackends, expectCovariance, expectMeans, monteCarloEstimate } from '@ebm/core/testing';
+import { disposeState, dualAveraging, prngKey } from '@ebm/core';
+import { inverseSPD } from '@ebm/core/math';
+import { gaussianEnergy } from '@ebm/core/models';
+import { CORRELATED_GAUSSIAN_2D, describeBackends, expectCovariance, expectMeans, sampleTunedChain } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
-import { mala } from './mala.js';
+import { MALA_TARGET_ACCEPTANCE, mala } from './mala.js';
 
 const { mean: MEAN, covariance: COV } = CORRELATED_GAUSSIAN_2D;
 const NUM_ADAPTATION_STEPS = 300;
@@ -21,25 +23,18 @@ describeBackends('dualAveraging(mala)', () => {
     const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
     const init = tf.zeros([32, 2]);
     // Start far too large (stepSize 2 accepts almost nothing) so the test sees the adaptation move.
-    const sampler = dualAveraging(mala({ stepSize: 2 }), {
-      targetAcceptance: MALA_TARGET_ACCEPTANCE,
-      numAdaptationSteps: NUM_ADAPTATION_STEPS,
-    });
-    const { samples, finalState, info } = sampleChain(sampler, {
+    // The default target is the sampler's own (MALA 0.574).
+    const sampler = dualAveraging(mala({ stepSize: 2 }), { numAdaptationSteps: NUM_ADAPTATION_STEPS });
+    const { samples, finalState } = sampleTunedChain(sampler, {
       energy: model.energy,
       init,
       key: prngKey(20),
-      burnIn: NUM_ADAPTATION_STEPS,
+      numAdaptationSteps: NUM_ADAPTATION_STEPS,
       numSteps: 600,
+      targetAcceptance: MALA_TARGET_ACCEPTANCE,
+      allowance: ADAPTATION_ALLOWANCE,
     });
-    const tuned = Math.exp(finalState.logAveragedStepSize);
-    expect(info.every((i) => !i.adapting && i.stepSize === tuned)).toBe(true);
     expect(finalState.inner.step).toBe(NUM_ADAPTATION_STEPS + 600);
-    const rates = Float64Array.from(info, (i) => i.acceptanceRate);
-    const acceptance = monteCarloEstimate({ draws: rates.length, chains: 1, values: rates });
-    expect(Math.abs(acceptance.mean - MALA_TARGET_ACCEPTANCE)).toBeLessThanOrEqual(
-      DEFAULT_Z * acceptance.standardError + ADAPTATION_ALLOWANCE,
-    );
     expectMeans(samples, MEAN);
     expectCovariance(samples, MEAN, COV);
     tf.dispose([samples, init, ...model.variables]);

@@ -5,17 +5,27 @@ import {
   NonFiniteError,
   ShapeError,
   disposeState,
+  exponentialDecay,
   foldIn,
-  gaussianEnergy,
-  inverseSPD,
   prngKey,
+  readScalarsSync,
   sampleChain,
 } from '@ebm/core';
-import { countingEnergy, describeBackends, expectCovariance, expectMeans, expectProbability, expectSamplerNoLeaks, gaussianMixture1d } from '@ebm/core/testing';
+import { inverseSPD } from '@ebm/core/math';
+import { gaussianEnergy } from '@ebm/core/models';
+import {
+  countingEnergy,
+  describeBackends,
+  expectCovariance,
+  expectMeans,
+  expectProbability,
+  expectSamplerContract,
+  expectSamplerNoLeaks,
+  gaussianMixture1d,
+} from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { langevin } from './langevin.js';
 import { mala } from './mala.js';
-import { exponentialDecay } from './schedule.js';
 import { standardNormalEnergy } from './test-energies.js';
 
 describeBackends('mala', () => {
@@ -64,17 +74,21 @@ describeBackends('mala', () => {
 
   it('samples image-shaped batches [N, 2, 2, 1] exactly: unit variance, unlike ULA', () => {
     const init = tf.zeros([128, 2, 2, 1]);
-    const { samples, finalState, info } = sampleChain(mala({ stepSize: 0.5 }), {
+    let perChain: number[] = [];
+    const { samples, finalState } = sampleChain(mala({ stepSize: 0.5 }), {
       energy: standardNormalEnergy,
       init,
       key: prngKey(12),
       burnIn: 50,
       numSteps: 300,
+      onStep: ({ step, info }) => {
+        if (step === 0) perChain = info.isAccepted.shape;
+      },
     });
     expect(finalState.position.shape).toEqual([128, 2, 2, 1]);
     expect(finalState.gradient.shape).toEqual([128, 2, 2, 1]);
     expect(finalState.energy.shape).toEqual([128]);
-    expect(info[0]!.isAccepted).toHaveLength(128);
+    expect(perChain).toEqual([128]);
     const identity = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => (i === j ? 1 : 0)));
     expectMeans(samples, [0, 0, 0, 0]);
     expectCovariance(samples, [0, 0, 0, 0], identity);
@@ -88,16 +102,19 @@ describeBackends('mala', () => {
     const state = sampler.init(x, standardNormalEnergy);
     const [next, info] = sampler.step(prngKey(13), state, standardNormalEnergy);
     const moved = tf.any(tf.notEqual(next.position, state.position), 1);
-    expect(Array.from(info.isAccepted)).toEqual(Array.from(moved.dataSync(), (m) => (m ? 1 : 0)));
-    expect(info.acceptanceRate).toBeGreaterThan(0);
-    expect(info.acceptanceRate).toBeLessThan(1);
+    expect(Array.from(info.isAccepted.dataSync())).toEqual(Array.from(moved.dataSync()));
+    const { acceptanceRate } = readScalarsSync(info);
+    expect(acceptanceRate).toBeGreaterThan(0);
+    expect(acceptanceRate).toBeLessThan(1);
+    // The mean acceptance is the mean of the per-chain acceptance probabilities, each in [0, 1].
+    expect(tf.tidy(() => tf.mean(info.acceptanceProbability).dataSync()[0])).toBeCloseTo(acceptanceRate!, 6);
     expect(info.stepSize).toBe(0.8);
     // The cached energy and gradient belong to the new position.
     const fresh = standardNormalEnergy(next.position);
     expect(Array.from(next.energy.dataSync())).toEqual(Array.from(fresh.dataSync()));
     expect(Array.from(next.gradient.dataSync())).toEqual(Array.from(next.position.dataSync()));
     tf.dispose([x, moved, fresh]);
-    disposeState([state, next]);
+    disposeState([state, next, info]);
   });
 
   it('rejects proposals whose energy is NaN', () => {
@@ -176,6 +193,12 @@ describeBackends('mala', () => {
     }
     tf.dispose(x);
     disposeState(state);
+  });
+
+  it('keeps the sampler contract (copies at init, fresh states, info on the device, no reads)', async () => {
+    const x = tf.zeros([4, 2]);
+    await expectSamplerContract(mala({ stepSize: 0.3 }), { energy: standardNormalEnergy, init: x });
+    tf.dispose(x);
   });
 
   it('leaks no tensors over 1000 steps', () => {

@@ -7,23 +7,29 @@ import {
   type ChainState,
   type EnergyFn,
   type Key,
-  type StepInfo,
+  type MetropolisInfo,
+  type ScalarOrSchedule,
   type TunableSampler,
-  assertCachedShape,
+  assertChainState,
   energyAndGradient,
-  metropolisAccept,
-  selectChains,
-  split,
-  initialEnergy,
+  initChainState,
+  metropolisHastingsStep,
+  scheduleAt,
+  toSchedule,
 } from '@ebm/core';
 import { langevinProposal } from './proposal.js';
-import { type StepSize, stepSizeAt, toSchedule } from './schedule.js';
-import { assertStepState } from './validate-state.js';
+
+/**
+ * Target acceptance for MALA: 0.574, the asymptotically optimal acceptance rate of the
+ * Metropolis-adjusted Langevin algorithm (Roberts & Rosenthal 1998, "Optimal scaling of discrete
+ * approximations to Langevin diffusions", J. R. Stat. Soc. B 60).
+ */
+export const MALA_TARGET_ACCEPTANCE = 0.574;
 
 /** Options of {@link mala}. */
 export interface MalaOptions {
   /** Step size `h` (> 0), or a schedule `t => h_t`. The proposal noise is always `sqrt(2 h_t)`. */
-  readonly stepSize: StepSize;
+  readonly stepSize: ScalarOrSchedule;
 }
 
 /** MALA chain state: positions with their cached energies and gradients, and the step counter. */
@@ -37,12 +43,8 @@ export interface MalaState extends ChainState {
   readonly step: number;
 }
 
-/** What one MALA step reports. */
-export interface MalaInfo extends StepInfo {
-  /** Mean over chains of the acceptance probability `min(1, exp(log alpha_i))`. */
-  readonly acceptanceRate: number;
-  /** Per chain, 1 where the proposal was accepted, 0 where the chain stayed. */
-  readonly isAccepted: Uint8Array;
+/** What one MALA step reports: the Metropolis-Hastings acceptance (on the device) and the step size used. */
+export interface MalaInfo extends MetropolisInfo {
   readonly stepSize: number;
 }
 
@@ -64,16 +66,18 @@ function logProposalDensity(to: tf.Tensor, from: tf.Tensor, gradientAtFrom: tf.T
  *
  *   x' = x - h g(x) + sqrt(2 h) xi,   xi ~ N(0, I),
  *
- * (the `langevin` proposal) and accept with probability `min(1, alpha)`,
+ * (the `langevin` proposal) and accept with probability `min(1, alpha)` (core's
+ * `metropolisHastingsStep`),
  *
  *   log alpha = E(x) - E(x') + log q(x | x') - log q(x' | x),
  *   log q(b | a) = -||b - a + h g(a)||^2 / (4 h).
  *
  * The state caches the energy and gradient, so each step costs exactly one energy-and-gradient
  * evaluation (at the proposal). Works on any batch shape (axis 0 = chains); chains accept
- * independently. A proposal with a NaN energy or gradient is rejected. An acceptance rate near
- * 0.574 is optimal in high dimension (Roberts & Rosenthal 1998); tune `h` with dual averaging via
- * `withStepSize`.
+ * independently. A proposal with a NaN energy or gradient is rejected. The info holds the mean and
+ * per-chain acceptance on the device; a step reads nothing. An acceptance rate near 0.574 is
+ * optimal in high dimension (Roberts & Rosenthal 1998); tune `h` with `dualAveraging`, which
+ * targets it by default.
  *
  * `init` evaluates energy and gradient and throws a `NonFiniteError` when either is NaN or infinite.
  *
@@ -83,52 +87,26 @@ function logProposalDensity(to: tf.Tensor, from: tf.Tensor, gradientAtFrom: tf.T
  * });
  */
 export function mala(options: MalaOptions): MalaSampler {
-  const schedule = toSchedule(options.stepSize);
-
+  const schedule = toSchedule(options.stepSize, 'stepSize');
   return {
     name: 'mala',
-    stepSize: stepSizeAt(schedule, 0),
+    stepSize: scheduleAt(schedule, 0, 'stepSize'),
+    targetAcceptance: MALA_TARGET_ACCEPTANCE,
     withStepSize: (h: number) => mala({ ...options, stepSize: h }),
-    init(position: tf.Tensor, energy: EnergyFn): MalaState {
-      const { energy: e, gradient } = initialEnergy(energy, position, 'mala', { gradient: true });
-      return { position: tf.clone(position), energy: e, gradient, step: 0 };
-    },
+    init: (position: tf.Tensor, energy: EnergyFn): MalaState => ({ ...initChainState('mala', position, energy, { gradient: true }), step: 0 }),
     step(key: Key, state: MalaState, energy: EnergyFn): readonly [MalaState, MalaInfo] {
-      assertStepState(state, 'mala');
-      const n = state.position.shape[0]!;
-      assertCachedShape('state.energy', state.energy, [n], 'mala');
-      assertCachedShape('state.gradient', state.gradient, state.position.shape, 'mala');
-      const h = stepSizeAt(schedule, state.step);
-      const [proposalKey, acceptKey] = split(key) as [Key, Key];
-      const next = tf.tidy(() => {
-        const { position: x, energy: e, gradient: g } = state;
+      assertChainState(state, 'mala', { energy: true, gradient: true, step: true });
+      const h = scheduleAt(schedule, state.step, 'stepSize');
+      const { position: x, gradient: g } = state;
+      const [next, info] = metropolisHastingsStep(key, { position: x, energy: state.energy, gradient: g }, (proposalKey) => {
         const proposal = langevinProposal(proposalKey, x, g, { stepSize: h, noiseScale: Math.sqrt(2 * h) });
         const { energy: eProposal, gradient: gProposal } = energyAndGradient(energy, proposal);
-        const logRatio = tf.add(
-          tf.sub(e, eProposal),
-          tf.sub(logProposalDensity(x, proposal, gProposal, h), logProposalDensity(proposal, x, g, h)),
-        ) as tf.Tensor1D;
-        const { accepted, probability } = metropolisAccept(acceptKey, logRatio);
         return {
-          position: selectChains(accepted, proposal, x),
-          energy: selectChains(accepted, eProposal, e),
-          gradient: selectChains(accepted, gProposal, g),
-          // One device-to-host transfer for both per-chain statistics.
-          stats: tf.stack([probability, tf.cast(accepted, 'float32')]),
+          proposed: { position: proposal, energy: eProposal, gradient: gProposal },
+          logCorrection: tf.sub(logProposalDensity(x, proposal, gProposal, h), logProposalDensity(proposal, x, g, h)) as tf.Tensor1D,
         };
       });
-      const stats = next.stats.dataSync();
-      next.stats.dispose();
-      let probabilitySum = 0;
-      const isAccepted = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        probabilitySum += stats[i]!;
-        isAccepted[i] = stats[n + i]!;
-      }
-      return [
-        { position: next.position, energy: next.energy, gradient: next.gradient, step: state.step + 1 },
-        { acceptanceRate: probabilitySum / n, isAccepted, stepSize: h },
-      ];
+      return [{ ...next, step: state.step + 1 }, { ...info, stepSize: h }];
     },
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, bernoulli, disposeState, prngKey, sampleChain } from '@ebm/core';
-import { describeBackends, expectProbability, expectSamplerNoLeaks } from '@ebm/core/testing';
+import { describeBackends, expectProbability, expectSamplerContract, expectSamplerNoLeaks } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { bitFlip } from './bit-flip.js';
 
@@ -77,13 +77,18 @@ describeBackends('bitFlip', () => {
     const init = tf.zeros([16, 2, 4]);
     const state = sampler.init(init, flat);
     const [next, info] = sampler.step(prngKey(5), state, flat);
-    expect(info.acceptanceRate).toBe(1);
+    expect(info.acceptanceRate.dataSync()[0]).toBe(1);
     expect(next.position.shape).toEqual([16, 2, 4]);
     const rows = tf.tidy(() => tf.sum(tf.reshape(next.position, [16, 8]), 1).arraySync() as number[]);
     expect(rows).toEqual(new Array(16).fill(3));
     tf.dispose(init);
-    disposeState(state);
-    disposeState(next);
+    disposeState([state, next, info]);
+  });
+
+  it('keeps the sampler contract (copies at init, fresh states, info on the device, no reads in step)', async () => {
+    const init = tf.zeros([4, BIAS.length]);
+    await expectSamplerContract(bitFlip({ flips: 2 }), { energy: isingEnergy, init });
+    init.dispose();
   });
 
   it('leaks no tensor over 1000 steps', () => {

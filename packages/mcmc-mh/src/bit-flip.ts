@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, type Key, type Sampler, assertInteger, uniform } from '@ebm/core';
-import { type MetropolisHastingsInfo, type MetropolisHastingsState, metropolisHastingsKernel } from './metropolis-hastings.js';
+import {
+  type EnergyFn,
+  InvalidArgumentError,
+  type Key,
+  type MetropolisHastingsState,
+  type MetropolisInfo,
+  type Sampler,
+  assertBatch,
+  assertInteger,
+  metropolisHastings,
+  uniform,
+} from '@ebm/core';
 
 /** Options of {@link bitFlip}. */
 export interface BitFlipOptions {
@@ -8,8 +18,9 @@ export interface BitFlipOptions {
   readonly flips?: number;
 }
 
-/** Throws unless every entry of `position` is 0 or 1 and `flips` fits in the per-chain size. */
+/** Throws unless every entry of `position` is 0 or 1 and `flips` fits in the per-chain size (one device read, at init). */
 function checkBinary(position: tf.Tensor, flips: number): void {
+  assertBatch('position', position, 1);
   const size = position.size / position.shape[0]!;
   if (flips > size) {
     throw new InvalidArgumentError('flips', `must be <= the number of coordinates per chain (${size}), got ${flips}.`);
@@ -30,21 +41,21 @@ function checkBinary(position: tf.Tensor, flips: number): void {
  *
  *   x'_j = 1 - x_j for j in S,   S a uniform k-subset of {1..D},
  *
- * and accepts with probability `min(1, exp(E(x) - E(x')))`. The proposal is symmetric
- * (`q(x' | x) = q(x | x') = 1 / C(D, k)`), so no correction term is needed. Per-chain axes
- * after 0 are flattened to D coordinates, so `[N, H, W]` binary images work too.
+ * and accepts with probability `min(1, exp(E(x) - E(x')))` (core's generic `metropolisHastings`
+ * kernel). The proposal is symmetric (`q(x' | x) = q(x | x') = 1 / C(D, k)`), so no correction
+ * term is needed. Per-chain axes after 0 are flattened to D coordinates, so `[N, H, W]` binary
+ * images work too. `init` checks that the positions are binary (one device read); steps read nothing.
  *
  * @example
  * const sampler = bitFlip({ flips: 1 });
  * const init = bernoulli(prngKey(1), tf.fill([32, 8], 0.5));
  * const { samples } = sampleChain(sampler, { energy: isingEnergy, init, key: prngKey(0), numSteps: 5000 });
  */
-export function bitFlip(options: BitFlipOptions = {}): Sampler<MetropolisHastingsState, MetropolisHastingsInfo> {
+export function bitFlip(options: BitFlipOptions = {}): Sampler<MetropolisHastingsState, MetropolisInfo> {
   const flips = options.flips ?? 1;
   assertInteger('flips', flips, 1);
-  return metropolisHastingsKernel({
+  const kernel = metropolisHastings({
     name: 'bitFlip',
-    checkPosition: (position) => checkBinary(position, flips),
     propose: (key: Key, x: tf.Tensor) => {
       const chains = x.shape[0]!;
       const size = x.size / chains;
@@ -55,4 +66,11 @@ export function bitFlip(options: BitFlipOptions = {}): Sampler<MetropolisHasting
       return tf.reshape(tf.abs(tf.sub(tf.reshape(x, [chains, size]), mask)), x.shape);
     },
   });
+  return {
+    ...kernel,
+    init(position: tf.Tensor, energy: EnergyFn) {
+      checkBinary(position, flips);
+      return kernel.init(position, energy);
+    },
+  };
 }

@@ -1,6 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, NonFiniteError, disposeState, gaussianEnergy, inverseSPD, prngKey, sampleChain } from '@ebm/core';
-import { CORRELATED_GAUSSIAN_2D, describeBackends, expectCovariance, expectMeans, expectProbability, expectSamplerNoLeaks, gaussianMixture1d } from '@ebm/core/testing';
+import { InvalidArgumentError, NonFiniteError, disposeState, prngKey, sampleChain } from '@ebm/core';
+import { inverseSPD } from '@ebm/core/math';
+import { gaussianEnergy } from '@ebm/core/models';
+import {
+  CORRELATED_GAUSSIAN_2D,
+  describeBackends,
+  expectCovariance,
+  expectMeans,
+  expectProbability,
+  expectSamplerContract,
+  expectSamplerNoLeaks,
+  gaussianMixture1d,
+} from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { randomWalkMetropolis } from './random-walk.js';
 
@@ -64,10 +75,18 @@ describeBackends('randomWalkMetropolis', () => {
     tf.dispose([init, ...model.variables]);
   });
 
-  it('is tunable: withStepSize changes the scale', () => {
+  it('is tunable: withStepSize changes the scale, and it targets an acceptance of 0.234', () => {
     const sampler = randomWalkMetropolis({ scale: 0.8 });
     expect(sampler.stepSize).toBe(0.8);
     expect(sampler.withStepSize(0.1).stepSize).toBe(0.1);
+    expect(sampler.targetAcceptance).toBe(0.234);
+  });
+
+  it('keeps the sampler contract (copies at init, fresh states, info on the device, no reads)', async () => {
+    const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
+    const init = tf.zeros([4, 2]);
+    await expectSamplerContract(randomWalkMetropolis({ scale: 0.8 }), { energy: model.energy, init });
+    tf.dispose([init, ...model.variables]);
   });
 
   it('rejects a scale <= 0 and a NaN energy at init', () => {
