@@ -11,7 +11,9 @@ import { type Key, prngKey } from '../key.js';
 import { gaussianEnergy } from '../models/gaussian.js';
 import { normal } from '../random.js';
 import { disposeState } from '../state.js';
-import { describeBackends } from '../testing/index.js';
+import { cosineDecay } from '../schedule.js';
+import { countDeviceReads, describeBackends } from '../testing/index.js';
+import { adam } from './optimizers.js';
 import type { EnergyModel, Objective } from '../types.js';
 
 let root: string;
@@ -63,24 +65,46 @@ const values = (tensors: readonly tf.Tensor[]) => tensors.map((t) => t.arraySync
 const makeData = (n = 64) => tf.add(normal(prngKey(100), [n, 2]), tf.tensor1d([1, -1]));
 
 describeBackends('fit', () => {
-  it('resumed training equals uninterrupted training exactly (model, Adam, objective state, key)', async () => {
+  it('reads the loss and the metrics once per step, in one batch, and passes numbers to onStep', async () => {
+    const data = makeData();
+    const model = gaussianEnergy({ dim: 2 });
+    const optimizer = tf.train.sgd(0.01);
+    const seen: Record<string, number>[] = [];
+    let result: Awaited<ReturnType<typeof fit<NoisyState>>> | undefined;
+    const reads = await countDeviceReads(async () => {
+      result = await fit(model, noisyContrastive(), data, { optimizer, batchSize: 16, key: prngKey(1), steps: 12, onStep: ({ metrics }) => void seen.push(metrics) });
+    });
+    // One read per step, plus the one-off finiteness check of the data.
+    expect(reads).toBe(12 + 1);
+    expect(seen.map((m) => m.steps)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(result!.metrics[11]).toEqual({ steps: 12 });
+    disposeState(result!.state);
+    optimizer.dispose();
+    tf.dispose([data, ...model.variables]);
+  });
+
+  const optimizers: [string, () => tf.Optimizer][] = [
+    ['tf.train.adam', () => tf.train.adam(0.05)],
+    ['adam with a cosine learning-rate schedule', () => adam({ learningRate: cosineDecay({ initial: 0.05, decaySteps: 20 }) })],
+  ];
+  it.each(optimizers)('resumed training equals uninterrupted training exactly (model, %s, objective state, key)', async (_name, makeOptimizer) => {
     const data = makeData();
     const objective = noisyContrastive();
     const common = { batchSize: 16, key: prngKey(7) };
 
     const straightModel = gaussianEnergy({ dim: 2 });
-    const straightOptimizer = tf.train.adam(0.05);
+    const straightOptimizer = makeOptimizer();
     const straight = await fit(straightModel, objective, data, { ...common, optimizer: straightOptimizer, steps: 20 });
 
     const store = freshStore();
     const firstModel = gaussianEnergy({ dim: 2 });
-    const firstOptimizer = tf.train.adam(0.05);
+    const firstOptimizer = makeOptimizer();
     const first = await fit(firstModel, objective, data, { ...common, optimizer: firstOptimizer, steps: 10, checkpoint: { store, every: 4 } });
     expect(await store.list()).toEqual([8, 10]);
     disposeState(first.state);
 
     const resumedModel = gaussianEnergy({ dim: 2 });
-    const resumedOptimizer = tf.train.adam(0.05);
+    const resumedOptimizer = makeOptimizer();
     const resumed = await fit(resumedModel, objective, data, {
       ...common,
       optimizer: resumedOptimizer,
