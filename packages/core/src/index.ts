@@ -8,6 +8,7 @@
  * (float64 linear algebra and log-sum-exp), `@ebm/core/testing` (test kit for plugins).
  */
 export type {
+  AdaptableSampler,
   ChainState,
   Distribution,
   EnergyAndGradient,
@@ -17,6 +18,7 @@ export type {
   Objective,
   ObjectiveStep,
   Sampler,
+  SamplerInitOptions,
   StepInfo,
   TunableSampler,
 } from './types.js';
@@ -38,6 +40,7 @@ export {
 } from './validate.js';
 export { disposeReplaced, disposeState } from './state.js';
 export { readScalars, readScalarsSync } from './read-scalars.js';
+export { countDeviceReads } from './device-reads.js';
 export { energyAndGradient } from './energy-gradient.js';
 export { type LossWithAux, variableGradients } from './variable-gradients.js';
 export {
@@ -55,6 +58,7 @@ export {
   toSchedule,
   warmup,
 } from './schedule.js';
+export { assertDistribution } from './distributions/validate-distribution.js';
 export { type NormalDistribution, type NormalDistributionOptions, normalDistribution } from './distributions/normal.js';
 export { type UniformDistribution, type UniformDistributionOptions, uniformDistribution } from './distributions/uniform.js';
 export { type ChainStateFields, assertChainState } from './mcmc/chain-state.js';
@@ -68,7 +72,21 @@ export {
   type Proposal,
   metropolisHastings,
 } from './mcmc/metropolis-hastings.js';
-export { type LeapfrogOptions, type PhasePoint, kineticEnergy, leapfrog } from './mcmc/leapfrog.js';
+export { type LeapfrogOptions, type PhasePoint, leapfrog } from './mcmc/leapfrog.js';
+export {
+  type DenseMetric,
+  type DiagonalMetric,
+  type InverseMass,
+  type Metric,
+  assertMetric,
+  cloneMetric,
+  createMetric,
+  kineticEnergy,
+  massQuadraticForm,
+  preconditionedNoise,
+  sampleMomentum,
+  velocity,
+} from './mcmc/metric.js';
 export { type RunChainOptions, type RunChainResult, runChain } from './mcmc/run-chain.js';
 export {
   type ChainDiagnostics,

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
+import { countDeviceReads } from './device-reads.js';
 import { readScalars, readScalarsSync } from './read-scalars.js';
-import { countDeviceReads, describeBackends } from './testing/index.js';
+import { describeBackends } from './testing/index.js';
 
 describeBackends('readScalars', () => {
   it('reads every scalar field in one device read, skipping other fields, without disposing them', async () => {

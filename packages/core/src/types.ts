@@ -53,6 +53,16 @@ export interface StepInfo {
   readonly acceptanceRate?: tf.Scalar;
 }
 
+/** Options of `Sampler.init`. */
+export interface SamplerInitOptions {
+  /**
+   * Check the chains' start (finite energies, a valid support) with one device read (default
+   * true). Objectives that restart chains every training step pass `false`: `fit` checks the loss,
+   * which a non-finite start makes non-finite, in its one read per step.
+   */
+  readonly check?: boolean;
+}
+
 /**
  * A Markov chain Monte Carlo kernel as a record of two functions over explicit state
  * (after BlackJAX's `SamplingAlgorithm(init, step)`). Many chains run in parallel as one batch.
@@ -64,7 +74,7 @@ export interface StepInfo {
 export interface Sampler<S extends ChainState = ChainState, I extends StepInfo = StepInfo> {
   readonly name: string;
   /** Builds the state at `position` (a copy: the caller keeps ownership of `position`). */
-  init(position: tf.Tensor, energy: EnergyFn): S;
+  init(position: tf.Tensor, energy: EnergyFn, options?: SamplerInitOptions): S;
   /** One transition. Does not dispose `state`; returns a fresh state and info the caller owns. */
   step(key: Key, state: S, energy: EnergyFn): readonly [S, I];
 }
@@ -80,6 +90,19 @@ export interface TunableSampler<S extends ChainState = ChainState, I extends Ste
   /** The acceptance rate dual averaging aims for by default, in (0, 1). */
   readonly targetAcceptance: number;
   withStepSize(stepSize: number): TunableSampler<S, I>;
+}
+
+/**
+ * A tunable sampler whose preconditioner can be adapted too: `inverseMass` is its inverse mass
+ * matrix `Sigma = M^-1` (HMC, NUTS) or proposal covariance shape (preconditioned MALA and
+ * random-walk Metropolis), a diagonal or a dense matrix, ideally the target's covariance;
+ * `withInverseMass` returns the same kernel with another one. Window adaptation tunes both.
+ */
+export interface AdaptableSampler<S extends ChainState = ChainState, I extends StepInfo = StepInfo> extends TunableSampler<S, I> {
+  /** The current inverse mass (undefined: the identity). */
+  readonly inverseMass: readonly number[] | readonly (readonly number[])[] | undefined;
+  withStepSize(stepSize: number): AdaptableSampler<S, I>;
+  withInverseMass(inverseMass: readonly number[] | readonly (readonly number[])[]): AdaptableSampler<S, I>;
 }
 
 /**

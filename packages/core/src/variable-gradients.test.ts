@@ -22,13 +22,17 @@ describeBackends('variableGradients with aux', () => {
     const run = () =>
       variableGradients(() => {
         const square = tf.square(w);
-        return { loss: tf.sum(square) as tf.Scalar, aux: { total: tf.sum(w) as tf.Scalar, squares: square } };
+        const loss = tf.sum(square) as tf.Scalar;
+        // An aux tensor may be the loss itself.
+        return { loss, aux: { total: tf.sum(w) as tf.Scalar, squares: square, loss } };
       }, [w]);
     const { value, grads, aux } = tf.tidy(run);
     expect(value.dataSync()[0]).toBe(5);
     expect(Array.from(grads['vg/aux']!.dataSync())).toEqual([2, 4]);
     expect(aux.total.dataSync()[0]).toBe(3);
     expect(Array.from(aux.squares.dataSync())).toEqual([1, 4]);
+    expect(aux.loss.dataSync()[0]).toBe(5);
+    expect(value.dataSync()[0]).toBe(5);
     expectNoLeaks(() => tf.tidy(() => void run()), 1000);
     tf.dispose([value, ...Object.values(grads), ...Object.values(aux), w]);
   });

@@ -30,8 +30,9 @@ export function variableGradients<A extends Record<string, tf.Tensor> = Record<s
     const out = loss();
     if (out instanceof tf.Tensor) return out;
     // tf.keep lifts the aux tensors out of variableGrads's scope (which frees everything else the
-    // loss made); it also lifts them out of the caller's tidy, so they are cloned back below.
-    kept = Object.fromEntries(Object.entries(out.aux).map(([name, t]) => [name, tf.keep(t)]));
+    // loss made); it also lifts them out of the caller's tidy, so they are cloned back below. Each
+    // is kept as a clone, so an aux tensor that is the loss itself survives disposing the kept copy.
+    kept = Object.fromEntries(Object.entries(out.aux).map(([name, t]) => [name, tf.keep(tf.clone(t))]));
     return out.loss;
   }, [...variables]);
   for (const variable of variables) grads[variable.name] ??= tf.zerosLike(variable);

@@ -7,6 +7,7 @@ import {
   prngKey,
   sampleChain,
 } from '@ebm/core';
+import type { InverseMass } from '@ebm/core';
 import { inverseSPD } from '@ebm/core/math';
 import { gaussianEnergy } from '@ebm/core/models';
 import {
@@ -28,11 +29,16 @@ const { mean: MEAN, covariance: COV } = CORRELATED_GAUSSIAN_2D;
 const MIXTURE = gaussianMixture1d({ weights: [0.3, 0.7], means: [-1.5, 1.5], sd: 0.6 });
 
 describeBackends('hmc', () => {
-  for (const inverseMassDiagonal of [undefined, [2, 0.5]]) {
-    it(`reproduces the mean and covariance of a correlated 2-D Gaussian (inverseMassDiagonal ${String(inverseMassDiagonal)})`, () => {
+  const masses: [string, InverseMass | undefined, number][] = [
+    ['identity', undefined, 0],
+    ['diagonal [2, 0.5]', [2, 0.5], 0],
+    ['dense (the target covariance), jitter 0.3', [[1, 0.8], [0.8, 1]], 0.3],
+  ];
+  for (const [label, inverseMass, jitter] of masses) {
+    it(`reproduces the mean and covariance of a correlated 2-D Gaussian (inverse mass ${label})`, () => {
       const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
       const init = tf.zeros([32, 2]);
-      const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 5, inverseMassDiagonal });
+      const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 5, inverseMass, jitter });
       const { samples, finalState, acceptanceRate } = sampleChain(sampler, {
         energy: model.energy,
         init,
@@ -84,13 +90,13 @@ describeBackends('hmc', () => {
   it('keeps the sampler contract (copies at init, fresh states with their own mass, info on the device, no reads)', async () => {
     const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
     const init = tf.zeros([4, 2]);
-    await expectSamplerContract(hmc({ stepSize: 0.25, numLeapfrogSteps: 3, inverseMassDiagonal: [2, 0.5] }), { energy: model.energy, init });
+    await expectSamplerContract(hmc({ stepSize: 0.25, numLeapfrogSteps: 3, inverseMass: [[2, 0.5], [0.5, 1]], jitter: 0.2 }), { energy: model.energy, init });
     tf.dispose([init, ...model.variables]);
   });
 
   it('leaks no tensor over 1000 steps', () => {
     const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
-    const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 2, inverseMassDiagonal: [1, 1] });
+    const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 2, inverseMass: [[1, 0.5], [0.5, 1]], jitter: 0.1 });
     const init = tf.zeros([4, 2]);
     expectSamplerNoLeaks(sampler, { energy: model.energy, init, key: prngKey(33) });
     tf.dispose([init, ...model.variables]);
@@ -115,11 +121,13 @@ describeBackends('hmc', () => {
     disposeState([state, next, info]);
   });
 
-  it('is tunable: withStepSize keeps the other options, and it targets an acceptance of 0.65', () => {
-    const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 4 });
-    const tuned = sampler.withStepSize(0.1);
+  it('is adaptable: withStepSize and withInverseMass keep the other options, and it targets an acceptance of 0.65', () => {
+    const sampler = hmc({ stepSize: 0.25, numLeapfrogSteps: 4, jitter: 0.1 });
+    const tuned = sampler.withStepSize(0.1).withInverseMass([2, 3]);
     expect(sampler.stepSize).toBe(0.25);
+    expect(sampler.inverseMass).toBeUndefined();
     expect(tuned.stepSize).toBe(0.1);
+    expect(tuned.inverseMass).toEqual([2, 3]);
     expect(tuned.name).toBe('hmc');
     expect(tuned.targetAcceptance).toBe(0.65);
   });
@@ -132,12 +140,14 @@ describeBackends('hmc', () => {
     for (const numLeapfrogSteps of [0, 2.5]) {
       expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps })).toThrow(/numLeapfrogSteps/);
     }
-    expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3, inverseMassDiagonal: [1, -1] })).toThrow(/inverseMassDiagonal\[1\]/);
+    expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3, inverseMass: [1, -1] })).toThrow(/^inverseMass\[1\]/);
+    expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3, inverseMass: [[1, 2], [2, 1]] })).toThrow(/^inverseMass: must be symmetric positive definite/);
+    for (const jitter of [-0.1, 1, Number.NaN]) expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3, jitter })).toThrow(/^jitter:/);
     const energy = (x: tf.Tensor) => tf.tidy(() => tf.sum(tf.square(x), 1) as tf.Tensor1D);
     const init = tf.zeros([2, 3]);
-    const wrongLength = hmc({ stepSize: 0.1, numLeapfrogSteps: 3, inverseMassDiagonal: [1, 1] });
+    const wrongLength = hmc({ stepSize: 0.1, numLeapfrogSteps: 3, inverseMass: [1, 1] });
     expect(() => wrongLength.init(init, energy)).toThrow(ShapeError);
-    expect(() => wrongLength.init(init, energy)).toThrow(/inverseMassDiagonal.*3 coordinates/);
+    expect(() => wrongLength.init(init, energy)).toThrow(/^inverseMass:.*3 for per-chain shape \[3\]/);
     const nanInit = tf.tensor2d([[Number.NaN, 0, 0]]);
     const before = tf.memory().numTensors;
     expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3 }).init(nanInit, energy)).toThrow(NonFiniteError);
@@ -148,7 +158,7 @@ describeBackends('hmc', () => {
     expect(() => sampler.step(prngKey(0), { position: state.position } as never, energy)).toThrow(ShapeError);
     expect(() => sampler.step(prngKey(0), { position: state.position } as never, energy)).toThrow(/^state.energy: is missing.*hmc/);
     expect(() => sampler.step(prngKey(0), { ...state, gradient: state.energy }, energy)).toThrow(/^state.gradient: has shape \[2\]/);
-    expect(() => sampler.step(prngKey(0), { ...state, inverseMass: undefined } as never, energy)).toThrow(/^state.inverseMass: is missing/);
+    expect(() => sampler.step(prngKey(0), { ...state, metric: undefined } as never, energy)).toThrow(/^state.metric: is missing/);
     tf.dispose([init, nanInit]);
     disposeState(state);
   });

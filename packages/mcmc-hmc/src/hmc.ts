@@ -1,21 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  type AdaptableSampler,
   type ChainState,
   type EnergyFn,
+  type InverseMass,
   InvalidArgumentError,
   type Key,
+  type Metric,
   type MetropolisInfo,
-  ShapeError,
-  type TunableSampler,
+  type SamplerInitOptions,
   assertBatch,
   assertChainState,
   assertInteger,
+  assertMetric,
   assertPositive,
+  cloneMetric,
+  createMetric,
+  disposeState,
   initChainState,
   kineticEnergy,
   leapfrog,
   metropolisHastingsStep,
-  normal,
+  sampleMomentum,
+  split,
+  uniform,
 } from '@ebm/core';
 
 /**
@@ -27,110 +35,106 @@ export const HMC_TARGET_ACCEPTANCE = 0.65;
 
 /** Options of {@link hmc}. */
 export interface HmcOptions {
-  /** Leapfrog step size `eps` > 0. Tune it with `dualAveraging(hmc(...))`. */
+  /** Leapfrog step size `eps` > 0. Tune it with `dualAveraging(hmc(...))` or `windowAdaptation`. */
   readonly stepSize: number;
   /** Leapfrog steps `L` >= 1 per transition (trajectory length `L * eps`). */
   readonly numLeapfrogSteps: number;
   /**
-   * Diagonal of the inverse mass matrix `M^-1`, one positive entry per coordinate of a chain
-   * (length D = product of the per-chain shape), default all ones. Set it to the target's
-   * marginal variances to precondition.
+   * The inverse mass matrix `Sigma = M^-1`: a diagonal (one variance per coordinate of a chain,
+   * D = product of the per-chain shape) or a dense D x D SPD matrix; default the identity. Set it to
+   * (an estimate of) the target's covariance to precondition; `windowAdaptation` estimates it.
    */
-  readonly inverseMassDiagonal?: readonly number[];
+  readonly inverseMass?: InverseMass;
+  /**
+   * Step-size jitter `j` in [0, 1): each transition and chain draws its step size uniformly from
+   * `[eps (1 - j), eps (1 + j)]` (default 0). Breaks the periodicity of a fixed trajectory length.
+   */
+  readonly jitter?: number;
 }
 
-/** The state of a batch of HMC chains: position with its cached energy and gradient, and the mass. */
+/** The state of a batch of HMC chains: position with its cached energy and gradient, and the metric. */
 export interface HmcState extends ChainState {
   readonly position: tf.Tensor;
   /** `E(position)`, shape `[N]`. */
   readonly energy: tf.Tensor1D;
   /** `dE/dx` at `position`, so a transition costs `numLeapfrogSteps` gradient evaluations. */
   readonly gradient: tf.Tensor;
-  /** The diagonal of `M^-1`, shaped `[1, ...event]` (or the scalar 1), uploaded once at `init`. */
-  readonly inverseMass: tf.Tensor;
+  /** The metric built from `inverseMass`, uploaded once at `init`. */
+  readonly metric: Metric;
 }
 
 /** What one HMC transition reports: the Metropolis-Hastings acceptance of the trajectory's end, on the device. */
 export type HmcInfo = MetropolisInfo;
 
-/** HMC as a tunable sampler: `stepSize` is the leapfrog step size. */
-export type Hmc = TunableSampler<HmcState, HmcInfo>;
+/** HMC as an adaptable sampler: `stepSize` is the leapfrog step size, `inverseMass` the metric. */
+export type Hmc = AdaptableSampler<HmcState, HmcInfo>;
 
 /**
  * Hamiltonian Monte Carlo (Duane et al. 1987; Neal 2011, "MCMC using Hamiltonian dynamics") with
- * a diagonal mass matrix `M`. Each transition draws a momentum `p ~ N(0, M)`, integrates
- * Hamilton's equations for `H(x, p) = E(x) + 1/2 p^T M^-1 p` with `L` leapfrog steps
+ * a diagonal or dense mass matrix `M = Sigma^-1`. Each transition draws a momentum `p ~ N(0, M)`,
+ * integrates Hamilton's equations for `H(x, p) = E(x) + 1/2 p^T Sigma p` with `L` leapfrog steps
  *
- *   p <- p - eps/2 grad E(x);   x <- x + eps M^-1 p;   p <- p - eps/2 grad E(x),
+ *   p <- p - eps/2 grad E(x);   x <- x + eps Sigma p;   p <- p - eps/2 grad E(x),
  *
  * (core's `leapfrog`) and accepts the end point with probability `min(1, exp(H(x, p) - H(x', p')))`
  * (core's `metropolisHastingsStep`; a NaN or infinite end energy is rejected). The state caches
- * `E(x)`, `grad E(x)` and `M^-1`, so a transition costs `L` gradient evaluations and uploads
+ * `E(x)`, `grad E(x)` and the metric, so a transition costs `L` gradient evaluations and uploads
  * nothing; it reads nothing from the device. Works on any batch shape (axis 0 = chains). Tune the
- * step size with `dualAveraging`, which targets `HMC_TARGET_ACCEPTANCE` (0.65) by default.
+ * step size with `dualAveraging`, which targets `HMC_TARGET_ACCEPTANCE` (0.65) by default, or the
+ * step size and the mass together with `windowAdaptation`.
  *
  * @example
- * const sampler = hmc({ stepSize: 0.2, numLeapfrogSteps: 8 });
+ * const sampler = hmc({ stepSize: 0.2, numLeapfrogSteps: 8, jitter: 0.2 });
  * const { samples, acceptanceRate } = sampleChain(sampler, { energy, init: tf.zeros([32, 2]), key: prngKey(0), numSteps: 1000 });
  */
 export function hmc(options: HmcOptions): Hmc {
-  const { stepSize, numLeapfrogSteps, inverseMassDiagonal } = options;
+  const { stepSize, numLeapfrogSteps, inverseMass, jitter = 0 } = options;
   assertPositive('stepSize', stepSize, 'It is the leapfrog step size; try 0.1 and tune it with dualAveraging.');
   assertInteger('numLeapfrogSteps', numLeapfrogSteps, 1);
-  if (inverseMassDiagonal !== undefined) {
-    if (!Array.isArray(inverseMassDiagonal) || inverseMassDiagonal.length === 0) {
-      throw new InvalidArgumentError('inverseMassDiagonal', 'must be a non-empty array of numbers > 0, one per coordinate.');
-    }
-    inverseMassDiagonal.forEach((v, i) => assertPositive(`inverseMassDiagonal[${i}]`, v));
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter < 1)) {
+    throw new InvalidArgumentError('jitter', `must be a number in [0, 1), the relative spread of the step size, got ${String(jitter)}.`);
   }
-
-  /** `M^-1` shaped `[1, ...event]` for broadcasting, or the scalar 1 (a fresh tensor). */
-  const inverseMassFor = (position: tf.Tensor): tf.Tensor => {
-    if (inverseMassDiagonal === undefined) return tf.scalar(1);
-    const event = position.shape.slice(1);
-    const size = event.reduce((a, b) => a * b, 1);
-    if (inverseMassDiagonal.length !== size) {
-      throw new ShapeError(
-        'inverseMassDiagonal',
-        `has length ${inverseMassDiagonal.length} but each chain has ${size} coordinates (per-chain shape [${event.join(', ')}]).`,
-      );
-    }
-    return tf.tidy(() => tf.reshape(tf.tensor1d([...inverseMassDiagonal]), [1, ...event]));
-  };
+  // Validate the mass now (size, positivity, SPD); `init` builds it for the positions' shape.
+  if (inverseMass !== undefined) disposeState(createMetric(inverseMass, [inverseMass.length]));
 
   return {
     name: 'hmc',
     stepSize,
+    inverseMass,
     targetAcceptance: HMC_TARGET_ACCEPTANCE,
     withStepSize: (newStepSize: number) => hmc({ ...options, stepSize: newStepSize }),
-    init(position: tf.Tensor, energy: EnergyFn): HmcState {
+    withInverseMass: (newInverseMass: InverseMass) => hmc({ ...options, inverseMass: newInverseMass }),
+    init(position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): HmcState {
       assertBatch('position', position, 1);
-      const inverseMass = inverseMassFor(position);
+      const metric = createMetric(inverseMass, position.shape.slice(1));
       try {
-        return { ...initChainState('hmc', position, energy, { gradient: true }), inverseMass };
+        return { ...initChainState('hmc', position, energy, { ...initOptions, gradient: true }), metric };
       } catch (error) {
-        inverseMass.dispose();
+        disposeState(metric);
         throw error;
       }
     },
     step(key: Key, state: HmcState, energy: EnergyFn): readonly [HmcState, HmcInfo] {
       assertChainState(state, 'hmc', { energy: true, gradient: true });
-      const { position, energy: e, gradient, inverseMass } = state;
-      if (!(inverseMass instanceof tf.Tensor) || inverseMass.isDisposed) {
-        throw new ShapeError('state.inverseMass', 'is missing or disposed. Build the state with hmc(...).init(position, energy) and pass each step\'s returned state to the next.');
-      }
-      const [next, info] = metropolisHastingsStep(key, { position, energy: e, gradient }, (momentumKey) => {
-        // p ~ N(0, M): p = xi / sqrt(M^-1).
-        const momentum = tf.div(normal(momentumKey, position.shape), tf.sqrt(inverseMass));
-        const end = leapfrog(energy, { position, momentum, energy: e, gradient }, { stepSize, numSteps: numLeapfrogSteps, inverseMass });
+      assertMetric(state.metric, state.position.shape, 'hmc');
+      const { position, energy: e, gradient, metric } = state;
+      const [momentumKey, jitterKey] = split(key) as [Key, Key];
+      const [next, info] = metropolisHastingsStep(momentumKey, { position, energy: e, gradient }, (proposalKey) => {
+        const momentum = sampleMomentum(proposalKey, metric, position.shape);
+        // eps (1 + j u), u ~ U[-1, 1) per chain, shaped [N, 1, ...] to broadcast over the event.
+        const eps =
+          jitter === 0
+            ? stepSize
+            : tf.mul(stepSize, tf.add(1, tf.mul(jitter, uniform(jitterKey, [position.shape[0]!, ...position.shape.slice(1).map(() => 1)], -1, 1))));
+        const end = leapfrog(energy, { position, momentum, energy: e, gradient }, { stepSize: eps, numSteps: numLeapfrogSteps, metric });
         return {
           proposed: { position: end.position, energy: end.energy, gradient: end.gradient },
           // log alpha = H(x, p) - H(x', p') = E(x) - E(x') + K(p) - K(p').
-          logCorrection: tf.sub(kineticEnergy(momentum, inverseMass), kineticEnergy(end.momentum, inverseMass)) as tf.Tensor1D,
+          logCorrection: tf.sub(kineticEnergy(metric, momentum), kineticEnergy(metric, end.momentum)) as tf.Tensor1D,
         };
       });
-      // The mass carries over: a clone shares its data, so the new state owns a tensor of its own.
-      return [{ ...next, inverseMass: tf.clone(inverseMass) }, info];
+      // The metric carries over: clones share its data, so the new state owns tensors of its own.
+      return [{ ...next, metric: cloneMetric(metric) }, info];
     },
   };
 }

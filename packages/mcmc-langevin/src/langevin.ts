@@ -9,6 +9,7 @@ import {
   InvalidArgumentError,
   type Key,
   type Sampler,
+  type SamplerInitOptions,
   type ScalarOrSchedule,
   type StepInfo,
   assertChainState,
@@ -87,9 +88,9 @@ export function langevin(options: LangevinOptions): LangevinSampler {
   return {
     name: 'langevin',
     stepSize: scheduleAt(schedule, 0, 'stepSize'),
-    init(position: tf.Tensor, energy: EnergyFn): LangevinState {
+    init(position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): LangevinState {
       // The energy is checked once (shape, finiteness) but not kept: a Langevin step recomputes it with the gradient.
-      const { position: copy, energy: e } = initChainState('langevin', position, energy);
+      const { position: copy, energy: e } = initChainState('langevin', position, energy, initOptions);
       e.dispose();
       return { position: copy, step: 0 };
     },

@@ -50,6 +50,24 @@ describeBackends('mala', () => {
     disposeState(finalState);
   });
 
+  it('preconditioned by the target covariance, samples an ill-conditioned Gaussian (condition number 100) with a unit-scale step', () => {
+    // Covariance with eigenvalues 10 and 0.1 along the diagonals: plain MALA would need h ~ 0.1.
+    const covariance = [[5.05, 4.95], [4.95, 5.05]];
+    const mean = [1, -1];
+    const model = gaussianEnergy({ dim: 2, mean, precision: inverseSPD(covariance) });
+    const init = tf.zeros([64, 2]);
+    const sampler = mala({ stepSize: 0.8, inverseMass: covariance });
+    const { samples, finalState, acceptanceRate } = sampleChain(sampler, { energy: model.energy, init, key: prngKey(19), burnIn: 100, numSteps: 300 });
+    // Whitened, the target is N(0, I): MALA at h = 0.8 accepts well above half the proposals.
+    expect(acceptanceRate).toBeGreaterThan(0.5);
+    expectMeans(samples, mean);
+    expectCovariance(samples, mean, covariance);
+    const diagonal = sampler.withInverseMass([5.05, 5.05]);
+    expect(diagonal.inverseMass).toEqual([5.05, 5.05]);
+    tf.dispose([init, samples, ...model.variables]);
+    disposeState(finalState);
+  });
+
   it('reproduces the weight of a two-component Gaussian mixture, crossing from one mode', () => {
     const weights = [0.3, 0.7];
     const means = [-1, 1];

@@ -4,17 +4,27 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
+  type AdaptableSampler,
   type ChainState,
   type EnergyFn,
+  type InverseMass,
   type Key,
+  type Metric,
   type MetropolisInfo,
+  type SamplerInitOptions,
   type ScalarOrSchedule,
-  type TunableSampler,
+  assertBatch,
   assertChainState,
+  assertMetric,
+  cloneMetric,
+  createMetric,
+  disposeState,
   energyAndGradient,
   initChainState,
+  massQuadraticForm,
   metropolisHastingsStep,
   scheduleAt,
+  velocity,
   toSchedule,
 } from '@ebm/core';
 import { langevinProposal } from './proposal.js';
@@ -30,6 +40,12 @@ export const MALA_TARGET_ACCEPTANCE = 0.574;
 export interface MalaOptions {
   /** Step size `h` (> 0), or a schedule `t => h_t`. The proposal noise is always `sqrt(2 h_t)`. */
   readonly stepSize: ScalarOrSchedule;
+  /**
+   * A preconditioner `Sigma` (the inverse mass): a diagonal of one variance per coordinate, or a
+   * dense D x D SPD matrix; default the identity. Set it to (an estimate of) the target's
+   * covariance; `windowAdaptation` estimates it.
+   */
+  readonly inverseMass?: InverseMass;
 }
 
 /** MALA chain state: positions with their cached energies and gradients, and the step counter. */
@@ -41,6 +57,8 @@ export interface MalaState extends ChainState {
   readonly gradient: tf.Tensor;
   /** Steps taken so far; step `t` uses `h_t`. */
   readonly step: number;
+  /** The preconditioner built from `inverseMass`, uploaded once at `init`. */
+  readonly metric: Metric;
 }
 
 /** What one MALA step reports: the Metropolis-Hastings acceptance (on the device) and the step size used. */
@@ -49,28 +67,28 @@ export interface MalaInfo extends MetropolisInfo {
 }
 
 /** A MALA sampler; `stepSize` is the constant step size, or the schedule's `h_0`. */
-export type MalaSampler = TunableSampler<MalaState, MalaInfo>;
+export type MalaSampler = AdaptableSampler<MalaState, MalaInfo>;
 
 /**
- * `log q(to | from)` of the Langevin proposal up to a constant shared by both directions:
- * `-||to - from + h * dE/dx(from)||^2 / (4 h)`, one value per chain.
+ * `log q(to | from)` of the preconditioned Langevin proposal up to a constant shared by both
+ * directions: `-r^T Sigma^-1 r / (4 h)` with `r = to - from + h Sigma dE/dx(from)`, one value per chain.
  */
-function logProposalDensity(to: tf.Tensor, from: tf.Tensor, gradientAtFrom: tf.Tensor, stepSize: number): tf.Tensor1D {
-  const residual = tf.add(tf.sub(to, from), tf.mul(stepSize, gradientAtFrom));
-  const squaredNorm = tf.sum(tf.reshape(tf.square(residual), [to.shape[0]!, -1]), 1);
-  return tf.div(squaredNorm, -4 * stepSize) as tf.Tensor1D;
+function logProposalDensity(metric: Metric, to: tf.Tensor, from: tf.Tensor, velocityAtFrom: tf.Tensor, stepSize: number): tf.Tensor1D {
+  const residual = tf.add(tf.sub(to, from), tf.mul(stepSize, velocityAtFrom));
+  return tf.div(massQuadraticForm(metric, residual), -4 * stepSize) as tf.Tensor1D;
 }
 
 /**
- * Metropolis-adjusted Langevin. From `x` with cached `E(x)` and `g(x) = dE/dx`, propose
+ * Metropolis-adjusted Langevin, optionally preconditioned by `Sigma` (the inverse mass). From `x`
+ * with cached `E(x)` and `g(x) = dE/dx`, propose
  *
- *   x' = x - h g(x) + sqrt(2 h) xi,   xi ~ N(0, I),
+ *   x' = x - h Sigma g(x) + sqrt(2 h) xi,   xi ~ N(0, Sigma),
  *
  * (the `langevin` proposal) and accept with probability `min(1, alpha)` (core's
  * `metropolisHastingsStep`),
  *
  *   log alpha = E(x) - E(x') + log q(x | x') - log q(x' | x),
- *   log q(b | a) = -||b - a + h g(a)||^2 / (4 h).
+ *   log q(b | a) = -(b - a + h Sigma g(a))^T Sigma^-1 (b - a + h Sigma g(a)) / (4 h).
  *
  * The state caches the energy and gradient, so each step costs exactly one energy-and-gradient
  * evaluation (at the proposal). Works on any batch shape (axis 0 = chains); chains accept
@@ -87,26 +105,40 @@ function logProposalDensity(to: tf.Tensor, from: tf.Tensor, gradientAtFrom: tf.T
  * });
  */
 export function mala(options: MalaOptions): MalaSampler {
+  const { inverseMass } = options;
   const schedule = toSchedule(options.stepSize, 'stepSize');
+  // Validate the preconditioner now (size, positivity, SPD); `init` builds it for the positions' shape.
+  if (inverseMass !== undefined) disposeState(createMetric(inverseMass, [inverseMass.length]));
   return {
     name: 'mala',
     stepSize: scheduleAt(schedule, 0, 'stepSize'),
+    inverseMass,
     targetAcceptance: MALA_TARGET_ACCEPTANCE,
     withStepSize: (h: number) => mala({ ...options, stepSize: h }),
-    init: (position: tf.Tensor, energy: EnergyFn): MalaState => ({ ...initChainState('mala', position, energy, { gradient: true }), step: 0 }),
+    withInverseMass: (newInverseMass: InverseMass) => mala({ ...options, inverseMass: newInverseMass }),
+    init(position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): MalaState {
+      assertBatch('position', position, 1);
+      const metric = createMetric(inverseMass, position.shape.slice(1));
+      try {
+        return { ...initChainState('mala', position, energy, { ...initOptions, gradient: true }), step: 0, metric };
+      } catch (error) {
+        disposeState(metric);
+        throw error;
+      }
+    },
     step(key: Key, state: MalaState, energy: EnergyFn): readonly [MalaState, MalaInfo] {
       assertChainState(state, 'mala', { energy: true, gradient: true, step: true });
+      assertMetric(state.metric, state.position.shape, 'mala');
       const h = scheduleAt(schedule, state.step, 'stepSize');
-      const { position: x, gradient: g } = state;
+      const { position: x, gradient: g, metric } = state;
       const [next, info] = metropolisHastingsStep(key, { position: x, energy: state.energy, gradient: g }, (proposalKey) => {
-        const proposal = langevinProposal(proposalKey, x, g, { stepSize: h, noiseScale: Math.sqrt(2 * h) });
+        const proposal = langevinProposal(proposalKey, x, g, { stepSize: h, noiseScale: Math.sqrt(2 * h), metric });
         const { energy: eProposal, gradient: gProposal } = energyAndGradient(energy, proposal);
-        return {
-          proposed: { position: proposal, energy: eProposal, gradient: gProposal },
-          logCorrection: tf.sub(logProposalDensity(x, proposal, gProposal, h), logProposalDensity(proposal, x, g, h)) as tf.Tensor1D,
-        };
+        const forward = logProposalDensity(metric, proposal, x, velocity(metric, g), h);
+        const backward = logProposalDensity(metric, x, proposal, velocity(metric, gProposal), h);
+        return { proposed: { position: proposal, energy: eProposal, gradient: gProposal }, logCorrection: tf.sub(backward, forward) as tf.Tensor1D };
       });
-      return [{ ...next, step: state.step + 1 }, { ...info, stepSize: h }];
+      return [{ ...next, step: state.step + 1, metric: cloneMetric(metric) }, { ...info, stepSize: h }];
     },
   };
 }

@@ -2,7 +2,7 @@
  * The Langevin proposal, shared by unadjusted Langevin (`langevin`) and MALA (`mala`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Key, normal } from '@ebm/core';
+import { type Key, type Metric, normal, preconditionedNoise, velocity } from '@ebm/core';
 
 /** Options of {@link langevinProposal}. */
 export interface LangevinProposalOptions {
@@ -14,27 +14,34 @@ export interface LangevinProposalOptions {
   readonly gradClip?: number;
   /** Clamp every element of the result to the box `[lo, hi]`. */
   readonly clamp?: readonly [number, number];
+  /**
+   * A preconditioner `Sigma` (core's `createMetric`): the drift becomes `h Sigma dE/dx` and the
+   * noise `s xi` with `xi ~ N(0, Sigma)`. Default: none (`Sigma = I`).
+   */
+  readonly metric?: Metric;
 }
 
 /**
- * One Euler-Maruyama step of the Langevin diffusion:
+ * One Euler-Maruyama step of the (preconditioned) Langevin diffusion:
  *
- *   x' = clamp(x - h * clip(dE/dx) + s * xi),   xi ~ N(0, I) drawn from `key`,
+ *   x' = clamp(x - h * Sigma clip(dE/dx) + s * xi),   xi ~ N(0, Sigma) drawn from `key`,
  *
- * with `clip` and `clamp` the identity unless `gradClip` / `clamp` are given. With `s = 0` no noise
- * is drawn (gradient descent on the energy). Works on any batch shape: `gradient` has the shape of
- * `position`. Returns a fresh tensor the caller owns.
+ * with `Sigma = I`, `clip` and `clamp` the identity unless `metric`, `gradClip` / `clamp` are
+ * given. With `s = 0` no noise is drawn (gradient descent on the energy). Works on any batch shape:
+ * `gradient` has the shape of `position`. Returns a fresh tensor the caller owns.
  *
  * @example
  * const { gradient } = energyAndGradient(energy, x);
  * const next = langevinProposal(key, x, gradient, { stepSize: 0.1, noiseScale: Math.sqrt(0.2) });
  */
 export function langevinProposal(key: Key, position: tf.Tensor, gradient: tf.Tensor, options: LangevinProposalOptions): tf.Tensor {
-  const { stepSize, noiseScale, gradClip, clamp } = options;
+  const { stepSize, noiseScale, gradClip, clamp, metric } = options;
   return tf.tidy(() => {
-    const drift = gradClip === undefined ? gradient : tf.clipByValue(gradient, -gradClip, gradClip);
+    const clipped = gradClip === undefined ? gradient : tf.clipByValue(gradient, -gradClip, gradClip);
+    const drift = metric === undefined ? clipped : velocity(metric, clipped);
     const moved = tf.sub(position, tf.mul(stepSize, drift));
-    const noisy = noiseScale > 0 ? tf.add(moved, tf.mul(noiseScale, normal(key, position.shape))) : moved;
+    const xi = metric === undefined ? normal(key, position.shape) : preconditionedNoise(key, metric, position.shape);
+    const noisy = noiseScale > 0 ? tf.add(moved, tf.mul(noiseScale, xi)) : moved;
     return clamp === undefined ? noisy : tf.clipByValue(noisy, clamp[0], clamp[1]);
   });
 }

@@ -6,6 +6,7 @@ import {
   type MetropolisHastingsState,
   type MetropolisInfo,
   type Sampler,
+  type SamplerInitOptions,
   assertBatch,
   assertInteger,
   metropolisHastings,
@@ -68,9 +69,9 @@ export function bitFlip(options: BitFlipOptions = {}): Sampler<MetropolisHasting
   });
   return {
     ...kernel,
-    init(position: tf.Tensor, energy: EnergyFn) {
-      checkBinary(position, flips);
-      return kernel.init(position, energy);
+    init(position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions) {
+      if (initOptions?.check !== false) checkBinary(position, flips);
+      return kernel.init(position, energy, initOptions);
     },
   };
 }

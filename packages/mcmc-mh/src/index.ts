@@ -3,5 +3,5 @@
  * bit flip for binary states, both on core's generic `metropolisHastings` kernel (which is where a
  * user-written proposal goes).
  */
-export { RWM_TARGET_ACCEPTANCE, type RandomWalkMetropolis, type RandomWalkMetropolisOptions, randomWalkMetropolis } from './random-walk.js';
+export { RWM_TARGET_ACCEPTANCE, type RandomWalkMetropolis, type RandomWalkMetropolisOptions, type RandomWalkState, randomWalkMetropolis } from './random-walk.js';
 export { type BitFlipOptions, bitFlip } from './bit-flip.js';

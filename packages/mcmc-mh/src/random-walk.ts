@@ -1,5 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Key, type MetropolisHastingsState, type MetropolisInfo, type TunableSampler, assertPositive, metropolisHastings, normal } from '@ebm/core';
+import {
+  type AdaptableSampler,
+  type EnergyFn,
+  type InverseMass,
+  type Key,
+  type Metric,
+  type MetropolisHastingsState,
+  type MetropolisInfo,
+  type SamplerInitOptions,
+  assertBatch,
+  assertChainState,
+  assertMetric,
+  assertPositive,
+  cloneMetric,
+  createMetric,
+  disposeState,
+  initChainState,
+  metropolisHastingsStep,
+  preconditionedNoise,
+} from '@ebm/core';
 
 /**
  * Target acceptance for random-walk Metropolis: 0.234, the asymptotically optimal acceptance rate
@@ -12,39 +31,71 @@ export const RWM_TARGET_ACCEPTANCE = 0.234;
 
 /** Options of {@link randomWalkMetropolis}. */
 export interface RandomWalkMetropolisOptions {
-  /** Standard deviation `s` of the Gaussian proposal, > 0. Tune it with `dualAveraging`. */
+  /** Scale `s` > 0 of the Gaussian proposal (its standard deviation when unpreconditioned). Tune it with `dualAveraging`. */
   readonly scale: number;
+  /**
+   * The proposal's covariance shape `Sigma` (a preconditioner): a diagonal of one variance per
+   * coordinate, or a dense D x D SPD matrix; default the identity. Set it to (an estimate of) the
+   * target's covariance; `windowAdaptation` estimates it.
+   */
+  readonly inverseMass?: InverseMass;
 }
 
-/** Random-walk Metropolis as a tunable sampler: its `stepSize` is the proposal scale. */
-export type RandomWalkMetropolis = TunableSampler<MetropolisHastingsState, MetropolisInfo>;
+/** Random-walk chain state: the position, its cached energy, and the preconditioner. */
+export interface RandomWalkState extends MetropolisHastingsState {
+  /** The preconditioner built from `inverseMass`, uploaded once at `init`. */
+  readonly metric: Metric;
+}
+
+/** Random-walk Metropolis as an adaptable sampler: its `stepSize` is the proposal scale. */
+export type RandomWalkMetropolis = AdaptableSampler<RandomWalkState, MetropolisInfo>;
 
 /**
  * Random-walk Metropolis (Metropolis et al. 1953) with the Gaussian proposal
  *
- *   x' = x + s * xi,   xi ~ N(0, I),
+ *   x' = x + s * xi,   xi ~ N(0, Sigma)   (Sigma = I unless `inverseMass` is given),
  *
  * accepted with probability `min(1, exp(E(x) - E(x')))` (the proposal is symmetric; core's
- * generic `metropolisHastings` kernel). One energy evaluation per step, no gradient. Works on any
- * batch shape (axis 0 = chains). Its `stepSize` is `scale`, so
+ * `metropolisHastingsStep`). One energy evaluation per step, no gradient, no device read. Works on
+ * any batch shape (axis 0 = chains). Its `stepSize` is `scale`, so
  * `dualAveraging(randomWalkMetropolis({ scale }))` tunes it to its `targetAcceptance`, the 0.234
- * of Roberts, Gelman & Gilks (1997).
+ * of Roberts, Gelman & Gilks (1997); `windowAdaptation` tunes the scale and `Sigma` together.
  *
  * @example
  * const rwm = randomWalkMetropolis({ scale: 0.5 });
  * const { samples, acceptanceRate } = sampleChain(rwm, { energy, init: tf.zeros([64, 2]), key: prngKey(0), numSteps: 2000 });
  */
 export function randomWalkMetropolis(options: RandomWalkMetropolisOptions): RandomWalkMetropolis {
-  const { scale } = options;
+  const { scale, inverseMass } = options;
   assertPositive('scale', scale, 'It is the standard deviation of the Gaussian proposal.');
-  const kernel = metropolisHastings({
-    name: 'randomWalkMetropolis',
-    propose: (key: Key, x: tf.Tensor) => tf.add(x, tf.mul(scale, normal(key, x.shape))),
-  });
+  // Validate the preconditioner now (size, positivity, SPD); `init` builds it for the positions' shape.
+  if (inverseMass !== undefined) disposeState(createMetric(inverseMass, [inverseMass.length]));
   return {
-    ...kernel,
+    name: 'randomWalkMetropolis',
     stepSize: scale,
+    inverseMass,
     targetAcceptance: RWM_TARGET_ACCEPTANCE,
-    withStepSize: (stepSize: number) => randomWalkMetropolis({ scale: stepSize }),
+    withStepSize: (stepSize: number) => randomWalkMetropolis({ ...options, scale: stepSize }),
+    withInverseMass: (newInverseMass: InverseMass) => randomWalkMetropolis({ ...options, inverseMass: newInverseMass }),
+    init(position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): RandomWalkState {
+      assertBatch('position', position, 1);
+      const metric = createMetric(inverseMass, position.shape.slice(1));
+      try {
+        return { ...initChainState('randomWalkMetropolis', position, energy, initOptions), metric };
+      } catch (error) {
+        disposeState(metric);
+        throw error;
+      }
+    },
+    step(key: Key, state: RandomWalkState, energy: EnergyFn): readonly [RandomWalkState, MetropolisInfo] {
+      assertChainState(state, 'randomWalkMetropolis', { energy: true });
+      assertMetric(state.metric, state.position.shape, 'randomWalkMetropolis');
+      const { position, metric } = state;
+      const [next, info] = metropolisHastingsStep(key, { position, energy: state.energy }, (proposalKey) => {
+        const proposal = tf.add(position, tf.mul(scale, preconditionedNoise(proposalKey, metric, position.shape)));
+        return { proposed: { position: proposal, energy: energy(proposal) } };
+      });
+      return [{ ...next, metric: cloneMetric(metric) }, info];
+    },
   };
 }

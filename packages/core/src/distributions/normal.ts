@@ -4,7 +4,7 @@ import type { Key } from '../key.js';
 import { normal } from '../random.js';
 import type { Distribution } from '../types.js';
 import { assertBatch, assertEventShape, assertPositive } from '../validate.js';
-import { assertEventShapeOption } from './event-shape.js';
+import { assertEventShapeOption } from './validate-distribution.js';
 
 /** Options of {@link normalDistribution}. */
 export interface NormalDistributionOptions {

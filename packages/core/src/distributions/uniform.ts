@@ -4,7 +4,7 @@ import type { Key } from '../key.js';
 import { uniform } from '../random.js';
 import type { Distribution } from '../types.js';
 import { assertBatch, assertEventShape } from '../validate.js';
-import { assertEventShapeOption } from './event-shape.js';
+import { assertEventShapeOption } from './validate-distribution.js';
 
 /** Options of {@link uniformDistribution}. */
 export interface UniformDistributionOptions {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Key } from '../key.js';
 import { disposeState } from '../state.js';
-import type { ChainState, EnergyFn, Sampler, StepInfo, TunableSampler } from '../types.js';
+import type { ChainState, EnergyFn, Sampler, SamplerInitOptions, StepInfo, TunableSampler } from '../types.js';
 import { assertInteger, assertPositive } from '../validate.js';
 
 /** Options of {@link dualAveraging} (defaults from Hoffman & Gelman 2014). */
@@ -100,8 +100,8 @@ export function dualAveraging<S extends ChainState, I extends StepInfo>(
 
   return {
     name: `dualAveraging(${sampler.name})`,
-    init(position, energy: EnergyFn): DualAveragingState<S> {
-      const inner = sampler.withStepSize(initialStepSize).init(position, energy);
+    init(position, energy: EnergyFn, initOptions?: SamplerInitOptions): DualAveragingState<S> {
+      const inner = sampler.withStepSize(initialStepSize).init(position, energy, initOptions);
       return {
         position: inner.position,
         inner,

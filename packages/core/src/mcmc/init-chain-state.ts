@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { energyAndGradient } from '../energy-gradient.js';
-import type { EnergyFn } from '../types.js';
+import type { EnergyFn, SamplerInitOptions } from '../types.js';
 import { NonFiniteError } from '../errors.js';
 import { assertBatch, assertEnergyShape } from '../validate.js';
 
@@ -10,26 +10,31 @@ import { assertBatch, assertEnergyShape } from '../validate.js';
  * `dE/dx (x0)`. Checks that `position` is a batch, that the energy returns one value per chain,
  * and that energies (and gradients) are finite, throwing `ShapeError` / `NonFiniteError` that name
  * the sampler. The energy runs inside `tf.tidy`, so its intermediates are freed; the result is
- * fresh tensors the caller owns, and nothing leaks on error. Reads one boolean from the device
- * (the finiteness check), once per chain start.
+ * fresh tensors the caller owns, and nothing leaks on error. The finiteness check reads from the
+ * device once; `check: false` (the sampler's `init` options) skips it and reads nothing.
  *
  * @example
- * init(position, energy) {
- *   return { ...initChainState('mala', position, energy, { gradient: true }), step: 0 };
+ * init(position, energy, options) {
+ *   return { ...initChainState('mala', position, energy, { ...options, gradient: true }), step: 0 };
  * }
  */
 export function initChainState(
   sampler: string,
   position: tf.Tensor,
   energy: EnergyFn,
-  options: { readonly gradient: true },
+  options: { readonly gradient: true } & SamplerInitOptions,
 ): { position: tf.Tensor; energy: tf.Tensor1D; gradient: tf.Tensor };
-export function initChainState(sampler: string, position: tf.Tensor, energy: EnergyFn): { position: tf.Tensor; energy: tf.Tensor1D };
 export function initChainState(
   sampler: string,
   position: tf.Tensor,
   energy: EnergyFn,
-  options: { readonly gradient?: boolean } = {},
+  options?: { readonly gradient?: false } & SamplerInitOptions,
+): { position: tf.Tensor; energy: tf.Tensor1D };
+export function initChainState(
+  sampler: string,
+  position: tf.Tensor,
+  energy: EnergyFn,
+  options: { readonly gradient?: boolean } & SamplerInitOptions = {},
 ): { position: tf.Tensor; energy: tf.Tensor1D; gradient?: tf.Tensor } {
   assertBatch('position', position, 1);
   const result = tf.tidy(() => {
@@ -41,6 +46,7 @@ export function initChainState(
     assertEnergyShape(e, position.shape[0]!);
     return { position: tf.clone(position), energy: e };
   });
+  if (options.check === false) return result;
   // One read for both checks: [all E finite, all dE/dx finite].
   const [energyFinite, gradientFinite] = tf.tidy(() =>
     tf.stack([tf.all(tf.isFinite(result.energy)), tf.all(tf.isFinite(result.gradient ?? result.energy))]).dataSync(),

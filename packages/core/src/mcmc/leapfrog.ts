@@ -1,11 +1,12 @@
 /**
  * The leapfrog (velocity Verlet) integrator of Hamiltonian dynamics, shared by HMC and NUTS (after
- * BlackJAX's `integrators.velocity_verlet`), for `H(x, p) = E(x) + K(p)` with a diagonal mass.
+ * BlackJAX's `integrators.velocity_verlet`), for `H(x, p) = E(x) + 1/2 p^T Sigma p`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { energyAndGradient } from '../energy-gradient.js';
 import type { EnergyFn } from '../types.js';
 import { assertInteger } from '../validate.js';
+import { type Metric, velocity } from './metric.js';
 
 /** A point in phase space for a batch of chains, with the energy and gradient at its position. */
 export interface PhasePoint {
@@ -27,27 +28,14 @@ export interface LeapfrogOptions {
   readonly stepSize: number | tf.Tensor;
   /** Leapfrog steps `L` >= 1. */
   readonly numSteps: number;
-  /** Diagonal of `M^-1`, broadcastable to the position (`[1, ...event]`), or a scalar. */
-  readonly inverseMass: tf.Tensor;
-}
-
-/**
- * Kinetic energy `K(p) = 1/2 p^T M^-1 p` per chain, shape `[N]`, for a diagonal `M^-1`.
- *
- * @example
- * const k = kineticEnergy(momentum, tf.scalar(1)); // 1/2 |p|^2 per chain
- */
-export function kineticEnergy(momentum: tf.Tensor, inverseMass: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => {
-    const perChain = tf.reshape(tf.mul(tf.square(momentum), inverseMass), [momentum.shape[0]!, -1]);
-    return tf.mul(0.5, tf.sum(perChain, 1)) as tf.Tensor1D;
-  });
+  /** The metric `Sigma = M^-1` (`createMetric`): the velocity is `Sigma p`. */
+  readonly metric: Metric;
 }
 
 /**
  * `L` leapfrog steps from `start`:
  *
- *   p <- p - eps/2 dE/dx(x);   x <- x + eps M^-1 p;   p <- p - eps/2 dE/dx(x),
+ *   p <- p - eps/2 dE/dx(x);   x <- x + eps Sigma p;   p <- p - eps/2 dE/dx(x),
  *
  * with the half kicks between consecutive steps fused into full kicks, so `L` steps cost `L`
  * energy-and-gradient evaluations (the start's gradient is reused). The integrator is
@@ -56,17 +44,17 @@ export function kineticEnergy(momentum: tf.Tensor, inverseMass: tf.Tensor): tf.T
  * and the result is fresh tensors the caller owns.
  *
  * @example
- * const end = leapfrog(energy, { position, momentum, energy: e, gradient: g }, { stepSize: 0.1, numSteps: 10, inverseMass: tf.scalar(1) });
+ * const end = leapfrog(energy, { position, momentum, energy: e, gradient: g }, { stepSize: 0.1, numSteps: 10, metric });
  */
 export function leapfrog(energy: EnergyFn, start: PhasePoint, options: LeapfrogOptions): PhasePoint {
-  const { stepSize, numSteps, inverseMass } = options;
+  const { stepSize, numSteps, metric } = options;
   assertInteger('numSteps', numSteps, 1);
   const scaled = (factor: number, t: tf.Tensor): tf.Tensor => tf.mul(typeof stepSize === 'number' ? factor * stepSize : tf.mul(factor, stepSize), t);
   let point: PhasePoint = tf.tidy(() => ({ ...start, momentum: tf.sub(start.momentum, scaled(0.5, start.gradient)) }));
   for (let l = 1; l <= numSteps; l++) {
     const previous = point;
     point = tf.tidy(() => {
-      const position = tf.add(previous.position, scaled(1, tf.mul(inverseMass, previous.momentum)));
+      const position = tf.add(previous.position, scaled(1, velocity(metric, previous.momentum)));
       const { energy: e, gradient } = energyAndGradient(energy, position);
       const momentum = tf.sub(previous.momentum, scaled(l < numSteps ? 1 : 0.5, gradient));
       return { position, momentum, energy: e, gradient };

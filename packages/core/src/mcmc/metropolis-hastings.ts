@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors.js';
 import type { Key } from '../key.js';
-import type { EnergyFn, Sampler } from '../types.js';
+import type { EnergyFn, Sampler, SamplerInitOptions } from '../types.js';
 import type { MetropolisInfo } from './accept-reject.js';
 import { assertChainState } from './chain-state.js';
 import { initChainState } from './init-chain-state.js';
@@ -63,7 +63,7 @@ export function metropolisHastings(options: MetropolisHastingsOptions): Sampler<
   }
   return {
     name,
-    init: (position: tf.Tensor, energy: EnergyFn) => initChainState(name, position, energy),
+    init: (position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions) => initChainState(name, position, energy, initOptions),
     step(key: Key, state: MetropolisHastingsState, energy: EnergyFn) {
       assertChainState(state, name, { energy: true });
       return metropolisHastingsStep(key, state, (proposalKey) => {

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
+import { countDeviceReads } from '../device-reads.js';
 import { type Key, foldIn, prngKey } from '../key.js';
 import { normal } from '../random.js';
 import { disposeState } from '../state.js';
-import { countDeviceReads, describeBackends, expectNoLeaks } from '../testing/index.js';
+import { describeBackends, expectNoLeaks } from '../testing/index.js';
 import type { ChainState, Sampler, StepInfo } from '../types.js';
 import { runChain } from './run-chain.js';
 

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
+import { countDeviceReads } from '../device-reads.js';
 import { type Key, prngKey } from '../key.js';
 import { normal } from '../random.js';
 import { sampleChain } from './sample-chain.js';
 import { disposeState } from '../state.js';
-import { countDeviceReads, describeBackends, expectMeans, expectNoLeaks } from '../testing/index.js';
+import { describeBackends, expectMeans, expectNoLeaks } from '../testing/index.js';
 import type { ChainState, Sampler, StepInfo } from '../types.js';
 
 /** An exact kernel for N(0, I): x' = rho x + sqrt(1 - rho^2) xi. Its ESS is n (1 - rho) / (1 + rho). */

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { countDeviceReads } from '../device-reads.js';
 import type { EnergyModel, Objective, Sampler } from '../types.js';
-import { countDeviceReads, expectObjectiveContract, expectSamplerContract } from './index.js';
+import { expectObjectiveContract, expectSamplerContract } from './index.js';
 
 const energy = (x: tf.Tensor) => tf.tidy(() => tf.sum(tf.square(x), 1) as tf.Tensor1D);
 

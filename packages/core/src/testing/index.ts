@@ -19,7 +19,6 @@ export {
 export {
   type ObjectiveContractOptions,
   type SamplerContractOptions,
-  countDeviceReads,
   expectObjectiveContract,
   expectSamplerContract,
 } from './contract.js';

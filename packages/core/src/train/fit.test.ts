@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { countDeviceReads } from '../device-reads.js';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from './checkpoint/checkpoint.js';
 import { fileCheckpointStore } from '../node/file-store.js';
@@ -12,7 +13,7 @@ import { gaussianEnergy } from '../models/gaussian.js';
 import { normal } from '../random.js';
 import { disposeState } from '../state.js';
 import { cosineDecay } from '../schedule.js';
-import { countDeviceReads, describeBackends } from '../testing/index.js';
+import { describeBackends } from '../testing/index.js';
 import { adam } from './optimizers.js';
 import type { EnergyModel, Objective } from '../types.js';
 
