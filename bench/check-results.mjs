@@ -1,11 +1,13 @@
 // CI check for `node run.mjs --tiny`: results.json holds every row of the suite, each with a
-// finite value and finite (or absent) baseline, ratio and target. No wall-clock assertions.
+// finite value, finite (or absent) baseline, ratio and target, and which way it is better. No
+// wall-clock assertions.
 import { readFileSync } from 'node:fs';
 
 const rows = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8'));
 /** Name prefixes every backend must report (rows 1-3, 5, 6); row 4 (numpy, workers) runs on wasm only. */
+const FIT_STEPS = ['cd (k = ', 'pcd (k = ', 'replay (k = ', 'nce:', 'dsm:', 'ssm:', 'sm:'].map((objective) => `fit step ${objective}`);
 const EXPECTED = {
-  all: ['gemm', 'langevin step, batch', 'langevin step, tf.grad', 'langevin step, tfjs-layers', 'small langevin step, ours', 'small langevin step kernels', 'rbm pcd-1 epoch', 'fit cd', 'fit pcd', 'fit replay', 'fit nce', 'fit dsm', 'fit ssm', 'fit sm'],
+  all: ['gemm', 'langevin step, batch', 'langevin step, tf.grad', 'langevin step, tfjs-layers', 'small langevin step, ours', 'small langevin step kernels', 'rbm pcd-1 epoch', ...FIT_STEPS],
   wasm: ['langevin step, 2 worker threads', 'langevin step, 1 worker threads'],
 };
 const problems = [];
@@ -15,9 +17,13 @@ for (const backend of ['wasm', 'cpu']) {
     if (!mine.some((r) => r.name.startsWith(prefix))) problems.push(`${backend}: no row starting with "${prefix}"`);
   }
   if (backend === 'wasm' && !mine.some((r) => EXPECTED.wasm.some((p) => r.name.startsWith(p)))) problems.push('wasm: no worker-threads row');
+  for (const measure of ['device reads', 'kernels', 'throughput']) {
+    if (!mine.some((r) => /^fit step cd \(k = \d+ mala\)/.test(r.name) && r.name.endsWith(measure))) problems.push(`${backend}: no CD with MALA fit-step ${measure} row`);
+  }
 }
 for (const row of rows) {
   for (const field of ['name', 'backend', 'unit']) if (typeof row[field] !== 'string' || row[field] === '') problems.push(`${row.name}: ${field} missing`);
+  if (row.better !== 'lower' && row.better !== 'higher') problems.push(`${row.backend} ${row.name}: better is ${row.better}, not 'lower' or 'higher'`);
   if (!Number.isFinite(row.value)) problems.push(`${row.backend} ${row.name}: value ${row.value} is not finite`);
   for (const field of ['baseline', 'ratio', 'target']) {
     if (row[field] !== null && !Number.isFinite(row[field])) problems.push(`${row.backend} ${row.name}: ${field} ${row[field]} is neither null nor finite`);

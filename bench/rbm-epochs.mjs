@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { disposeState, foldIn, prngKey, split } from '@ebm/core';
+import { disposeReplaced, disposeState, foldIn, prngKey, split } from '@ebm/core';
 import { contrastiveDivergence } from '@ebm/cd';
 import { loadDigits } from '@ebm/datasets';
 import { bernoulliRBM, blockGibbs } from '@ebm/rbm';
@@ -57,11 +57,11 @@ function oursMsPerEpoch(images, { hidden, batch }, epochs) {
   for (let epoch = 0; epoch < epochs + 1; epoch++) {
     const start = performance.now();
     for (const b of batches) {
-      const { loss, grads, state: next } = objective.gradients(rbm, b, state, foldIn(trainKey, step++));
+      const { loss, grads, state: next, metrics } = objective.gradients(rbm, b, state, foldIn(trainKey, step++));
       optimizer.applyGradients(grads);
-      disposeState(state);
+      disposeReplaced(state, next);
       state = next;
-      tf.dispose([loss, grads]);
+      tf.dispose([loss, grads, metrics]);
     }
     rbm.weights.dataSync();
     epochMs.push(performance.now() - start);

@@ -1,7 +1,8 @@
 // `pnpm bench`: every @ebm performance measurement, side by side in one run, on wasm and cpu.
 // Prints a table and writes bench/results.json (one row per measurement: name, backend, value,
-// unit, baseline, ratio, target). Ratios are measured in the same process, so a busy machine
-// slows numerator and denominator alike; absolute times are only indicative.
+// unit, baseline, ratio, target, note, and better: 'lower' or 'higher', which way the value is
+// better). Ratios are measured in the same process, so a busy machine slows numerator and
+// denominator alike; absolute times are only indicative.
 //
 //   node bench/run.mjs [--tiny] [--backends wasm,cpu] [--out bench/results.json]
 //
@@ -13,9 +14,10 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { disposeState, foldIn, layersEnergy, mlpEnergy, normal, prngKey, useBackend } from '@ebm/core';
+import { disposeState, foldIn, normal, prngKey, useBackend } from '@ebm/core';
+import { layersEnergy, mlpEnergy } from '@ebm/core/models';
 import { langevin } from '@ebm/mcmc-langevin';
-import { fitThroughput } from './fit-throughput.mjs';
+import { countKernels, deviceReads } from './device-reads.mjs';
 import { rbmEpochs } from './rbm-epochs.mjs';
 import { workerLangevin } from './worker-langevin.mjs';
 
@@ -36,13 +38,16 @@ const USER_CODE_TARGET = 5;
 /** Fraction of the backend's own GEMM rate the sampler step should reach. */
 const ROOFLINE_TARGET = 0.7;
 
+/** Which way a value is better, by its unit (a row may say otherwise). */
+const BETTER = { ms: 'lower', kernels: 'lower', reads: 'lower', 'GFLOP/s': 'higher', 'steps/s': 'higher' };
+
 const rows = [];
 function record(row) {
-  const full = { baseline: null, ratio: null, target: null, note: '', ...row };
+  const full = { baseline: null, ratio: null, target: null, note: '', better: BETTER[row.unit], ...row };
   rows.push(full);
   const show = (v, d = 2) => (v === null ? '' : Number(v).toFixed(d));
   console.log(
-    `${full.backend.padEnd(5)} ${full.name.padEnd(64)} ${show(full.value).padStart(10)} ${full.unit.padEnd(9)} ${show(full.baseline).padStart(10)} ${show(full.ratio, 3).padStart(8)} ${show(full.target).padStart(6)}  ${full.note}`,
+    `${full.backend.padEnd(5)} ${full.name.padEnd(64)} ${show(full.value).padStart(10)} ${full.unit.padEnd(9)} ${full.better.padEnd(6)} ${show(full.baseline).padStart(10)} ${show(full.ratio, 3).padStart(8)} ${show(full.target).padStart(6)}  ${full.note}`,
   );
 }
 
@@ -78,8 +83,8 @@ function chain(energy, batch, seed) {
   let t = 0;
   return {
     step() {
-      const [next] = sampler.step(foldIn(prngKey(seed + 1), t++), state, energy);
-      disposeState(state);
+      const [next, info] = sampler.step(foldIn(prngKey(seed + 1), t++), state, energy);
+      disposeState([state, info]);
       state = next;
     },
     position: () => state.position,
@@ -93,16 +98,6 @@ const timeSteps = (c, repeats) =>
     c.step();
     c.position().dataSync();
   }, repeats);
-
-/**
- * Kernel launches of one Langevin step: the entries of tf.profile's kernel list that are
- * registered kernels of the backend (the list also holds one entry per tf.customGrad call, a
- * scope around the kernels it runs).
- */
-async function kernelsPerStep(c) {
-  const profile = await tf.profile(() => c.step());
-  return profile.kernels.filter((k) => tf.getKernel(k.name, tf.getBackend()) !== undefined).length;
-}
 
 /** The energies a user would write: plain ops (tfjs backprop through tf.grad) and a tfjs-layers model. */
 function userEnergies(model, hidden) {
@@ -234,7 +229,7 @@ async function samplerRows(backend) {
     let ms;
     if (label === 'ours') ({ gemm: smallGemm, oursMs: ms } = gemmAndStepMs(small.batch, small.hidden, c, smallRepeats));
     else ms = timeSteps(c, smallRepeats);
-    const kernels = await kernelsPerStep(c);
+    const kernels = await countKernels(() => c.step());
     c.close();
     measured[label] = ms;
     record({
@@ -300,12 +295,12 @@ async function samplerRows(backend) {
 for (const backend of backends) {
   await useBackend(backend);
   console.log(`\n${backend} (tfjs ${tf.version.tfjs}, node ${process.version}, ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(1)})${tiny ? ', --tiny sizes' : ''}`);
-  console.log(`${'back'.padEnd(5)} ${'name'.padEnd(64)} ${'value'.padStart(10)} ${'unit'.padEnd(9)} ${'baseline'.padStart(10)} ${'ratio'.padStart(8)} ${'target'.padStart(6)}`);
+  console.log(`${'back'.padEnd(5)} ${'name'.padEnd(64)} ${'value'.padStart(10)} ${'unit'.padEnd(9)} ${'better'} ${'baseline'.padStart(10)} ${'ratio'.padStart(8)} ${'target'.padStart(6)}`);
   await samplerRows(backend);
   // 5. RBM epochs on digits vs scikit-learn.
   for (const row of await rbmEpochs({ epochs: SIZES.rbmEpochs, tiny, backend })) record(row);
-  // 6. fit throughput per objective on the default 2-D recipe.
-  for (const row of await fitThroughput({ steps: SIZES.fitSteps, tiny, backend })) record(row);
+  // 6. Device reads, kernels and steps/s of one fit step per objective of the default 2-D recipe, and CD-20 with MALA.
+  for (const row of await deviceReads({ steps: SIZES.fitSteps, tiny, backend })) record(row);
   const leaked = tf.memory().numTensors;
   console.log(`      (${leaked} tensors alive after the ${backend} rows)`);
 }

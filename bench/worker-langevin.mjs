@@ -7,7 +7,8 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 
 if (!isMainThread) {
   const tf = await import('@tensorflow/tfjs');
-  const { disposeState, foldIn, mlpEnergy, normal, prngKey, useBackend } = await import('@ebm/core');
+  const { disposeState, foldIn, normal, prngKey, useBackend } = await import('@ebm/core');
+  const { mlpEnergy } = await import('@ebm/core/models');
   const { langevin } = await import('@ebm/mcmc-langevin');
   const { index, batch, hidden, dim, stepSize } = workerData;
   await useBackend('wasm');
@@ -24,8 +25,8 @@ if (!isMainThread) {
       parentPort.close();
       return;
     }
-    const [next] = sampler.step(foldIn(prngKey(2 + index), t++), state, model.energy);
-    disposeState(state);
+    const [next, info] = sampler.step(foldIn(prngKey(2 + index), t++), state, model.energy);
+    disposeState([state, info]);
     state = next;
     parentPort.postMessage('done');
   });

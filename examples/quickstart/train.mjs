@@ -3,7 +3,8 @@
 // learned mean and covariance with the data's. Run: node train.mjs [--steps N]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { gaussianEnergy, normal, prngKey, split, useBackend } from '@ebm/core';
+import { normal, prngKey, split, useBackend } from '@ebm/core';
+import { gaussianEnergy } from '@ebm/core/models';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '400' } } });
 const steps = Number(values.steps);

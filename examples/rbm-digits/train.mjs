@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { disposeState, fit, foldIn, prngKey, split, useBackend } from '@ebm/core';
+import { disposeState, foldIn, prngKey, split, useBackend } from '@ebm/core';
+import { fit } from '@ebm/core/train';
 import { contrastiveDivergence } from '@ebm/cd';
 import { loadDigits } from '@ebm/datasets';
 import { ais, aisSchedule, bernoulliRBM, blockGibbs, logLikelihood, pseudoLikelihood, visibleBiasFromData } from '@ebm/rbm';
@@ -88,8 +89,8 @@ const sampler = blockGibbs(rbm);
 let chain = sampler.init(tf.gather(images, starts), rbm.energy);
 const snapshots = [tf.tidy(() => chain.position.arraySync())];
 for (let sweep = 1; sweep <= SNAPSHOTS.at(-1); sweep++) {
-  const [next] = sampler.step(foldIn(gibbsKey, sweep), chain, rbm.energy);
-  disposeState(chain);
+  const [next, info] = sampler.step(foldIn(gibbsKey, sweep), chain, rbm.energy);
+  disposeState([chain, info]); // the caller owns the step's info too
   chain = next;
   if (SNAPSHOTS.includes(sweep)) snapshots.push(tf.tidy(() => rbm.visibleProbabilities(rbm.sampleHidden(foldIn(gibbsKey, 1e6 + sweep), chain.position)).arraySync()));
 }

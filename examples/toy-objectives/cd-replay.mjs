@@ -2,6 +2,7 @@
 // Langevin chains started from a buffer of past negatives, 5% restarted from fresh noise.
 // Run: node cd-replay.mjs [--steps N]
 import { contrastiveDivergence } from '@ebm/cd';
+import { uniformDistribution } from '@ebm/core';
 import { langevin } from '@ebm/mcmc-langevin';
 import { trainOnToy } from './toy.mjs';
 
@@ -14,7 +15,7 @@ await trainOnToy(
       init: 'replay',
       bufferSize: 10_000,
       restartProbability: 0.05,
-      noise: { type: 'uniform', low: -4, high: 4 }, // fresh chains start anywhere in the data's box
+      noise: uniformDistribution({ eventShape: [2], low: -4, high: 4 }), // fresh chains start anywhere in the data's box
       alpha: 0.1, // keeps energies near 0 so the chains stay well conditioned
     }),
   { steps: 2000 },

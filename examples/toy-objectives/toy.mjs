@@ -1,7 +1,8 @@
 // What every script here shares: the 8gaussians data, an MLP energy, fit() with a progress line,
 // and the evaluation at the end (exact test NLL with log Z by quadrature, and its gap to the floor).
-import * as tf from '@tensorflow/tfjs';
-import { fit, mlpEnergy, prngKey, split, useBackend } from '@ebm/core';
+import { prngKey, split, useBackend } from '@ebm/core';
+import { mlpEnergy } from '@ebm/core/models';
+import { adam, fit } from '@ebm/core/train';
 import { toyDatasets } from '@ebm/datasets';
 import { nll2d } from '@ebm/eval';
 
@@ -20,7 +21,7 @@ export async function trainOnToy(title, makeObjective, { steps, learningRate = 1
   const model = mlpEnergy({ inputShape: [2], hidden: [64, 64], key: modelKey });
   const started = performance.now();
   const result = await fit(model, makeObjective(data), data, {
-    optimizer: tf.train.adam(learningRate),
+    optimizer: adam({ learningRate }),
     steps: Number(flag('steps', steps)),
     batchSize,
     key: fitKey,

@@ -7,7 +7,8 @@
  * and then ITERATIONS timed ones; read the `mean` column (ms per step).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type BackendName, disposeState, foldIn, mlpEnergy, normal, prngKey, useBackend } from '@ebm/core';
+import { type BackendName, disposeReplaced, foldIn, normal, prngKey, useBackend } from '@ebm/core';
+import { mlpEnergy } from '@ebm/core/models';
 import { langevin } from '@ebm/mcmc-langevin';
 import { bench, describe } from 'vitest';
 import { type ChainInit, type ContrastiveDivergenceState, contrastiveDivergence } from '../src/index.js';
@@ -33,8 +34,8 @@ describe(`contrastiveDivergence step, ${BACKEND}, mlp [64, 64], batch ${BATCH}, 
       () => {
         const step = objective.gradients(model, data, state, foldIn(prngKey(3), t++));
         optimizer.applyGradients(model.variables.map((v) => ({ name: v.name, tensor: step.grads[v.name]! })));
-        tf.dispose([step.loss, ...Object.values(step.grads)]);
-        disposeState(state);
+        tf.dispose([step.loss, step.grads, step.metrics]);
+        disposeReplaced(state, step.state);
         state = step.state;
       },
       { time: 0, iterations: ITERATIONS, warmupTime: 0, warmupIterations: WARMUP },

@@ -5,18 +5,23 @@ import {
   NonFiniteError,
   type Objective,
   ShapeError,
+  disposeReplaced,
   disposeState,
-  gaussianEnergy,
   normal,
+  normalDistribution,
   prngKey,
+  readScalarsSync,
+  uniformDistribution,
 } from '@ebm/core';
-import { describeBackends, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { gaussianEnergy } from '@ebm/core/models';
+import { describeBackends, expectObjectiveContract, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { fit } from '@ebm/core/train';
 import { bitFlip, randomWalkMetropolis } from '@ebm/mcmc-mh';
 import { describe, expect, it } from 'vitest';
 import { type ChainInit, type ContrastiveDivergenceState, contrastiveDivergence } from './contrastive-divergence.js';
-import { affineSampler } from './test-samplers.js';
+import { affineSampler, withAcceptance } from './test-samplers.js';
 
-/** One training step's gradients, the caller's way: dispose the loss, the grads and the previous state. */
+/** One training step's gradients, the caller's way: read what to check, dispose the loss, grads and metrics, free the previous state. */
 function stepOnce(
   objective: Objective<ContrastiveDivergenceState>,
   model: EnergyModel,
@@ -25,10 +30,12 @@ function stepOnce(
   seed: number,
 ) {
   const step = objective.gradients(model, batch, state, prngKey(seed));
+  expect(step.state).not.toBe(state);
   const grads = Object.fromEntries(Object.entries(step.grads).map(([name, g]) => [name, g.arraySync()]));
-  tf.dispose([step.loss, ...Object.values(step.grads)]);
-  disposeState(state);
-  return { grads, state: step.state, metrics: step.metrics };
+  const metrics = readScalarsSync(step.metrics);
+  tf.dispose([step.loss, step.grads, step.metrics]);
+  disposeReplaced(state, step.state);
+  return { grads, state: step.state, metrics };
 }
 
 function expectClose(actual: unknown, expected: unknown, tol = 1e-4): void {
@@ -131,10 +138,23 @@ describeBackends('contrastiveDivergence', () => {
       const model = gaussianEnergy({ dim: 3 });
       const batch = tf.fill([50, 3], 100);
       const starts: tf.Tensor[] = [];
-      const pcd = contrastiveDivergence({ sampler: affineSampler(1, 0, starts), init: 'persistent', persistentStart: 'noise', noise: { type: 'uniform', low: 2, high: 3 } });
+      const noise = uniformDistribution({ eventShape: [3], low: 2, high: 3 });
+      const pcd = contrastiveDivergence({ sampler: affineSampler(1, 0, starts), init: 'persistent', persistentStart: 'noise', noise });
       const { state } = stepOnce(pcd, model, batch, pcd.init(model, prngKey(0)), 0);
       const values = starts[0]!.dataSync();
       expect(Array.from(values).every((v) => v >= 2 && v < 3)).toBe(true);
+      disposeState(state);
+      tf.dispose([batch, ...starts, ...model.variables]);
+    });
+
+    it('noise-started persistent chains default to the uniform box [-1, 1) of the batch rows\' shape', () => {
+      const model = gaussianEnergy({ dim: 3 });
+      const batch = tf.fill([50, 3], 100);
+      const starts: tf.Tensor[] = [];
+      const pcd = contrastiveDivergence({ sampler: affineSampler(1, 0, starts), init: 'persistent', persistentStart: 'noise' });
+      const { state } = stepOnce(pcd, model, batch, pcd.init(model, prngKey(0)), 0);
+      expect(starts[0]!.shape).toEqual([50, 3]);
+      expect(Array.from(starts[0]!.dataSync()).every((v) => v >= -1 && v < 1)).toBe(true);
       disposeState(state);
       tf.dispose([batch, ...starts, ...model.variables]);
     });
@@ -154,7 +174,7 @@ describeBackends('contrastiveDivergence', () => {
       let draws = 0;
       for (let t = 0; t < steps; t++) {
         const stored = state.replay === null ? [] : (state.replay.buffer.arraySync() as number[][]);
-        const fill = state.replay === null ? 0 : Math.min(state.replay.count.dataSync()[0]!, 256);
+        const fill = state.replay === null ? 0 : Math.min(state.replay.count, 256);
         const step = stepOnce(objective, model, batch, state, t);
         state = step.state;
         const start = starts.pop()!.arraySync() as number[][];
@@ -173,8 +193,7 @@ describeBackends('contrastiveDivergence', () => {
       }
       // Binomial: the restart fraction over `draws` independent coins has standard error sqrt(p (1 - p) / draws).
       expectWithinStandardErrors(restarts / draws, p, Math.sqrt((p * (1 - p)) / draws), { label: 'restart fraction' });
-      const count = state.replay!.count.dataSync()[0]!;
-      expect(count).toBe(n * steps);
+      expect(state.replay!.count).toBe(n * steps);
       disposeState(state);
       tf.dispose([batch, ...model.variables]);
     });
@@ -199,6 +218,37 @@ describeBackends('contrastiveDivergence', () => {
         disposeState(state);
       }
       tf.dispose([real, binary, ...model.variables]);
+    });
+  });
+
+  describe('contract', () => {
+    const modes: [string, Parameters<typeof contrastiveDivergence>[0]][] = [
+      ['data', { sampler: withAcceptance(affineSampler(0.9, 0.1), 0.75), k: 2 }],
+      ['persistent', { sampler: withAcceptance(affineSampler(0.9, 0.1), 0.75), k: 2, init: 'persistent' }],
+      ['persistent from noise', { sampler: affineSampler(0.9, 0.1), init: 'persistent', persistentStart: 'noise', noise: normalDistribution({ eventShape: [2] }) }],
+      ['replay', { sampler: withAcceptance(affineSampler(0.9, 0.1), 0.75), k: 2, init: 'replay', bufferSize: 8, alpha: 0.1 }],
+    ];
+    for (const [mode, options] of modes) {
+      it(`keeps the objective contract (${mode}): no device read, a new state object, device metrics`, async () => {
+        const model = gaussianEnergy({ dim: 2 });
+        const batch = tf.tidy(() => normal(prngKey(3), [4, 2]));
+        await expectObjectiveContract(contrastiveDivergence(options), { model, batch, steps: 4 });
+        tf.dispose([batch, ...model.variables]);
+      });
+    }
+
+    it('reports the sampler\'s mean acceptance and the replay restart fraction as metrics', () => {
+      const model = gaussianEnergy({ dim: 2 });
+      const batch = tf.zeros([4, 2]);
+      const objective = contrastiveDivergence({ sampler: withAcceptance(affineSampler(1, 10), 0.75), k: 3, init: 'replay', bufferSize: 8 });
+      const { metrics, state } = stepOnce(objective, model, batch, objective.init(model, prngKey(0)), 0);
+      expect(metrics.acceptanceRate).toBeCloseTo(0.75, 6);
+      // The first step has an empty buffer: every chain starts from noise.
+      expect(metrics.restartFraction).toBe(1);
+      expect(Object.keys(metrics).sort()).toEqual(['acceptanceRate', 'energyGap', 'negativeEnergy', 'positiveEnergy', 'restartFraction']);
+      expect(state.replay!.count).toBe(4);
+      disposeState(state);
+      tf.dispose([batch, ...model.variables]);
     });
   });
 
@@ -228,14 +278,14 @@ describeBackends('contrastiveDivergence', () => {
         [{ bufferSize: 0 }, 'bufferSize'],
         [{ alpha: -1 }, 'alpha'],
         [{ persistentStart: 'zeros' }, 'persistentStart'],
-        [{ noise: { type: 'cauchy' } }, 'noise.type'],
-        [{ noise: { type: 'uniform', low: 1, high: 0 } }, 'noise.low'],
-        [{ noise: { type: 'gaussian', std: 0 } }, 'noise.std'],
+        [{ noise: { type: 'uniform', low: -1, high: 1 } }, 'noise'],
+        [{ noise: { eventShape: [2] } }, 'noise'],
+        [{ noise: null }, 'noise'],
       ];
       for (const [options, argument] of bad) {
         const call = () => contrastiveDivergence({ sampler: sampler(), ...options });
         expect(call).toThrow(InvalidArgumentError);
-        expect(call).toThrow(new RegExp(`^${argument.replace('.', '\\.')}:`));
+        expect(call).toThrow(new RegExp(`^${argument}:`));
       }
       expect(() => contrastiveDivergence({ sampler: {} as never })).toThrow(/^sampler:/);
     });
@@ -268,14 +318,45 @@ describeBackends('contrastiveDivergence', () => {
       });
     }
 
-    it('throws a NonFiniteError when the sampler diverges', () => {
+    for (const init of ['replay', 'persistent'] as ChainInit[]) {
+      it(`rejects noise of another event shape than the batch rows (${init})`, () => {
+        const model = gaussianEnergy({ dim: 2 });
+        const batch = tf.zeros([4, 2]);
+        const noise = normalDistribution({ eventShape: [3] });
+        const objective = contrastiveDivergence({ sampler: sampler(), init, persistentStart: 'noise', noise, bufferSize: 8 });
+        const before = tf.memory().numTensors;
+        const call = () => objective.gradients(model, batch, objective.init(model, prngKey(0)), prngKey(1));
+        expect(call).toThrow(ShapeError);
+        expect(call).toThrow(/^noise: has event shape \[3\] but the samples have shape \[2\]/);
+        expect(tf.memory().numTensors).toBe(before);
+        tf.dispose([batch, ...model.variables]);
+      });
+    }
+
+    it('rejects a replay state whose count is not a number (an old checkpoint)', () => {
       const model = gaussianEnergy({ dim: 2 });
-      const batch = tf.ones([4, 2]);
-      const objective = contrastiveDivergence({ sampler: affineSampler(1e30, 0), k: 2 });
-      const before = tf.memory().numTensors;
-      expect(() => objective.gradients(model, batch, objective.init(model, prngKey(0)), prngKey(1))).toThrow(NonFiniteError);
-      expect(tf.memory().numTensors).toBe(before);
+      const batch = tf.zeros([4, 2]);
+      const objective = contrastiveDivergence({ sampler: sampler(), init: 'replay', bufferSize: 8 });
+      const state = { chains: null, replay: { buffer: tf.zeros([8, 2]), count: tf.scalar(4, 'int32') as never } };
+      expect(() => objective.gradients(model, batch, state, prngKey(1))).toThrow(/^state: replay\.count must be/);
+      disposeState(state);
       tf.dispose([batch, ...model.variables]);
+    });
+
+    it('a diverging sampler makes fit stop with a NonFiniteError naming the non-finite negativeEnergy', async () => {
+      const model = gaussianEnergy({ dim: 2 });
+      const data = tf.ones([4, 2]);
+      const objective = contrastiveDivergence({ sampler: affineSampler(1e30, 0), k: 2 });
+      const optimizer = tf.train.sgd(0.01);
+      const options = { optimizer, steps: 3, batchSize: 4, key: prngKey(0) };
+      const before = tf.memory().numTensors;
+      await expect(fit(model, objective, data, options)).rejects.toThrow(NonFiniteError);
+      await expect(fit(model, objective, data, options)).rejects.toThrow(
+        /^loss: is (NaN|-?Infinity) at step 1 .*Non-finite metrics: .*negativeEnergy = (NaN|Infinity)/,
+      );
+      expect(tf.memory().numTensors).toBe(before);
+      optimizer.dispose();
+      tf.dispose([data, ...model.variables]);
     });
   });
 });

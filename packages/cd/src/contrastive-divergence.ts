@@ -1,28 +1,35 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   type ChainState,
-  type EnergyFn,
+  type Distribution,
   type EnergyModel,
   InvalidArgumentError,
   type Key,
-  NonFiniteError,
   type Objective,
   type ObjectiveStep,
   type Sampler,
   ShapeError,
   type StepInfo,
   assertBatch,
+  assertDistribution,
   assertInRange,
   assertInteger,
   assertNonNegative,
   assertOneOf,
-  disposeState,
-  foldIn,
+  runChain,
   split,
+  uniformDistribution,
   variableGradients,
 } from '@ebm/core';
-import { DEFAULT_NOISE, type NoiseOptions, sampleNoise, validateNoise } from './noise.js';
 import { type ReplayBufferState, createReplayBuffer, drawFromReplayBuffer, pushToReplayBuffer } from './replay-buffer.js';
+
+/**
+ * The default box for fresh chain starts, uniform in `[-1, 1)` per coordinate: the box that data
+ * scaled to `[-1, 1]` (the usual EBM preprocessing) lives in. Du & Mordatch (2019) start their
+ * replay-buffer chains from uniform noise over the data range in the same way.
+ */
+const DEFAULT_NOISE_LOW = -1;
+const DEFAULT_NOISE_HIGH = 1;
 
 /** Where the negative chains start each step. */
 export type ChainInit = 'data' | 'persistent' | 'replay';
@@ -50,8 +57,13 @@ export interface ContrastiveDivergenceOptions<S extends ChainState = ChainState,
   readonly init?: ChainInit;
   /** How persistent chains start on the first step: a copy of the first batch, or noise (default `'data'`). */
   readonly persistentStart?: PersistentStart;
-  /** Noise for replay restarts and noise-started persistent chains (default {@link DEFAULT_NOISE}, uniform in [-1, 1)). */
-  readonly noise?: NoiseOptions;
+  /**
+   * Where fresh chains start (replay restarts, noise-started persistent chains): any core
+   * `Distribution` whose `eventShape` is the batch rows' shape, e.g. `normalDistribution({
+   * eventShape: [2], std: 2 })`. Default: `uniformDistribution({ eventShape, low: -1, high: 1 })`
+   * over the first batch's per-sample shape, the box of data scaled to `[-1, 1]`.
+   */
+  readonly noise?: Distribution;
   /** Replay buffer capacity in negatives (default 10,000, as in Du & Mordatch 2019). Must be >= the batch size. */
   readonly bufferSize?: number;
   /** Probability that a replay chain restarts from fresh noise (default 0.05, as in Du & Mordatch 2019). */
@@ -63,7 +75,9 @@ export interface ContrastiveDivergenceOptions<S extends ChainState = ChainState,
 /**
  * The objective state. `chains` (persistent mode) and `replay` (replay mode) are created on the
  * first call to `gradients`, when the batch's per-sample shape is known; they are `null` before
- * and in the modes that do not use them. Every tensor here is owned by the state.
+ * and in the modes that do not use them. Every tensor here is owned by the state, and every
+ * `gradients` call returns a new state object with new tensors (free the previous state with
+ * `disposeReplaced(previous, next)` or `disposeState(previous)`).
  */
 export interface ContrastiveDivergenceState {
   /** Persistent negative chains `[M, ...event]` (M = size of the first batch). */
@@ -82,18 +96,20 @@ export interface ContrastiveDivergenceState {
  * where the negatives `x-` are `k` sampler steps from a start chosen by `init` (data: CD-k,
  * Hinton 2002; persistent: PCD, Tieleman 2008; replay: Du & Mordatch 2019).
  *
- * The chains run first, outside any gradient tape (every intermediate state is disposed); then
- * `tf.variableGrads` differentiates the surrogate loss with the negatives held constant,
+ * The chains run first, with core's `runChain` and outside any gradient tape (`sampler.init`
+ * copies the start, so neither the batch nor the previous state is touched; every intermediate
+ * state is disposed); then `tf.variableGrads` differentiates the surrogate loss with the
+ * negatives held constant,
  *
  *   L = mean E(x+) - mean E(x-) + alpha * (mean E(x+)^2 + mean E(x-)^2).
  *
- * Metrics: `positiveEnergy` = mean E(x+), `negativeEnergy` = mean E(x-), `energyGap` =
- * positiveEnergy - negativeEnergy (the unregularised loss; near 0 when the sampler matches the
+ * Metrics, scalars on the device (`gradients` itself reads nothing; `fit` reads them with the loss
+ * in one batched read): `positiveEnergy` = mean E(x+), `negativeEnergy` = mean E(x-), `energyGap`
+ * = positiveEnergy - negativeEnergy (the unregularised loss; near 0 when the sampler matches the
  * data), `acceptanceRate` (mean over the k steps, when the sampler reports one) and, in replay
- * mode, `restartFraction` (the fraction of chains restarted from noise this step).
- *
- * Throws a `NonFiniteError` when the negatives' energy is NaN or infinite (a diverged sampler:
- * lower its step size or add `alpha`).
+ * mode, `restartFraction` (the fraction of chains restarted from noise this step). A diverged
+ * sampler shows as a non-finite `negativeEnergy` and loss: `fit` stops with a `NonFiniteError`
+ * that lists the non-finite metrics (lower the step size or add `alpha`).
  *
  * @example
  * const model = mlpEnergy({ inputShape: [2], hidden: [64, 64] });
@@ -114,8 +130,8 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
   assertOneOf('init', init, CHAIN_INITS);
   const persistentStart = options.persistentStart ?? 'data';
   assertOneOf('persistentStart', persistentStart, PERSISTENT_STARTS);
-  const noise = options.noise ?? DEFAULT_NOISE;
-  validateNoise('noise', noise);
+  const { noise } = options;
+  if (noise !== undefined) assertDistribution('noise', noise);
   const bufferSize = options.bufferSize ?? 10_000;
   assertInteger('bufferSize', bufferSize, 1);
   const restartProbability = options.restartProbability ?? 0.05;
@@ -123,24 +139,11 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
   const alpha = options.alpha ?? 0;
   assertNonNegative('alpha', alpha);
 
-  /** Runs k sampler steps from `start` (not disposed); returns the final positions and the mean acceptance. */
-  const runChains = (key: Key, start: tf.Tensor, energy: EnergyFn): { negatives: tf.Tensor; acceptanceRate?: number } => {
-    // The sampler may keep `start` itself as its position: clone so disposing states never frees the caller's tensor.
-    let state = sampler.init(tf.clone(start), energy);
-    let acceptance = 0;
-    let reported = 0;
-    for (let step = 0; step < k; step++) {
-      const [next, info] = sampler.step(foldIn(key, step), state, energy);
-      disposeState(state);
-      state = next;
-      if (info.acceptanceRate !== undefined) {
-        acceptance += info.acceptanceRate;
-        reported++;
-      }
-    }
-    const negatives = tf.clone(state.position);
-    disposeState(state);
-    return reported > 0 ? { negatives, acceptanceRate: acceptance / reported } : { negatives };
+  /** The noise fresh chains start from: the given one (checked against the batch) or the default box. */
+  const noiseFor = (eventShape: readonly number[]): Distribution => {
+    if (noise === undefined) return uniformDistribution({ eventShape, low: DEFAULT_NOISE_LOW, high: DEFAULT_NOISE_HIGH });
+    assertDistribution('noise', noise, eventShape);
+    return noise;
   };
 
   const gradients = (
@@ -148,65 +151,59 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
     batch: tf.Tensor,
     state: ContrastiveDivergenceState,
     key: Key,
-  ): ObjectiveStep<ContrastiveDivergenceState> =>
-    // tf.tidy keeps every tensor in the returned record (its types do not admit the null fields).
-    tf.tidy((): tf.TensorContainer => {
-      assertBatch('batch', batch);
-      const n = batch.shape[0]!;
-      const eventShape = batch.shape.slice(1);
-      const [startKey, chainKey] = split(key, 2) as [Key, Key];
-      const metrics: Record<string, number> = {};
-
+  ): ObjectiveStep<ContrastiveDivergenceState> => {
+    assertBatch('batch', batch);
+    const n = batch.shape[0]!;
+    const eventShape = batch.shape.slice(1);
+    if (init === 'persistent' && state.chains !== null) assertSameEvent(eventShape, state.chains.shape.slice(1), 'the persistent chains');
+    if (init === 'replay' && state.replay !== null) {
+      assertSameEvent(eventShape, state.replay.buffer.shape.slice(1), 'the replay buffer');
+      assertReplayCount(state.replay.count);
+    }
+    const [startKey, chainKey] = split(key, 2) as [Key, Key];
+    const { loss, grads, metrics, chains, replay } = tf.tidy(() => {
+      const samplerMetrics: Record<string, tf.Scalar> = {};
       let start: tf.Tensor;
-      let replay: ReplayBufferState | null = null;
+      let buffer: ReplayBufferState | null = null;
       if (init === 'data') {
         start = batch;
       } else if (init === 'persistent') {
-        if (state.chains === null) {
-          start = persistentStart === 'data' ? batch : sampleNoise(startKey, batch.shape, noise);
-        } else {
-          assertSameEvent(eventShape, state.chains.shape.slice(1), 'the persistent chains');
-          start = state.chains;
-        }
+        start = state.chains ?? (persistentStart === 'data' ? batch : noiseFor(eventShape).sample(startKey, n));
       } else {
-        if (state.replay !== null) assertSameEvent(eventShape, state.replay.buffer.shape.slice(1), 'the replay buffer');
-        replay = state.replay ?? createReplayBuffer(bufferSize, eventShape);
-        const draw = drawFromReplayBuffer(startKey, replay, n, noise, restartProbability);
+        buffer = state.replay ?? createReplayBuffer(bufferSize, eventShape);
+        const draw = drawFromReplayBuffer(startKey, buffer, n, noiseFor(eventShape), restartProbability);
         start = draw.start;
-        metrics.restartFraction = draw.restarted.reduce((a, b) => a + b, 0) / n;
+        samplerMetrics.restartFraction = tf.scalar(draw.restarted.reduce((a, b) => a + b, 0) / n);
       }
 
-      const { negatives, acceptanceRate } = runChains(chainKey, start, model.energy);
-      if (acceptanceRate !== undefined) metrics.acceptanceRate = acceptanceRate;
+      // No start check (a device read): a non-finite start makes the loss non-finite, which fit's one read per step catches.
+      const started = sampler.init(start, model.energy, { check: false });
+      const { state: last, meanInfo } = runChain(sampler, started, { energy: model.energy, key: chainKey, numSteps: k });
+      const negatives = last.position;
+      if (meanInfo.acceptanceRate !== undefined) samplerMetrics.acceptanceRate = meanInfo.acceptanceRate;
 
-      const { value, grads } = variableGradients(() => {
+      const { value, grads: g, aux } = variableGradients(() => {
         const positive = model.energy(batch);
         const negative = model.energy(negatives);
-        const meanPositive = tf.mean(positive);
-        const meanNegative = tf.mean(negative);
-        const [ePos, eNeg] = tf.stack([meanPositive, meanNegative]).dataSync() as Float32Array;
-        metrics.positiveEnergy = ePos!;
-        metrics.negativeEnergy = eNeg!;
-        metrics.energyGap = ePos! - eNeg!;
-        const gap = tf.sub(meanPositive, meanNegative);
-        if (alpha === 0) return gap as tf.Scalar;
-        return tf.add(gap, tf.mul(alpha, tf.add(tf.mean(tf.square(positive)), tf.mean(tf.square(negative))))) as tf.Scalar;
+        const positiveEnergy = tf.mean(positive) as tf.Scalar;
+        const negativeEnergy = tf.mean(negative) as tf.Scalar;
+        const gap = tf.sub(positiveEnergy, negativeEnergy) as tf.Scalar;
+        const loss = alpha === 0 ? gap : (tf.add(gap, tf.mul(alpha, tf.add(tf.mean(tf.square(positive)), tf.mean(tf.square(negative))))) as tf.Scalar);
+        return { loss, aux: { positiveEnergy, negativeEnergy } };
       }, model.variables);
-      // Thrown after variableGrads returns (throwing inside it would strand its taped tensors); tf.tidy frees the rest.
-      if (!Number.isFinite(metrics.negativeEnergy)) {
-        throw new NonFiniteError(
-          'sampler',
-          `produced negatives with non-finite mean energy (${metrics.negativeEnergy}). Lower the sampler's step size, or regularise with alpha > 0.`,
-        );
-      }
-
-      const next: ContrastiveDivergenceState = {
-        chains: init === 'persistent' ? negatives : null,
-        replay: replay === null ? null : pushToReplayBuffer(replay, negatives),
+      // The gap is computed again from the aux scalars: an aux tensor must not be the loss tensor itself.
+      const energyGap = tf.sub(aux.positiveEnergy, aux.negativeEnergy) as tf.Scalar;
+      const pushed = buffer === null ? undefined : pushToReplayBuffer(buffer, negatives);
+      return {
+        loss: value,
+        grads: g,
+        metrics: { ...aux, energyGap, ...samplerMetrics },
+        chains: init === 'persistent' ? negatives : undefined,
+        replay: pushed === undefined ? undefined : { buffer: pushed.buffer, count: pushed.count },
       };
-      const result: ObjectiveStep<ContrastiveDivergenceState> = { loss: value, grads, state: next, metrics };
-      return result as unknown as tf.TensorContainer;
-    }) as unknown as ObjectiveStep<ContrastiveDivergenceState>;
+    });
+    return { loss, grads, metrics, state: { chains: chains ?? null, replay: replay ?? null } };
+  };
 
   return {
     name: `contrastive-divergence(${init}, k=${k}, ${sampler.name})`,
@@ -215,8 +212,24 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
   };
 }
 
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+
+/** A replay state's `count` is a plain number (checkpoints of @ebm/cd 0.0 stored it as a tensor). */
+function assertReplayCount(count: unknown): void {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+    throw new InvalidArgumentError(
+      'state',
+      'replay.count must be the number of negatives written, a non-negative integer (an @ebm/cd 0.0 checkpoint stored it as a tensor). ' +
+        'Start a new state with objective.init.',
+    );
+  }
+}
+
 function assertSameEvent(eventShape: readonly number[], expected: readonly number[], what: string): void {
-  if (eventShape.length !== expected.length || eventShape.some((d, i) => d !== expected[i])) {
+  if (!sameShape(eventShape, expected)) {
     throw new ShapeError(
       'batch',
       `has per-sample shape [${eventShape.join(', ')}] but ${what} hold samples of shape [${expected.join(', ')}]. ` +

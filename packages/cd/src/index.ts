@@ -11,7 +11,6 @@ export {
   type PersistentStart,
   contrastiveDivergence,
 } from './contrastive-divergence.js';
-export { DEFAULT_NOISE, type GaussianNoise, type NoiseOptions, type UniformNoise, sampleNoise, validateNoise } from './noise.js';
 export {
   type ReplayBufferState,
   type ReplayDraw,

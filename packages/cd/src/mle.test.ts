@@ -27,7 +27,8 @@
  * of the noise's moments (a geometric sum); that bias is added to the tolerance.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Key, disposeState, foldIn, gaussianEnergy, normal, prngKey } from '@ebm/core';
+import { type Key, disposeReplaced, disposeState, foldIn, normal, normalDistribution, prngKey } from '@ebm/core';
+import { gaussianEnergy } from '@ebm/core/models';
 import { describeBackends, expectWithinStandardErrors } from '@ebm/core/testing';
 import { mala } from '@ebm/mcmc-langevin';
 import { it } from 'vitest';
@@ -84,7 +85,7 @@ describeBackends('contrastive divergence recovers the Gaussian MLE (MALA)', () =
         sampler: mala({ stepSize: STEP_SIZE }),
         k: K,
         init,
-        noise: { type: 'gaussian', mean: NOISE_MEAN[0], std: 1 },
+        noise: normalDistribution({ eventShape: [2], mean: NOISE_MEAN[0], std: 1 }),
         bufferSize: 4 * N,
         restartProbability: RESTART,
       });
@@ -97,11 +98,12 @@ describeBackends('contrastive divergence recovers the Gaussian MLE (MALA)', () =
       for (let t = 0; t < WARMUP + SETTLE + AVERAGE; t++) {
         const step = objective.gradients(model, data, state, foldIn(prngKey(2), t));
         (t < WARMUP ? warm : slow).applyGradients(step.grads as Record<string, tf.Tensor>);
-        tf.dispose([step.loss, ...Object.values(step.grads)]);
-        disposeState(state);
+        const rate = t < WARMUP + SETTLE ? 0 : step.metrics.acceptanceRate!.dataSync()[0]!;
+        tf.dispose([step.loss, step.grads, step.metrics]);
+        disposeReplaced(state, step.state);
         state = step.state;
         if (t < WARMUP + SETTLE) continue;
-        acceptance += step.metrics.acceptanceRate! / AVERAGE;
+        acceptance += rate / AVERAGE;
         const m = model.mean.arraySync() as number[];
         const c = model.covariance();
         for (let i = 0; i < 2; i++) {

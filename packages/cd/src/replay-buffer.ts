@@ -1,20 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Key, InvalidArgumentError, assertInteger, randomUint32, selectChains, split, randomIndices } from '@ebm/core';
-import { type NoiseOptions, sampleNoise } from './noise.js';
+import { type Distribution, type Key, InvalidArgumentError, assertInteger, randomIndices, randomUint32, selectChains, split } from '@ebm/core';
 
 /**
- * A replay buffer of past negative samples (Du & Mordatch 2019), held as tensors so a checkpoint
- * can save it with the rest of the objective state.
+ * A replay buffer of past negative samples (Du & Mordatch 2019), held in the objective state so a
+ * checkpoint can save it with the rest of it.
  *
- * It is a ring buffer: `buffer` has `size` rows, and `count` (an int32 scalar) is the number of
- * negatives ever written. The buffer holds `min(count, size)` valid rows; the next write starts
- * at row `count mod size`, overwriting the oldest negatives first.
+ * It is a ring buffer: `buffer` has `size` rows, and `count` (a plain number, so drawing and
+ * pushing read nothing from the device) is the number of negatives ever written. The buffer
+ * holds `min(count, size)` valid rows; the next write starts at row `count mod size`, overwriting
+ * the oldest negatives first.
  */
 export interface ReplayBufferState {
   /** Stored negatives, shape `[size, ...event]`; rows at index >= `min(count, size)` are unused zeros. */
   readonly buffer: tf.Tensor;
-  /** Number of negatives ever written, an int32 scalar. */
-  readonly count: tf.Scalar;
+  /** Number of negatives ever written. */
+  readonly count: number;
 }
 
 /** Where each chain of a replay draw started. */
@@ -33,12 +33,12 @@ export interface ReplayDraw {
  */
 export function createReplayBuffer(size: number, eventShape: readonly number[]): ReplayBufferState {
   assertInteger('bufferSize', size);
-  return { buffer: tf.zeros([size, ...eventShape]), count: tf.scalar(0, 'int32') };
+  return { buffer: tf.zeros([size, ...eventShape]), count: 0 };
 }
 
-/** The number of valid rows, `min(count, size)` (reads one scalar from the device). */
+/** The number of valid rows, `min(count, size)`. */
 export function replayBufferFill(replay: ReplayBufferState): number {
-  return Math.min(replay.count.dataSync()[0]!, replay.buffer.shape[0]!);
+  return Math.min(replay.count, replay.buffer.shape[0]!);
 }
 
 /**
@@ -51,43 +51,41 @@ export function replayBufferFill(replay: ReplayBufferState): number {
  *
  * While the buffer holds fewer than `n` negatives (the first steps), every chain starts from noise,
  * as in the reference implementation. The restart coins and indices come from `key` (Threefry in
- * JavaScript), the noise from `noise`.
+ * JavaScript), the noise from `noise.sample`, whose event shape must be the buffer's. Reads
+ * nothing from the device.
  *
  * @example
- * const { start, restarted } = drawFromReplayBuffer(key, replay, 128, DEFAULT_NOISE, 0.05);
+ * const noise = uniformDistribution({ eventShape: [2], low: -1, high: 1 });
+ * const { start, restarted } = drawFromReplayBuffer(key, replay, 128, noise, 0.05);
  */
 export function drawFromReplayBuffer(
   key: Key,
   replay: ReplayBufferState,
   n: number,
-  noise: NoiseOptions,
+  noise: Distribution,
   restartProbability: number,
 ): ReplayDraw {
   const size = replay.buffer.shape[0]!;
   assertFits(size, n);
   const [noiseKey, coinKey, indexKey] = split(key, 3);
   const fill = replayBufferFill(replay);
-  const eventShape = replay.buffer.shape.slice(1);
   if (fill < n) {
-    return { start: sampleNoise(noiseKey!, [n, ...eventShape], noise), restarted: new Uint8Array(n).fill(1) };
+    return { start: noise.sample(noiseKey!, n), restarted: new Uint8Array(n).fill(1) };
   }
   const coins = randomUint32(coinKey!, n);
   const indices = randomIndices(indexKey!, n, fill);
   // A 32-bit word / 2^32 is uniform in [0, 1).
   const restarted = Uint8Array.from(coins, (w) => (w / 2 ** 32 < restartProbability ? 1 : 0));
   const start = tf.tidy(() =>
-    selectChains(
-      tf.tensor1d(restarted, 'bool'),
-      sampleNoise(noiseKey!, [n, ...eventShape], noise),
-      tf.gather(replay.buffer, tf.tensor1d(indices, 'int32')),
-    ),
+    selectChains(tf.tensor1d(restarted, 'bool'), noise.sample(noiseKey!, n), tf.gather(replay.buffer, tf.tensor1d(indices, 'int32'))),
   );
   return { start, restarted };
 }
 
 /**
  * Writes `negatives` (`[n, ...event]`, `n <= size`) into the ring buffer at rows
- * `(count + i) mod size` and returns the new state (fresh tensors; the caller disposes the old one).
+ * `(count + i) mod size` and returns the new state (a fresh buffer tensor; the caller disposes the
+ * old one). Reads nothing from the device.
  *
  * @example
  * const next = pushToReplayBuffer(replay, negatives);
@@ -97,14 +95,12 @@ export function pushToReplayBuffer(replay: ReplayBufferState, negatives: tf.Tens
   const size = replay.buffer.shape[0]!;
   const n = negatives.shape[0]!;
   assertFits(size, n);
-  const count = replay.count.dataSync()[0]!;
+  const { count } = replay;
   // Row j of the new buffer is row j of [buffer; negatives]: the old row, or negative i at j = (count + i) mod size.
   const rows = Int32Array.from({ length: size }, (_, j) => j);
   for (let i = 0; i < n; i++) rows[(count + i) % size] = size + i;
-  return tf.tidy(() => ({
-    buffer: tf.gather(tf.concat([replay.buffer, negatives], 0), tf.tensor1d(rows, 'int32')),
-    count: tf.scalar(count + n, 'int32'),
-  }));
+  const buffer = tf.tidy(() => tf.gather(tf.concat([replay.buffer, negatives], 0), tf.tensor1d(rows, 'int32')));
+  return { buffer, count: count + n };
 }
 
 function assertFits(size: number, n: number): void {

@@ -1,6 +1,6 @@
 /** Deterministic samplers for tests: they make the negatives a known function of the chain start. */
 import * as tf from '@tensorflow/tfjs';
-import type { ChainState, Sampler } from '@ebm/core';
+import type { ChainState, Sampler, StepInfo } from '@ebm/core';
 
 /**
  * `x -> scale * x + shift` each step, no randomness and no acceptance rate; `starts` records a copy
@@ -14,6 +14,18 @@ export function affineSampler(scale: number, shift: number, starts?: tf.Tensor[]
       // tf.keep: the copy outlives the objective's tf.tidy.
       if (starts) starts.push(tf.keep(tf.clone(state.position)));
       return [{ position: tf.tidy(() => tf.add(tf.mul(state.position, scale), shift)) }, {}] as const;
+    },
+  };
+}
+
+/** `sampler` with every step reporting the constant `acceptanceRate` as a device scalar (as MH kernels do), for the acceptance metric. */
+export function withAcceptance(sampler: Sampler<ChainState>, acceptanceRate: number): Sampler<ChainState, Required<StepInfo>> {
+  return {
+    name: `${sampler.name}+acceptance`,
+    init: sampler.init,
+    step: (key, state, energy) => {
+      const [next] = sampler.step(key, state, energy);
+      return [next, { acceptanceRate: tf.scalar(acceptanceRate) }] as const;
     },
   };
 }

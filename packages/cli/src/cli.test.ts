@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileCheckpointStore } from '@ebm/core/node';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Io } from './io.js';
@@ -147,6 +148,21 @@ describe('ebm train --resume', () => {
     expect(b.nll).toBe(a.nll);
     expect(b.mmd).toBe(a.mmd);
     expect(readMetrics(split).map((m) => m.loss)).toEqual(readMetrics(whole).map((m) => m.loss));
+  });
+
+  it('continues the cosine learning-rate schedule: a run resumed from its middle checkpoint ends where it ended', async () => {
+    const dir = join(root, 'cosine');
+    expect((await run(['train', '--out', dir, '--steps', '20', '--lr-schedule', 'cosine', ...TINY])).code).toBe(0);
+    const [losses, summary] = [readMetrics(dir).map((m) => m.loss), readJson<Summary>(join(dir, 'summary.json'))];
+    // Rewind the run to its step-10 checkpoint (the optimizer's update count, which drives the schedule, is in it).
+    const store = fileCheckpointStore(join(dir, 'checkpoint'));
+    await store.write(10, await store.read(10));
+    await store.remove(20);
+    const resumed = await run(['train', '--out', dir, '--resume']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/Resuming at step 10/);
+    expect(readMetrics(dir).map((m) => m.loss)).toEqual(losses);
+    expect(readJson<Summary>(join(dir, 'summary.json')).nll).toBe(summary.nll);
   });
 
   it('refuses to change the recipe of a saved run', async () => {

@@ -3,12 +3,15 @@
  * latest checkpoint) and on the installed plugins.
  */
 import { writeFileSync } from 'node:fs';
-import { disposeState, fileCheckpointStore, loadCheckpoint, prngKey } from '@ebm/core';
+import { disposeState, prngKey } from '@ebm/core';
+import { fileCheckpointStore } from '@ebm/core/node';
+import { loadCheckpoint } from '@ebm/core/train';
 import { TOY_DATASET_NAMES } from '@ebm/datasets';
 import { ConfigError } from './config.js';
 import { drawPictures, drawSamples, evaluateRun, summaryTable } from './evaluation.js';
 import type { Io } from './io.js';
-import { OBJECTIVES, SAMPLERS } from './recipes.js';
+import { OBJECTIVES } from './objectives.js';
+import { SAMPLERS } from './samplers.js';
 import { RunFolder } from './run-folder.js';
 import { type Session, openSession } from './session.js';
 

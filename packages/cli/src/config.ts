@@ -1,23 +1,23 @@
 /**
  * The training configuration: one flat record, the same keys in a `--config` JSON file and as
  * command-line flags (`learningRate` <-> `--learning-rate`), validated with a zod schema so that a
- * wrong key or value names itself and lists what is accepted.
+ * wrong key or value names itself and lists what is accepted. The base keys are here; each
+ * objective and sampler recipe brings its own (objectives.ts, samplers.ts).
  */
-import { ACTIVATIONS, BACKEND_NAMES } from '@ebm/core';
+import { BACKEND_NAMES } from '@ebm/core';
+import { ACTIVATIONS } from '@ebm/core/models';
 import { TOY_DATASET_NAMES } from '@ebm/datasets';
 import { z } from 'zod';
+import { OBJECTIVES } from './objectives.js';
+import { mergeRecipeKeys, namesOf } from './recipe.js';
+import { SAMPLERS } from './samplers.js';
 
-/** Objectives the CLI knows; the registry says which of them are installed. */
-export const OBJECTIVE_NAMES = ['cd', 'pcd', 'replay', 'nce', 'dsm', 'ssm', 'sm'] as const;
-/** One of {@link OBJECTIVE_NAMES}. */
-export type ObjectiveName = (typeof OBJECTIVE_NAMES)[number];
+/** Objectives the CLI knows, in the order of the registry (`OBJECTIVES`). */
+export const OBJECTIVE_NAMES = namesOf(OBJECTIVES);
+/** Samplers the CLI knows (for the sampling objectives and for `ebm sample`), in the order of `SAMPLERS`. */
+export const SAMPLER_NAMES = namesOf(SAMPLERS);
 
-/** Samplers the CLI knows (for the sampling objectives cd/pcd/replay and for `ebm sample`). */
-export const SAMPLER_NAMES = ['langevin', 'mala', 'rwm', 'hmc'] as const;
-/** One of {@link SAMPLER_NAMES}. */
-export type SamplerName = (typeof SAMPLER_NAMES)[number];
-
-/** Optimizers from `tf.train`. */
+/** Optimizers, built with `@ebm/core/train` (the tfjs optimizers with a scheduled learning rate). */
 export const OPTIMIZER_NAMES = ['adam', 'sgd', 'rmsprop'] as const;
 /** One of {@link OPTIMIZER_NAMES}. */
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -25,64 +25,47 @@ export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 /** Learning-rate schedules: constant, or cosine decay from `learningRate` to 0 over `steps`. */
 export const LR_SCHEDULES = ['constant', 'cosine'] as const;
 
-
-
 const positive = z.number().positive();
 const positiveInt = z.number().int().positive();
 
 /**
- * The schema of a training run. Every key has a default, so `{}` is the default recipe: NCE
- * with a Gaussian noise fitted to the data (ratio 4), an MLP 64x64 swish energy, Adam 3e-3 with
- * cosine decay, 6000 steps of 256 on 8gaussians. It was chosen by experiment among NCE, PCD,
- * replay CD and score matching at the same budget (see the README's comparison table).
+ * The keys of every run, whatever its recipe: data, model, the recipe's choice of objective and
+ * sampler, optimizer, run length, seed, backend and evaluation. `.describe()` gives the flag help.
  */
-export const trainConfigSchema = z.strictObject({
-  /** 2-D toy data set. */
-  dataset: z.enum(TOY_DATASET_NAMES).default('8gaussians'),
-  /** Training points drawn from the data set (a fixed sample, seeded). */
-  dataSize: positiveInt.default(50_000),
-  /** Held-out points for the test NLL and MMD. */
-  testSize: positiveInt.default(5_000),
-  /** MLP hidden widths. */
-  hidden: z.array(positiveInt).min(1).default([64, 64]),
-  activation: z.enum(ACTIVATIONS).default('swish'),
-  objective: z.enum(OBJECTIVE_NAMES).default('nce'),
-  /** Sampler of the negative chains (cd/pcd/replay) and of `ebm sample`. */
-  sampler: z.enum(SAMPLER_NAMES).default('langevin'),
-  /** Sampler step size (Langevin/MALA epsilon, random-walk scale, HMC leapfrog step). */
-  stepSize: positive.default(0.01),
-  /** MCMC steps per training step (cd/pcd/replay). */
-  mcmcSteps: positiveInt.default(20),
-  /** HMC leapfrog steps. */
-  leapfrogSteps: positiveInt.default(5),
-  /** Replay buffer size (replay). */
-  bufferSize: positiveInt.default(10_000),
-  /** Probability that a replay chain restarts from fresh noise (replay). */
-  reinitProbability: z.number().min(0).max(1).default(0.05),
-  /** Energy-magnitude regulariser alpha (cd/pcd/replay). */
-  alpha: z.number().min(0).default(0),
-  /** Noise level of denoising score matching (dsm). */
-  sigma: positive.default(0.1),
-  /** Random projections per sample (ssm). */
-  projections: positiveInt.default(1),
-  /** NCE noise samples per data sample. */
-  ratio: positiveInt.default(4),
-  optimizer: z.enum(OPTIMIZER_NAMES).default('adam'),
-  learningRate: positive.default(3e-3),
-  lrSchedule: z.enum(LR_SCHEDULES).default('cosine'),
-  steps: positiveInt.default(6000),
-  batchSize: positiveInt.default(256),
-  seed: z.number().int().min(0).default(0),
-  backend: z.enum(BACKEND_NAMES).default('wasm'),
-  /** Save a checkpoint every this many steps (and at the end, and on Ctrl-C). */
-  checkpointEvery: positiveInt.default(1000),
-  /** Evaluate the test NLL every this many steps (2-D data sets). */
-  evalEvery: positiveInt.default(500),
-  /** Model samples drawn for the MMD and the plot. */
-  sampleSize: positiveInt.default(1000),
-  /** MCMC steps used to draw model samples for evaluation and plots. */
-  sampleSteps: positiveInt.default(500),
-});
+const BASE_KEYS = {
+  dataset: z.enum(TOY_DATASET_NAMES).default('8gaussians').describe('2-D toy data set'),
+  dataSize: positiveInt.default(50_000).describe('training points drawn from the data set'),
+  testSize: positiveInt.default(5_000).describe('held-out points for the test NLL and MMD'),
+  hidden: z.array(positiveInt).min(1).default([64, 64]).describe('MLP hidden widths, comma-separated'),
+  activation: z.enum(ACTIVATIONS).default('swish').describe('MLP activation'),
+  objective: z.enum(OBJECTIVE_NAMES).default('nce').describe('training objective'),
+  sampler: z.enum(SAMPLER_NAMES).default('langevin').describe('MCMC sampler for the sampling objectives\' negatives and for model samples'),
+  optimizer: z.enum(OPTIMIZER_NAMES).default('adam').describe('optimizer'),
+  learningRate: positive.default(3e-3).describe('optimizer learning rate (the initial one with --lr-schedule cosine)'),
+  lrSchedule: z.enum(LR_SCHEDULES).default('cosine').describe('learning-rate schedule over the run'),
+  steps: positiveInt.default(6000).describe('training steps (total, counting resumed ones)'),
+  batchSize: positiveInt.default(256).describe('minibatch size'),
+  seed: z.number().int().min(0).default(0).describe('random seed'),
+  backend: z.enum(BACKEND_NAMES).default('wasm').describe('tfjs backend'),
+  checkpointEvery: positiveInt.default(1000).describe('checkpoint every N steps (and at the end, and on Ctrl-C)'),
+  evalEvery: positiveInt.default(500).describe('evaluate the test NLL every N steps'),
+  sampleSize: positiveInt.default(1000).describe('model samples for MMD and plots'),
+  sampleSteps: positiveInt.default(500).describe('MCMC steps to draw model samples'),
+};
+
+const merged = mergeRecipeKeys(BASE_KEYS, { objective: OBJECTIVES, sampler: SAMPLERS });
+
+/** Recipe key -> the choice key of its registry and the recipes that read it (what the flag help says). */
+export const RECIPE_KEY_READERS = merged.readers;
+
+/**
+ * The schema of a training run: the base keys, then every key the objective and sampler recipes
+ * declare. Every key has a default, so `{}` is the default recipe: NCE with a Gaussian noise
+ * fitted to the data (ratio 4), an MLP 64x64 swish energy, Adam 3e-3 with cosine decay, 6000
+ * steps of 256 on 8gaussians. It was chosen by experiment among NCE, PCD, replay CD and score
+ * matching at the same budget (see the README's comparison table).
+ */
+export const trainConfigSchema = z.strictObject(merged.shape);
 
 /** A validated training config: every key present, defaults filled in. */
 export type TrainConfig = z.infer<typeof trainConfigSchema>;

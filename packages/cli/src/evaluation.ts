@@ -4,11 +4,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { disposeState, normal, sampleChain, split } from '@ebm/core';
-import { type Box2d, type Nll2dResult, densityGrid, mmd, nll2d } from '@ebm/eval';
+import { disposeState, sampleChain, split } from '@ebm/core';
+import type { Box2d } from '@ebm/core/math';
+import { type Nll2dResult, densityGrid, mmd, nll2d } from '@ebm/eval';
 import type { Io } from './io.js';
 import { densitySpec, lossSpec, renderPng } from './plots.js';
 import { RunFolder, type Summary } from './run-folder.js';
+import { CHAIN_START } from './samplers.js';
 import type { Session } from './session.js';
 import { formatTable } from './table.js';
 
@@ -20,8 +22,6 @@ const FINAL_GRID = 400;
 const PLOT_GRID = 100;
 /** Data points drawn on the density picture. */
 const PLOT_POINTS = 1000;
-/** Standard deviation of the Gaussian that sampling chains start from (toy data live in about [-4, 4]^2). */
-const SAMPLE_START_STD = 2;
 
 /**
  * How much larger than the data set's box the quadrature box is, per side: a trained energy may
@@ -43,11 +43,11 @@ export function evaluateNll(session: Session, grid = TRAIN_GRID): Nll2dResult {
   return nll2d(session.model.energy, session.test, { box: quadratureBox(session), grid });
 }
 
-/** `n` model samples `[n, 2]`: `steps` steps of the run's sampler from N(0, 2^2 I). The caller disposes them. */
+/** `n` model samples `[n, 2]`: `steps` steps of the run's sampler from {@link CHAIN_START}. The caller disposes them. */
 export function drawSamples(session: Session, n: number, steps: number, key = session.sampleKey): tf.Tensor2D {
   const [initKey, chainKey] = split(key);
-  const init = tf.tidy(() => tf.mul(normal(initKey!, [n, 2]), SAMPLE_START_STD));
-  const { finalState, samples } = sampleChain(session.sampler, {
+  const init = CHAIN_START.sample(initKey!, n);
+  const { finalState } = sampleChain(session.sampler, {
     energy: session.model.energy,
     init,
     key: chainKey!,
@@ -55,7 +55,7 @@ export function drawSamples(session: Session, n: number, steps: number, key = se
     collect: false,
   });
   const position = tf.clone(finalState.position) as tf.Tensor2D;
-  tf.dispose([init, samples]);
+  init.dispose();
   disposeState(finalState);
   return position;
 }
@@ -86,9 +86,7 @@ export function evaluateRun(session: Session, folder: RunFolder, steps: number, 
 /** Draws `density.png` (model density with data and samples) and `loss.png`. */
 export async function drawPictures(session: Session, folder: RunFolder, samples: tf.Tensor2D, summary: Summary | undefined): Promise<void> {
   const { config, dataset } = session;
-  const { xs, ys, density } = densityGrid(session.model.energy, { box: dataset.box, grid: PLOT_GRID });
-  const values = Array.from(ys, (_, j) => Array.from(density.subarray(j * xs.length, (j + 1) * xs.length)));
-  const grid = { xs: Array.from(xs), ys: Array.from(ys), values };
+  const grid = densityGrid(session.model.energy, { box: dataset.box, grid: PLOT_GRID });
   const shown = tf.slice(session.test, [0, 0], [Math.min(PLOT_POINTS, session.test.shape[0]), 2]);
   const dataPoints = (await shown.array()) as number[][];
   shown.dispose();

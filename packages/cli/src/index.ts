@@ -17,7 +17,9 @@ export {
 } from './config.js';
 export { type Io, defaultIo } from './io.js';
 export { RunFolder, RUN_FILES, type Summary, type MetricsLine } from './run-folder.js';
-export { type DensityGrid, type Points, densitySpec, lossSpec, renderPng } from './plots.js';
-export { OBJECTIVES, SAMPLERS, type ObjectiveContext, buildObjective, buildSampler } from './recipes.js';
-export { type Session, openSession, buildOptimizer, learningRateAt, setLearningRate } from './session.js';
+export { type Points, densitySpec, lossSpec, renderPng } from './plots.js';
+export { type ConfigKeys, type ConfigValues, type Recipe } from './recipe.js';
+export { OBJECTIVES, type ObjectiveContext, type ObjectiveName, type ObjectiveRecipe, buildObjective } from './objectives.js';
+export { SAMPLERS, type SamplerName, type SamplerRecipe, buildSampler } from './samplers.js';
+export { type Session, openSession, buildOptimizer } from './session.js';
 export { formatTable } from './table.js';

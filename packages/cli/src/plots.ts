@@ -2,18 +2,12 @@
  * Pictures of a run, drawn without a browser: a vega-lite spec is compiled to vega, rendered to
  * SVG by a headless vega View, and rasterised to PNG by resvg.
  */
+import type { DensityGrid } from '@ebm/eval';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { PNG } from 'pngjs';
 import type { MetricsLine } from './run-folder.js';
-
-/** A density evaluated on a regular grid: `values[i][j]` at `(xs[j], ys[i])`. */
-export interface DensityGrid {
-  readonly xs: readonly number[];
-  readonly ys: readonly number[];
-  readonly values: readonly (readonly number[])[];
-}
 
 /** Points as `[x, y]` rows. */
 export type Points = readonly (readonly number[])[];
@@ -58,37 +52,30 @@ function rgbBytes(color: string): [number, number, number] {
 }
 
 /**
- * The grid as a PNG data URL, one pixel per cell coloured by viridis on `[0, max]` (row 0 of the
- * image is the top of the box). An image layer is smooth where thousands of rect marks leave
- * anti-aliasing seams, and much smaller.
+ * The grid's density as a PNG data URL, one pixel per cell coloured by viridis on `[0, max]` (the
+ * grid's row 0 is the bottom of the box, the image's row 0 its top). An image layer is smooth
+ * where thousands of rect marks leave anti-aliasing seams, and much smaller.
  */
 function heatmapUrl(grid: DensityGrid, max: number): string {
-  const [w, h] = [grid.xs.length, grid.ys.length];
+  const n = grid.grid;
   const viridis = vega.scheme('viridis') as (t: number) => string;
-  const png = new PNG({ width: w, height: h });
-  grid.values.forEach((row, j) =>
-    row.forEach((p, i) => {
-      const [r, g, b] = rgbBytes(viridis(max > 0 ? p / max : 0));
-      const k = 4 * ((h - 1 - j) * w + i);
-      png.data[k] = r;
-      png.data[k + 1] = g;
-      png.data[k + 2] = b;
-      png.data[k + 3] = 255;
-    }),
-  );
+  const png = new PNG({ width: n, height: n });
+  grid.density.forEach((p, cell) => {
+    const [i, j] = [cell % n, Math.floor(cell / n)];
+    const [r, g, b] = rgbBytes(viridis(max > 0 ? p / max : 0));
+    const k = 4 * ((n - 1 - j) * n + i);
+    png.data[k] = r;
+    png.data[k + 1] = g;
+    png.data[k + 2] = b;
+    png.data[k + 3] = 255;
+  });
   return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
 }
 
 function panel(grid: DensityGrid, points: Points, title: string, color: string): Spec {
-  const [x0, x1] = [grid.xs[0]!, grid.xs[grid.xs.length - 1]!];
-  const [y0, y1] = [grid.ys[0]!, grid.ys[grid.ys.length - 1]!];
-  // Cell centres -> box edges.
-  const hx = (x1 - x0) / (grid.xs.length - 1) / 2;
-  const hy = (y1 - y0) / (grid.ys.length - 1) / 2;
-  const domainX = [x0 - hx, x1 + hx];
-  const domainY = [y0 - hy, y1 + hy];
-  const max = Math.max(...grid.values.map((row) => Math.max(...row)));
-  const inBox = points.filter((p) => p[0]! >= domainX[0]! && p[0]! <= domainX[1]! && p[1]! >= domainY[0]! && p[1]! <= domainY[1]!);
+  const [domainX, domainY] = grid.box;
+  const max = grid.density.reduce((a, b) => Math.max(a, b), 0);
+  const inBox = points.filter((p) => p[0]! >= domainX[0] && p[0]! <= domainX[1] && p[1]! >= domainY[0] && p[1]! <= domainY[1]);
   const x = { field: 'x', type: 'quantitative', scale: { domain: domainX, nice: false, zero: false }, title: 'x1' };
   const y = { field: 'y', type: 'quantitative', scale: { domain: domainY, nice: false, zero: false }, title: 'x2' };
   return {
@@ -117,7 +104,7 @@ function panel(grid: DensityGrid, points: Points, title: string, color: string):
 }
 
 /**
- * The learned density `p(x) = exp(-E(x)) / Z` as a heatmap, twice: with the data overlaid
+ * The learned density `p(x) = exp(-E(x)) / Z` (a `densityGrid` of `@ebm/eval`) as a heatmap, twice: with the data overlaid
  * (left, white) and with model samples overlaid (right, orange).
  */
 export function densitySpec(grid: DensityGrid, data: Points, samples: Points, title: string): vl.TopLevelSpec {

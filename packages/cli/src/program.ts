@@ -4,41 +4,20 @@
 import { readFileSync } from 'node:fs';
 import { EbmError } from '@ebm/core';
 import { Command, CommanderError, Option } from 'commander';
-import { CONFIG_KEYS, ConfigError, type TrainConfig, flagOf, parseFlagValue, trainConfigSchema } from './config.js';
+import { CONFIG_KEYS, ConfigError, RECIPE_KEY_READERS, type TrainConfig, flagOf, parseFlagValue, trainConfigSchema } from './config.js';
 import { evalCommand, listCommand, plotCommand, sampleCommand } from './commands.js';
 import { type Io, defaultIo } from './io.js';
 import { trainCommand } from './train.js';
 
-/** One-line help for every config key (the flag help and the README table come from here). */
-export const FLAG_HELP: Readonly<Record<keyof TrainConfig, string>> = {
-  dataset: '2-D toy data set',
-  dataSize: 'training points drawn from the data set',
-  testSize: 'held-out points for the test NLL and MMD',
-  hidden: 'MLP hidden widths, comma-separated',
-  activation: 'MLP activation',
-  objective: 'training objective',
-  sampler: 'MCMC sampler for cd/pcd/replay negatives and for samples',
-  stepSize: 'sampler step size',
-  mcmcSteps: 'MCMC steps per training step (cd/pcd/replay)',
-  leapfrogSteps: 'HMC leapfrog steps',
-  bufferSize: 'replay buffer size (replay)',
-  reinitProbability: 'replay restart probability (replay)',
-  alpha: 'energy-magnitude regulariser (cd/pcd/replay)',
-  sigma: 'noise level (dsm)',
-  projections: 'random projections per sample (ssm)',
-  ratio: 'NCE noise samples per data sample (nce)',
-  optimizer: 'tf.train optimizer',
-  learningRate: 'optimizer learning rate (the initial one with --lr-schedule cosine)',
-  lrSchedule: 'learning-rate schedule over the run',
-  steps: 'training steps (total, counting resumed ones)',
-  batchSize: 'minibatch size',
-  seed: 'random seed',
-  backend: 'tfjs backend',
-  checkpointEvery: 'checkpoint every N steps',
-  evalEvery: 'evaluate the test NLL every N steps',
-  sampleSize: 'model samples for MMD and plots',
-  sampleSteps: 'MCMC steps to draw model samples',
-};
+/** A config key's flag help: its `.describe()` text, and for a recipe key the recipes that read it. */
+function helpOf(key: keyof TrainConfig): string {
+  const readers = RECIPE_KEY_READERS[key];
+  const description = trainConfigSchema.shape[key].description ?? '';
+  return readers === undefined ? description : `${description} (${readers.recipes.join('/')})`;
+}
+
+/** One-line help for every config key, derived from the schema (base keys and recipe keys). */
+export const FLAG_HELP = Object.fromEntries(CONFIG_KEYS.map((key) => [key, helpOf(key)])) as Readonly<Record<keyof TrainConfig, string>>;
 
 function choicesOf(key: keyof TrainConfig): readonly string[] | undefined {
   const inner = trainConfigSchema.shape[key].unwrap() as { options?: readonly string[] };
@@ -47,6 +26,12 @@ function choicesOf(key: keyof TrainConfig): readonly string[] | undefined {
 
 function defaultOf(key: keyof TrainConfig): unknown {
   return trainConfigSchema.shape[key].parse(undefined);
+}
+
+/** The help heading of a recipe key's flag (`Objective options:`); base keys are under `Options:`. */
+function helpGroupOf(key: keyof TrainConfig): string | undefined {
+  const choice = RECIPE_KEY_READERS[key]?.choice;
+  return choice === undefined ? undefined : `${choice[0]!.toUpperCase()}${choice.slice(1)} options:`;
 }
 
 /** Reads a `--config` JSON file; a missing file or bad JSON names the file. */
@@ -97,7 +82,9 @@ export function buildProgram(io: Io): Command {
     const value = key === 'hidden' ? '<list>' : choices ? '<name>' : '<value>';
     const help = `${FLAG_HELP[key]}${choices ? ` (${choices.join(', ')})` : ''} [default: ${JSON.stringify(defaultOf(key))}]`;
     // Choices are validated by the zod schema (with the config-file values), not by commander.
-    train.addOption(new Option(`${flagOf(key)} ${value}`, help));
+    const option = new Option(`${flagOf(key)} ${value}`, help);
+    const group = helpGroupOf(key);
+    train.addOption(group === undefined ? option : option.helpGroup(group));
   }
   train.action(async (opts: Record<string, unknown>) => {
     const fileConfig = typeof opts.config === 'string' ? readConfigFile(opts.config) : {};

@@ -4,10 +4,13 @@
  * keys, so `ebm train --resume`, `ebm sample` and `ebm eval` see exactly what training saw.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Key, type MlpEnergy, type Objective, type Sampler, mlpEnergy, prngKey, split, useBackend } from '@ebm/core';
+import { type Key, type Objective, type Sampler, cosineDecay, prngKey, split, useBackend } from '@ebm/core';
+import { type MlpEnergy, mlpEnergy } from '@ebm/core/models';
+import { adam, rmsprop, sgd } from '@ebm/core/train';
 import { type ToyDataset, toyDatasets } from '@ebm/datasets';
 import type { TrainConfig } from './config.js';
-import { buildObjective, buildSampler } from './recipes.js';
+import { buildObjective } from './objectives.js';
+import { buildSampler } from './samplers.js';
 
 /** Everything a command needs for one run, built by {@link openSession}; `dispose()` frees its tensors. */
 export interface Session {
@@ -28,39 +31,22 @@ export interface Session {
   dispose(): void;
 }
 
-/** The tfjs optimizer named in the config. */
+/**
+ * The optimizer named in the config, from `@ebm/core/train`. With `lrSchedule: 'cosine'` its
+ * learning rate follows `lr_t = lr (1 + cos(pi t / T)) / 2` with `T = steps` (Loshchilov & Hutter
+ * 2017), which anneals the minibatch noise away by the end of the run. The schedule runs off the
+ * optimizer's own update count, which checkpoints save, so a resumed run continues it.
+ */
 export function buildOptimizer(config: TrainConfig): tf.Optimizer {
+  const learningRate = config.lrSchedule === 'cosine' ? cosineDecay({ initial: config.learningRate, decaySteps: config.steps }) : config.learningRate;
   switch (config.optimizer) {
     case 'adam':
-      return tf.train.adam(config.learningRate);
+      return adam({ learningRate });
     case 'sgd':
-      return tf.train.sgd(config.learningRate);
+      return sgd({ learningRate });
     case 'rmsprop':
-      return tf.train.rmsprop(config.learningRate);
+      return rmsprop({ learningRate });
   }
-}
-
-/**
- * The learning rate of step `step` (0-based): `lr` for `constant`; for `cosine`,
- * `lr_t = lr * (1 + cos(pi t / T)) / 2` with `T = steps` (Loshchilov & Hutter 2017), which
- * anneals the minibatch noise away by the end of the run.
- */
-export function learningRateAt(config: TrainConfig, step: number): number {
-  if (config.lrSchedule === 'constant') return config.learningRate;
-  return (config.learningRate * (1 + Math.cos((Math.PI * Math.min(step, config.steps)) / config.steps))) / 2;
-}
-
-/**
- * Sets the learning rate of a tfjs optimizer before a step. SGD has `setLearningRate`; Adam and
- * RMSProp take it in the constructor and read their `learningRate` field on every
- * `applyGradients`, so a schedule assigns that field. Being a function of the step alone, a
- * resumed run follows the same schedule.
- */
-export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  // Duck-typed: tfjs optimizers override `instanceof` (an Adam optimizer passes `instanceof SGDOptimizer`).
-  const target = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
-  if (typeof target.setLearningRate === 'function') target.setLearningRate(learningRate);
-  else target.learningRate = learningRate;
 }
 
 /** Selects the backend and builds everything a run needs from its config. */

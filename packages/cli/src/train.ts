@@ -2,13 +2,15 @@
  * `ebm train`: validate the config, prepare the run folder, train with core's `fit` (checkpoints,
  * resume, Ctrl-C), then evaluate, draw the pictures and print the summary table.
  */
-import { disposeState, fileCheckpointStore, fit } from '@ebm/core';
+import { disposeState } from '@ebm/core';
+import { fileCheckpointStore } from '@ebm/core/node';
+import { fit } from '@ebm/core/train';
 import { ConfigError, type TrainConfig, flagOf, validateConfig } from './config.js';
 import { evaluateNll, finishRun } from './evaluation.js';
 import type { Io } from './io.js';
 import { createProgress } from './progress.js';
 import { RunFolder } from './run-folder.js';
-import { learningRateAt, openSession, setLearningRate } from './session.js';
+import { openSession } from './session.js';
 
 export interface TrainFlags {
   readonly out: string;
@@ -64,7 +66,6 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
       );
     }
     const progress = flags.quiet ? undefined : createProgress(startStep, config.steps, io.tty, io.out);
-    setLearningRate(session.optimizer, learningRateAt(config, startStep));
     const result = await fit(session.model, session.objective, session.data, {
       optimizer: session.optimizer,
       steps: config.steps,
@@ -74,8 +75,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
       resume: flags.resume,
       signal: abort.signal,
       onStep: ({ step, loss, metrics, elapsedSeconds }) => {
-        setLearningRate(session.optimizer, learningRateAt(config, step));
-        const evaluate = (step % config.evalEvery === 0 || step === config.steps);
+        const evaluate = step % config.evalEvery === 0 || step === config.steps;
         const nll = evaluate ? evaluateNll(session).nll : undefined;
         if (nll !== undefined) lastNll = nll;
         folder.appendMetrics({ step, loss, seconds: offsetSeconds + elapsedSeconds, ...metrics, ...(nll === undefined ? {} : { nll }) });

@@ -2,7 +2,6 @@
 export { DIGITS_COUNT, DIGITS_MAX_VALUE, DIGITS_PIXELS, type Digits, type LoadDigitsOptions, loadDigits, parseDigitsCsv } from './digits.js';
 export { type IdxData, type IdxType, parseIdx, readIdx } from './idx.js';
 export {
-  type Box2d,
   CHECKERBOARD_ENTROPY,
   CIRCLES_ENTROPY,
   EIGHT_GAUSSIANS_ENTROPY,

@@ -4,6 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Key } from '@ebm/core';
+import type { Box2d } from '@ebm/core/math';
 import { checkerboardLogDensity, circlesLogDensity, eightGaussiansLogDensity, ringsLogDensity } from './toy2d-densities.js';
 import {
   sampleCheckerboard,
@@ -15,9 +16,6 @@ import {
   sampleSwissroll,
   sampleTwoSpirals,
 } from './toy2d-samplers.js';
-
-/** An axis-aligned box `[[xmin, xmax], [ymin, ymax]]`. */
-export type Box2d = readonly [readonly [number, number], readonly [number, number]];
 
 /** One 2-D toy data set. */
 export interface ToyDataset {

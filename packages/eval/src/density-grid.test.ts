@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { gaussianEnergy } from '@ebm/core';
+import { gaussianEnergy } from '@ebm/core/models';
 import { describeBackends, expectNoLeaks } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { densityGrid } from './density-grid.js';

@@ -2,7 +2,8 @@
  * A 2-D energy's normalised density on a regular grid of cell centres, for heatmaps.
  */
 import { InvalidArgumentError } from '@ebm/core';
-import { type Box2d, type GridOptions, LogSumExp, type PointFunction, arithmetic, checkBox, checkChunkSize, checkGrid, energyFunction, forEachChunk } from './lattice.js';
+import { type Box2d, LogSumExp, checkBox2d } from '@ebm/core/math';
+import { type GridOptions, type PointFunction, arithmetic, checkChunkSize, checkGrid, energyFunction, forEachChunk } from './lattice.js';
 
 /** What {@link densityGrid} returns. */
 export interface DensityGrid {
@@ -34,7 +35,7 @@ export interface DensityGrid {
  * const { density, xs, ys } = densityGrid(model.energy, { box: [[-4, 4], [-4, 4]], grid: 200 });
  */
 export function densityGrid(energy: PointFunction, options: GridOptions): DensityGrid {
-  const box = checkBox(options.box);
+  const box = checkBox2d(options.box);
   const grid = checkGrid(options.grid);
   const hx = (box[0][1] - box[0][0]) / grid;
   const hy = (box[1][1] - box[1][0]) / grid;

@@ -3,7 +3,7 @@
  * error bound, test NLL, KL to a known density, a normalised density grid) and the MMD two-sample
  * statistic for any dimension.
  */
-export { type Box2d, DEFAULT_CHUNK_SIZE, DEFAULT_GRID, type GridOptions, type PointFunction } from './lattice.js';
+export { DEFAULT_CHUNK_SIZE, DEFAULT_GRID, type GridOptions, type PointFunction } from './lattice.js';
 export { type LogPartition2dOptions, type LogPartition2dResult, logPartition2d } from './log-partition.js';
 export { type Nll2dOptions, type Nll2dResult, nll2d } from './nll.js';
 export { type Kl2dOptions, type Kl2dResult, kl2d } from './kl.js';

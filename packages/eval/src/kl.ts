@@ -3,7 +3,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { NonFiniteError, assertBatch, assertEnergyShape, assertEventShape } from '@ebm/core';
-import { type Box2d, type GridOptions, type PointFunction, checkBox, checkChunkSize, checkGrid, energyFunction, forEachChunk } from './lattice.js';
+import { type Box2d, checkBox2d } from '@ebm/core/math';
+import { type GridOptions, type PointFunction, checkChunkSize, checkGrid, energyFunction, forEachChunk } from './lattice.js';
 import { type LogPartition2dResult, PartitionAccumulator, TrapezoidLattice, logPartition2d } from './log-partition.js';
 import { meanEnergy } from './nll.js';
 
@@ -53,7 +54,7 @@ export interface Kl2dResult {
  * const { kl } = kl2d(model.energy, data.logDensity!, { box: data.box, grid: 256 });
  */
 export function kl2d(energy: PointFunction, logDensity: PointFunction, options: Kl2dOptions): Kl2dResult {
-  const box = checkBox(options.box);
+  const box = checkBox2d(options.box);
   const chunkSize = checkChunkSize(options.chunkSize);
   if (options.samples !== undefined) return monteCarloKl(energy, logDensity, options.samples, options, chunkSize);
 

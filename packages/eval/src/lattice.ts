@@ -1,12 +1,10 @@
 /**
- * Boxes, lattices and the chunked evaluation of per-point functions on them, shared by the
+ * Lattices and the chunked evaluation of per-point functions on them, shared by the
  * quadrature-based evaluations (log Z, NLL, KL, density grids).
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, NonFiniteError, assertEnergyShape, assertInteger } from '@ebm/core';
-
-/** An axis-aligned box `[[xmin, xmax], [ymin, ymax]]`. */
-export type Box2d = readonly [readonly [number, number], readonly [number, number]];
+import type { Box2d } from '@ebm/core/math';
 
 /** Where and how finely to evaluate a 2-D energy. */
 export interface GridOptions {
@@ -28,26 +26,6 @@ export const DEFAULT_CHUNK_SIZE = 4096;
 
 /** A function of a `[N, 2]` batch returning one value per point (an energy or a log-density). */
 export type PointFunction = (x: tf.Tensor2D) => tf.Tensor1D;
-
-/** Checks `box` and returns it as plain numbers. */
-export function checkBox(box: Box2d): [[number, number], [number, number]] {
-  const ok =
-    Array.isArray(box) &&
-    box.length === 2 &&
-    box.every((axis) => Array.isArray(axis) && axis.length === 2 && axis.every((v) => typeof v === 'number' && Number.isFinite(v)));
-  if (!ok) {
-    throw new InvalidArgumentError('box', `must be [[xmin, xmax], [ymin, ymax]] with finite numbers, got ${JSON.stringify(box)}.`);
-  }
-  box.forEach(([lo, hi], axis) => {
-    if (!(lo < hi)) {
-      throw new InvalidArgumentError('box', `axis ${axis} has min ${lo} >= max ${hi}; pass [[xmin, xmax], [ymin, ymax]] with min < max.`);
-    }
-  });
-  return [
-    [box[0][0], box[0][1]],
-    [box[1][0], box[1][1]],
-  ];
-}
 
 /** Checks `grid` (cells per axis, an integer >= 2; even when `even`) and returns it. */
 export function checkGrid(grid: number | undefined, even = false): number {
@@ -131,30 +109,5 @@ function checkValues(values: Float32Array, { name, forbidden }: LatticeFunction,
           `(${-forbidden} is allowed: zero density).`,
       );
     }
-  }
-}
-
-/**
- * A running `log sum_k w_k exp(a_k)` in float64 that never overflows: keeps the largest
- * exponent seen and the sum scaled by it.
- */
-export class LogSumExp {
-  private max = -Infinity;
-  private scaled = 0;
-
-  /** Adds `weight * exp(logValue)` (weight >= 0). */
-  add(logValue: number, weight = 1): void {
-    if (logValue === -Infinity || weight === 0) return;
-    if (logValue > this.max) {
-      this.scaled = this.scaled * Math.exp(this.max - logValue) + weight;
-      this.max = logValue;
-    } else {
-      this.scaled += weight * Math.exp(logValue - this.max);
-    }
-  }
-
-  /** `log sum`; -Infinity when nothing positive was added. */
-  value(): number {
-    return this.scaled > 0 ? this.max + Math.log(this.scaled) : -Infinity;
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, NonFiniteError, gaussianEnergy } from '@ebm/core';
+import { InvalidArgumentError, NonFiniteError } from '@ebm/core';
+import { gaussianEnergy } from '@ebm/core/models';
 import { describeBackends, expectNoLeaks } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { logPartition2d } from './log-partition.js';

@@ -2,7 +2,8 @@
  * log Z of a 2-D energy by trapezoid quadrature on a box, with an error estimate.
  */
 import { InvalidArgumentError } from '@ebm/core';
-import { type Box2d, type GridOptions, LogSumExp, type PointFunction, arithmetic, checkBox, checkChunkSize, checkGrid, energyFunction, forEachChunk } from './lattice.js';
+import { type Box2d, LogSumExp, checkBox2d } from '@ebm/core/math';
+import { type GridOptions, type PointFunction, arithmetic, checkChunkSize, checkGrid, energyFunction, forEachChunk } from './lattice.js';
 
 /** What {@link logPartition2d} returns. Every quantity is in nats unless it says otherwise. */
 export interface LogPartition2dResult {
@@ -166,7 +167,7 @@ function tailBound(d0: number, rho: number, lattice: TrapezoidLattice): number {
  * // logZ ~ log(2 pi) = 1.8379, errorBound ~ 1e-7
  */
 export function logPartition2d(energy: PointFunction, options: LogPartition2dOptions): LogPartition2dResult {
-  const lattice = new TrapezoidLattice(checkBox(options.box), checkGrid(options.grid, true));
+  const lattice = new TrapezoidLattice(checkBox2d(options.box), checkGrid(options.grid, true));
   const accumulator = new PartitionAccumulator(lattice);
   forEachChunk([energyFunction(energy)], lattice.xs, lattice.ys, checkChunkSize(options.chunkSize), ([energies], start) => {
     energies!.forEach((e, t) => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { ShapeError, foldIn, gaussianEnergy, prngKey } from '@ebm/core';
+import { ShapeError, foldIn, prngKey } from '@ebm/core';
+import { gaussianEnergy } from '@ebm/core/models';
 import { describeBackends, expectNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
 import { toyDatasets } from '@ebm/datasets';
 import { expect, it } from 'vitest';

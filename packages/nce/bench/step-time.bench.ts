@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { bench, describe } from 'vitest';
-import { foldIn, mlpEnergy, normal, prngKey, useBackend } from '@ebm/core';
+import { disposeReplaced, foldIn, normal, prngKey, useBackend } from '@ebm/core';
+import { mlpEnergy } from '@ebm/core/models';
 import { gaussianNoise, nce } from '../src/index.js';
 
 await useBackend('wasm');
@@ -17,14 +18,16 @@ describe('nce, mlpEnergy hidden [64, 64], batch 128, wasm', () => {
   for (const ratio of [1, 4]) {
     const model = mlpEnergy({ inputShape: [2], hidden: [64, 64], key: prngKey(0) });
     const objective = nce({ noise, ratio });
-    const state = objective.init(model, prngKey(2));
+    let state = objective.init(model, prngKey(2));
     let i = 0;
     bench(
       `ratio ${ratio}`,
       () => {
         const step = objective.gradients(model, batch, state, foldIn(prngKey(3), i++));
         step.loss.dataSync();
-        tf.dispose([step.loss, step.grads]);
+        tf.dispose([step.loss, step.grads, step.metrics]);
+        disposeReplaced(state, step.state);
+        state = step.state;
       },
       { iterations: 50, warmupIterations: 5, time: 0 },
     );

@@ -14,6 +14,7 @@ describeBackends('gaussianMixtureNoise', () => {
   it('draws each component with its weight and the mixture mean', () => {
     const noise = gaussianMixtureNoise(options);
     expect(noise.weights).toEqual([0.25, 0.75]);
+    expect(noise.eventShape).toEqual([2]);
     const y = noise.sample(prngKey(1), 4000);
     // The components sit 10 sd apart, so x < 0 identifies the first one.
     expectProbability(y, (draw) => draw(0) < 0, 0.25);
@@ -49,6 +50,6 @@ describe('gaussianMixtureNoise arguments', () => {
     expect(() => gaussianMixtureNoise({ ...options, weights: [1, -1] })).toThrow(/weights\[1\]/);
     expect(() => gaussianMixtureNoise({ ...options, weights: [1, 1, 1] })).toThrow(ShapeError);
     expect(() => gaussianMixtureNoise({ ...options, means: [[0, 0], [1]] })).toThrow(/means\[1\]/);
-    expect(() => gaussianMixtureNoise({ ...options, covariances: [options.covariances[0]!, [[1, 3], [3, 1]]] })).toThrow(/covariances\[1\]/);
+    expect(() => gaussianMixtureNoise({ ...options, covariances: [options.covariances[0]!, [[1, 3], [3, 1]]] })).toThrow(/^covariances\[1\]: must be symmetric positive definite/);
   });
 });

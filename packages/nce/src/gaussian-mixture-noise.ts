@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Key, InvalidArgumentError, ShapeError, assertPositive, randomUint32, split } from '@ebm/core';
-import { type GaussianNoise, gaussianNoise } from './gaussian-noise.js';
-import type { NoiseDistribution } from './noise.js';
+import { type Distribution, type Key, InvalidArgumentError, ShapeError, assertPositive, randomUint32, split } from '@ebm/core';
+import { type GaussianNoise, buildGaussianNoise } from './gaussian-noise.js';
 
 /** Options of {@link gaussianMixtureNoise}: one weight, mean and covariance per component. */
 export interface GaussianMixtureNoiseOptions {
@@ -13,8 +12,8 @@ export interface GaussianMixtureNoiseOptions {
   readonly covariances: readonly (readonly (readonly number[])[])[];
 }
 
-/** A Gaussian-mixture noise distribution. Holds small tensors per component: call `dispose()` when done. */
-export interface GaussianMixtureNoise extends NoiseDistribution {
+/** A Gaussian-mixture noise distribution (event shape `[D]`). Holds small tensors per component: call `dispose()` when done. */
+export interface GaussianMixtureNoise extends Distribution {
   readonly dim: number;
   /** The normalised weights. */
   readonly weights: readonly number[];
@@ -23,7 +22,7 @@ export interface GaussianMixtureNoise extends NoiseDistribution {
 }
 
 /**
- * A mixture of full-covariance Gaussians as NCE noise, for multimodal data where one Gaussian
+ * A mixture of full-covariance Gaussians as NCE noise (a core `Distribution`, event shape `[D]`), for multimodal data where one Gaussian
  * would put noise far from the data:
  *
  *   p_n(x) = sum_k w_k N(x; mu_k, Sigma_k),   log p_n(x) = logsumexp_k [log w_k + log N(x; mu_k, Sigma_k)].
@@ -58,14 +57,7 @@ export function gaussianMixtureNoise(options: GaussianMixtureNoiseOptions): Gaus
   const normalised = weights.map((w) => w / total);
   const components: GaussianNoise[] = [];
   try {
-    means.forEach((mean, k) => {
-      try {
-        components.push(gaussianNoise({ mean, covariance: covariances[k]! }));
-      } catch (error) {
-        if (error instanceof InvalidArgumentError) throw new InvalidArgumentError(`covariances[${k}]`, error.message);
-        throw error;
-      }
-    });
+    means.forEach((mean, k) => components.push(buildGaussianNoise(mean, covariances[k]!, { mean: `means[${k}]`, covariance: `covariances[${k}]` })));
   } catch (error) {
     components.forEach((c) => c.dispose());
     throw error;
@@ -75,6 +67,7 @@ export function gaussianMixtureNoise(options: GaussianMixtureNoiseOptions): Gaus
   const cumulative = normalised.map((_, k) => normalised.slice(0, k + 1).reduce((s, w) => s + w, 0));
 
   return {
+    eventShape: [dim],
     dim,
     weights: normalised,
     components,

@@ -43,14 +43,21 @@ describeBackends('gaussianNoise', () => {
     expect(noise.mean[1]).toBeCloseTo(2, 6);
     // Deviations: x (-1, 1, 0, 0), y (-1, -1, 2, 0): var 0.5 and 1.5, cov 0.
     [[0.6, 0], [0, 1.6]].forEach((row, i) => row.forEach((c, j) => expect(noise.covariance[i]![j]).toBeCloseTo(c, 6)));
+    expect(noise.eventShape).toEqual([2]);
+    // The Distribution contract's fit: an instance refits to other data, with the same options.
+    const refitted = gaussianNoise({ mean: [0, 0], covariance: [[1, 0], [0, 1]] }).fit(data, { ridge: 0.1 });
+    expect(refitted.mean).toEqual(noise.mean);
+    expect(refitted.covariance).toEqual(noise.covariance);
     data.dispose();
     noise.dispose();
+    refitted.dispose();
   });
 });
 
 describe('gaussianNoise arguments', () => {
   it('rejects a covariance that is not positive definite or of the wrong size, naming it', () => {
-    expect(() => gaussianNoise({ mean: [0, 0], covariance: [[1, 2], [2, 1]] })).toThrow(/covariance/);
+    expect(() => gaussianNoise({ mean: [0, 0], covariance: [[1, 2], [2, 1]] })).toThrow(InvalidArgumentError);
+    expect(() => gaussianNoise({ mean: [0, 0], covariance: [[1, 2], [2, 1]] })).toThrow(/^covariance: must be symmetric positive definite/);
     expect(() => gaussianNoise({ mean: [0, 0], covariance: [[1]] })).toThrow(ShapeError);
     expect(() => gaussianNoise({ mean: [0, 0], covariance: [[1]] })).toThrow(/covariance/);
   });

@@ -1,21 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import {
+  type Distribution,
   type EnergyModel,
   InvalidArgumentError,
   type Key,
   ShapeError,
+  disposeReplaced,
   disposeState,
-  fit,
   foldIn,
-  gaussianEnergy,
   normal,
+  normalDistribution,
   prngKey,
 } from '@ebm/core';
-import { describeBackends, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { gaussianEnergy } from '@ebm/core/models';
+import { describeBackends, expectObjectiveContract, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { fit } from '@ebm/core/train';
+import { gaussianMixtureNoise } from './gaussian-mixture-noise.js';
 import { gaussianNoise } from './gaussian-noise.js';
 import { type NceState, nce } from './nce.js';
-import type { NoiseDistribution } from './noise.js';
 
 /** Rows `mean + z L^T`, z ~ N(0, I). */
 function gaussianSamples(key: Key, n: number, mean: number[], factor: number[][]): tf.Tensor2D {
@@ -25,12 +28,14 @@ function gaussianSamples(key: Key, n: number, mean: number[], factor: number[][]
 /** The custom loop of the README: Adam over the model's variables and NCE's log Z, in a fixed order. */
 function trainNce(model: EnergyModel, objective: ReturnType<typeof nce>, data: tf.Tensor, steps: number, key: Key, fixedKey: boolean): NceState {
   const optimizer = tf.train.adam(0.1);
-  const state = objective.init(model, key);
+  let state = objective.init(model, key);
   const variables = [...model.variables, ...objective.variables(state)];
   for (let i = 0; i < steps; i++) {
-    const { loss, grads } = objective.gradients(model, data, state, fixedKey ? key : foldIn(key, i));
-    optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
-    tf.dispose([loss, grads]);
+    const step = objective.gradients(model, data, state, fixedKey ? key : foldIn(key, i));
+    optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: step.grads[v.name]! })));
+    tf.dispose([step.loss, step.grads, step.metrics]);
+    disposeReplaced(state, step.state);
+    state = step.state;
   }
   optimizer.dispose();
   return state;
@@ -85,7 +90,8 @@ describeBackends('nce', () => {
     // Fixed "noise" rows with a known log-density make every term computable by hand.
     const y = [[0.5], [-1], [2], [0]];
     const logPn = [-1.2, -0.8, -2.5, -0.9];
-    const noise: NoiseDistribution = {
+    const noise: Distribution = {
+      eventShape: [1],
       sample: () => tf.tensor2d(y),
       logProb: (x) => (x.shape[0] === 4 ? tf.tensor1d(logPn) : tf.fill([x.shape[0]!], -1)) as tf.Tensor1D,
     };
@@ -104,11 +110,31 @@ describeBackends('nce', () => {
     const dc = gData.reduce((s, v) => s + sigmoid(-v), 0) / 2 - (2 * gNoise.reduce((s, v) => s + sigmoid(v), 0)) / 4;
     expect(step.loss.dataSync()[0]).toBeCloseTo(loss, 5);
     expect(step.grads[state.logZ.name]!.dataSync()[0]).toBeCloseTo(dc, 5);
-    expect(step.metrics.logZ).toBeCloseTo(0.4, 6);
+    expect(step.metrics.logZ!.dataSync()[0]).toBeCloseTo(0.4, 6);
+    // Classifier G > 0 on data, G <= 0 on noise: count the rows it gets right.
+    const correct = gData.filter((v) => v > 0).length + gNoise.filter((v) => v <= 0).length;
+    expect(step.metrics.accuracy!.dataSync()[0]).toBeCloseTo(correct / 6, 6);
+    expect(step.metrics.dataEnergy!.dataSync()[0]).toBeCloseTo((energy(0.3) + energy(1.1)) / 2, 5);
+    expect(step.metrics.noiseEnergy!.dataSync()[0]).toBeCloseTo(y.reduce((s, [u]) => s + energy(u!), 0) / 4, 5);
     for (const v of model.variables) expect(tf.all(tf.isFinite(step.grads[v.name]!)).dataSync()[0]).toBe(1);
-    expect(step.state).toBe(state);
-    tf.dispose([batch, step.loss, step.grads]);
+    expect(step.state).not.toBe(state);
+    expect(step.state.logZ).toBe(state.logZ);
+    tf.dispose([batch, step.loss, step.grads, step.metrics]);
     disposeState([model.variables, state]);
+  });
+
+  it('keeps the objective contract: no device read, a fresh state holding the same log Z, device metrics', async () => {
+    const data = gaussianSamples(prngKey(3), 8, [0, 1], [[1, 0], [0.3, 1]]);
+    const model = gaussianEnergy({ dim: 2 });
+    const fitted = gaussianNoise.fit(data, { ridge: 0.1 });
+    const mixture = gaussianMixtureNoise({ weights: [1, 1], means: [[-1, 0], [1, 1]], covariances: [[[1, 0], [0, 1]], [[2, 0], [0, 1]]] });
+    for (const noise of [fitted, mixture, normalDistribution({ eventShape: [2], std: 2 })]) {
+      await expectObjectiveContract(nce({ noise, ratio: 2 }), { model, batch: data });
+    }
+    tf.dispose(data);
+    fitted.dispose();
+    mixture.dispose();
+    disposeState(model.variables);
   });
 
   it('leaks no tensor over 1000 steps', () => {
@@ -151,10 +177,12 @@ describeBackends('nce', () => {
 });
 
 describe('nce arguments', () => {
-  const noise: NoiseDistribution = { sample: () => tf.zeros([1, 1]), logProb: () => tf.zeros([1]) as tf.Tensor1D };
+  const noise: Distribution = { eventShape: [1], sample: () => tf.zeros([1, 1]), logProb: () => tf.zeros([1]) as tf.Tensor1D };
   it.each([
-    [{ noise: undefined as never }, /noise/],
-    [{ noise: { sample: () => tf.zeros([1]) } as never }, /noise/],
+    [{ noise: undefined as never }, /noise.*got undefined/],
+    [{ noise: { sample: () => tf.zeros([1]), logProb: () => tf.zeros([1]) } as never }, /noise.*eventShape/],
+    [{ noise: { eventShape: [1], sample: () => tf.zeros([1]) } as never }, /noise.*logProb/],
+    [{ noise: { eventShape: [1], logProb: () => tf.zeros([1]) } as never }, /noise.*sample/],
     [{ noise, ratio: 0 }, /ratio/],
     [{ noise, ratio: -2 }, /ratio/],
     [{ noise, ratio: Number.NaN }, /ratio/],

@@ -1,23 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  type Distribution,
   type EnergyModel,
   type Key,
   type Objective,
   type ObjectiveStep,
   InvalidArgumentError,
+  assertDistribution,
   ShapeError,
   assertBatch,
   assertEnergyShape,
   assertPositive,
-  uniqueName,
   variableGradients,
 } from '@ebm/core';
-import type { NoiseDistribution } from './noise.js';
+import { uniqueName } from '@ebm/core/models';
 
 /** Options of {@link nce}: the noise distribution, the noise-to-data ratio and the log-partition variable. */
 export interface NceOptions {
-  /** The noise distribution: any `{ sample(key, n), logProb(x) }`, e.g. `gaussianNoise.fit(data)`. */
-  readonly noise: NoiseDistribution;
+  /**
+   * The noise distribution: any core `Distribution` (`eventShape`, `sample(key, n)`, `logProb(x)`)
+   * whose event shape is the data rows' shape, e.g. `gaussianNoise.fit(data)` or
+   * `normalDistribution({ eventShape: [D], std: 2 })`.
+   */
+  readonly noise: Distribution;
   /**
    * Noise samples per data sample, nu > 0 (default 1). Each step draws `round(nu N)` noise rows
    * for a batch of N and uses that exact ratio in the loss. Larger nu lowers the variance
@@ -30,7 +35,7 @@ export interface NceOptions {
   readonly name?: string;
 }
 
-/** NCE's state: the learned log-partition `c`, a variable the optimiser updates in place. */
+/** NCE's state: the learned log-partition `c`, a variable the optimiser updates in place (every step's state holds the same variable). */
 export interface NceState {
   readonly logZ: tf.Variable;
 }
@@ -52,26 +57,26 @@ export interface NceState {
  *
  * `c` is a `tf.Variable` the objective owns: `init` creates it, `variables(state)` lists it, and
  * `grads` holds its gradient under its name, so `fit` (or your loop) optimises it with the model.
- * `gradients` returns the same state object (c changes only through the optimiser); dispose it
- * with `disposeState(state)` when training is over.
+ * `gradients` returns a new state object holding the same variable (c changes only through the
+ * optimiser); free the previous one with `disposeReplaced(previous, next)` (which keeps c) and
+ * dispose the last one with `disposeState(state)` when training is over.
  *
- * Metrics: `logZ` (the current c), `accuracy` (fraction of data and noise rows the classifier
- * `G > 0` labels correctly; 0.5 means the model cannot tell them apart), `dataEnergy` and
- * `noiseEnergy` (mean E on each).
+ * Metrics, scalars on the device (read nothing; `fit` reads them with the loss): `logZ` (c at
+ * this step), `accuracy` (fraction of data and noise rows the classifier `G > 0` labels
+ * correctly; 0.5 means the model cannot tell them apart), `dataEnergy` and `noiseEnergy` (mean E
+ * on each).
  *
  * @example
  * const noise = gaussianNoise.fit(data);
  * const objective = nce({ noise, ratio: 4 });
  * const state = objective.init(model, prngKey(0));
- * const { loss, grads, metrics } = objective.gradients(model, batch, state, key);
- * optimizer.applyGradients([...model.variables, ...objective.variables(state)].map((v) => ({ name: v.name, tensor: grads[v.name]! })));
- * console.log(metrics.logZ);
+ * const { loss, grads, metrics, state: next } = objective.gradients(model, batch, state, key);
+ * optimizer.applyGradients([...model.variables, ...objective.variables(next)].map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+ * console.log(await readScalars(metrics)); // { logZ, accuracy, dataEnergy, noiseEnergy }
  */
 export function nce(options: NceOptions): Objective<NceState> & { variables(state: NceState): readonly tf.Variable[] } {
   const { noise } = options ?? ({} as NceOptions);
-  if (noise === null || typeof noise !== 'object' || typeof noise.sample !== 'function' || typeof noise.logProb !== 'function') {
-    throw new InvalidArgumentError('noise', 'must be a distribution with sample(key, n) and logProb(x), e.g. gaussianNoise.fit(data).');
-  }
+  assertDistribution('noise', noise);
   const ratio = options.ratio ?? 1;
   assertPositive('ratio', ratio, 'It is the number of noise samples per data sample, e.g. 1 or 4.');
   const initialLogZ = options.initialLogZ ?? 0;
@@ -87,30 +92,22 @@ export function nce(options: NceOptions): Objective<NceState> & { variables(stat
     variables: (state: NceState) => [state.logZ],
     gradients(model: EnergyModel, batch: tf.Tensor, state: NceState, key: Key): ObjectiveStep<NceState> {
       assertBatch('batch', batch, 2);
+      assertDistribution('noise', noise, batch.shape.slice(1));
       const n = batch.shape[0]!;
       const m = Math.max(1, Math.round(ratio * n));
       const nu = m / n;
       const logNu = Math.log(nu);
-      let logZ = NaN;
-      let accuracy = NaN;
-      let dataEnergy = NaN;
-      let noiseEnergy = NaN;
-      const { loss, grads } = tf.tidy(() => {
+      const { loss, grads, metrics } = tf.tidy(() => {
         const y = noise.sample(key, m);
-        const event = batch.shape.slice(1);
-        if (y.rank !== batch.rank || y.shape[0] !== m || y.shape.slice(1).some((d, i) => d !== event[i])) {
-          throw new ShapeError(
-            'noise',
-            `sample(key, ${m}) returned shape [${y.shape.join(', ')}] but the batch rows have shape [${event.join(', ')}]: ` +
-              'build the noise for data of the same dimension (e.g. gaussianNoise.fit(data)).',
-          );
+        if (!sameShape(y.shape, [m, ...noise.eventShape])) {
+          throw new ShapeError('noise', `sample(key, ${m}) must return shape [${m}, ${noise.eventShape.join(', ')}], got [${y.shape.join(', ')}].`);
         }
         const logNoiseData = noise.logProb(batch);
         const logNoiseNoise = noise.logProb(y);
         if (logNoiseData.rank !== 1 || logNoiseData.shape[0] !== n || logNoiseNoise.rank !== 1 || logNoiseNoise.shape[0] !== m) {
           throw new ShapeError('noise', 'logProb(x) must return one log-density per row, shape [N].');
         }
-        const { value, grads: g } = variableGradients(() => {
+        const { value, grads: g, aux } = variableGradients(() => {
           const eData = model.energy(batch);
           const eNoise = model.energy(y);
           assertEnergyShape(eData, n);
@@ -119,15 +116,19 @@ export function nce(options: NceOptions): Objective<NceState> & { variables(stat
           const gData = tf.sub(tf.neg(tf.add(eData, state.logZ)), tf.add(logNoiseData, logNu));
           const gNoise = tf.sub(tf.neg(tf.add(eNoise, state.logZ)), tf.add(logNoiseNoise, logNu));
           const correct = tf.add(tf.sum(tf.cast(tf.greater(gData, 0), 'float32')), tf.sum(tf.cast(tf.lessEqual(gNoise, 0), 'float32')));
-          accuracy = correct.dataSync()[0]! / (n + m);
-          dataEnergy = tf.mean(eData).dataSync()[0]!;
-          noiseEnergy = tf.mean(eNoise).dataSync()[0]!;
-          logZ = state.logZ.dataSync()[0]!;
-          return tf.add(tf.mean(tf.softplus(tf.neg(gData))), tf.mul(nu, tf.mean(tf.softplus(gNoise)))) as tf.Scalar;
+          return {
+            loss: tf.add(tf.mean(tf.softplus(tf.neg(gData))), tf.mul(nu, tf.mean(tf.softplus(gNoise)))) as tf.Scalar,
+            aux: { accuracy: tf.div(correct, n + m) as tf.Scalar, dataEnergy: tf.mean(eData) as tf.Scalar, noiseEnergy: tf.mean(eNoise) as tf.Scalar },
+          };
         }, [...model.variables, state.logZ]);
-        return { loss: value, grads: g };
+        return { loss: value, grads: g, metrics: { logZ: tf.clone(state.logZ) as tf.Scalar, ...aux } };
       });
-      return { loss, grads, state, metrics: { logZ, accuracy, dataEnergy, noiseEnergy } };
+      return { loss, grads, state: { logZ: state.logZ }, metrics };
     },
   };
 }
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+

@@ -3,7 +3,8 @@
 // Salakhutdinov & Murray's 14,500 temperatures and 100 runs from the data base-rate model.
 // Needs the built packages (pnpm build). Usage: node bench/ais-vs-exact.mjs [--backend wasm] [--betas N]
 import * as tf from '@tensorflow/tfjs';
-import { fit, disposeState, prngKey, split, useBackend } from '@ebm/core';
+import { disposeState, prngKey, split, useBackend } from '@ebm/core';
+import { fit } from '@ebm/core/train';
 import { contrastiveDivergence } from '@ebm/cd';
 import { loadDigits } from '@ebm/datasets';
 import { ais, aisSchedule, bernoulliRBM, blockGibbs, exactLogPartition, logLikelihood, visibleBiasFromData } from '@ebm/rbm';

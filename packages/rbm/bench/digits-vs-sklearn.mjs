@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { disposeState, foldIn, prngKey, split, useBackend } from '@ebm/core';
+import { disposeReplaced, disposeState, foldIn, prngKey, split, useBackend } from '@ebm/core';
 import { contrastiveDivergence } from '@ebm/cd';
 import { loadDigits } from '@ebm/datasets';
 import { bernoulliRBM, blockGibbs, pseudoLikelihood } from '@ebm/rbm';
@@ -33,11 +33,11 @@ function trainOurs(seed) {
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     const t0 = performance.now();
     for (const batch of batches) {
-      const { loss, grads, state: next } = objective.gradients(rbm, batch, state, foldIn(trainKey, step++));
+      const { loss, grads, metrics, state: next } = objective.gradients(rbm, batch, state, foldIn(trainKey, step++));
       optimizer.applyGradients(grads);
-      disposeState(state);
+      disposeReplaced(state, next);
       state = next;
-      tf.dispose([loss, grads]);
+      tf.dispose([loss, grads, metrics]);
     }
     rbm.weights.dataSync(); // wait for the device before reading the clock
     epochMs.push(performance.now() - t0);

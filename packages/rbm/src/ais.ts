@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, type Key, ShapeError, assertInteger, bernoulli, foldIn, split } from '@ebm/core';
-import { logSumExp64 } from './exact-log-partition.js';
+import { logSumExp } from '@ebm/core/math';
 import type { RBM } from './rbm.js';
 import { softplus } from './softplus.js';
 
@@ -136,7 +136,7 @@ export function ais(rbm: RBM, options: AisOptions): AisResult {
   const se = Math.sqrt(variance / runs);
   const sumSquares = scaled.reduce((s, w) => s + w * w, 0);
   return {
-    logZ: logZBase + logSumExp64(logWeights) - Math.log(runs),
+    logZ: logZBase + logSumExp(logWeights) - Math.log(runs),
     logZLower: mean - 3 * se > 0 ? logZBase + max + Math.log(mean - 3 * se) : -Infinity,
     logZUpper: logZBase + max + Math.log(mean + 3 * se),
     logZBase,

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, disposeState, prngKey, sampleChain } from '@ebm/core';
-import { describeBackends, expectMeans, expectProbability, expectSamplerNoLeaks } from '@ebm/core/testing';
+import { logSumExp } from '@ebm/core/math';
+import { describeBackends, expectMeans, expectProbability, expectSamplerContract, expectSamplerNoLeaks } from '@ebm/core/testing';
 import { bitFlip } from '@ebm/mcmc-mh';
 import { expect, it } from 'vitest';
 import { bernoulliRBM } from './bernoulli-rbm.js';
 import { blockGibbs } from './block-gibbs.js';
 import { gaussianBernoulliRBM } from './gaussian-bernoulli-rbm.js';
-import { allStates, logSumExp, randomizeParameters, visibleDistribution } from './test-rbms.js';
+import { allStates, randomizeParameters, visibleDistribution } from './test-rbms.js';
 
 describeBackends('blockGibbs', () => {
   it('samples every visible state of a tiny Bernoulli RBM with its exact probability', () => {
@@ -54,6 +55,15 @@ describeBackends('blockGibbs', () => {
     expectMeans(samples, mean);
     tf.dispose([init, samples, ...rbm.variables]);
     disposeState(finalState);
+  });
+
+  it('keeps the sampler contract (init copies, step reads nothing and returns a fresh state)', async () => {
+    const bernoulli = bernoulliRBM({ visible: 6, hidden: 4 });
+    const gaussian = gaussianBernoulliRBM({ visible: 6, hidden: 4, sigma: 0.5 });
+    const start = tf.zeros([4, 6]);
+    await expectSamplerContract(blockGibbs(bernoulli), { energy: bernoulli.energy, init: start });
+    await expectSamplerContract(blockGibbs(gaussian, { k: 3 }), { energy: gaussian.energy, init: start });
+    tf.dispose([start, ...bernoulli.variables, ...gaussian.variables]);
   });
 
   it('leaks no tensors over 1000 steps', () => {

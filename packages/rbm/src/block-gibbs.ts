@@ -17,7 +17,10 @@ export interface BlockGibbsOptions {
  *
  * The sampler reads the RBM's current parameters; the `energy` passed to `init` and `step` (the
  * RBM's free energy, as objectives pass it) is not evaluated. Each state owns its `position`
- * `[chains, visible]`; `init` clones its input after `rbm.assertVisible` (shape, and values in [0, 1] for a Bernoulli RBM).
+ * `[chains, visible]`. As the core `Sampler` contract asks, `init` copies its input (after
+ * `rbm.assertVisible`: shape, and values in [0, 1] for a Bernoulli RBM, one read per chain
+ * start unless `init`'s options say `check: false`), and `step` reads nothing from the device and
+ * returns a fresh state with empty info (Gibbs moves are always accepted).
  *
  * @example
  * const sampler = blockGibbs(rbm, { k: 1 });
@@ -30,18 +33,20 @@ export function blockGibbs(rbm: RBM, options: BlockGibbsOptions = {}): Sampler<C
   assertInteger('k', k);
   return {
     name: `block-gibbs(k=${k})`,
-    init: (position) => {
-      rbm.assertVisible(position, 'position');
+    init: (position, _energy, initOptions) => {
+      // The value check (in [0, 1] for a Bernoulli RBM) reads the device; `check: false` skips it, the shape check stays.
+      rbm.assertVisible(position, 'position', initOptions?.check !== false);
       return { position: tf.clone(position) };
     },
     step: (key, state) => {
+      // k >= 1, so the result is always a new tensor, never state.position.
       const position = tf.tidy(() => {
         let v = state.position;
         for (let sweep = 0; sweep < k; sweep++) {
           const [hiddenKey, visibleKey] = split(foldIn(key, sweep), 2);
           v = rbm.sampleVisible(visibleKey!, rbm.sampleHidden(hiddenKey!, v));
         }
-        return v === state.position ? tf.clone(v) : v;
+        return v;
       });
       return [{ position }, {}] as const;
     },

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { disposeState, foldIn, prngKey, split } from '@ebm/core';
+import { disposeReplaced, disposeState, foldIn, prngKey, split } from '@ebm/core';
 import { describeBackends, expectObjectiveNoLeaks } from '@ebm/core/testing';
 import { contrastiveDivergence } from '@ebm/cd';
 import { loadDigits } from '@ebm/datasets';
@@ -34,11 +34,11 @@ describeBackends(
         // Consecutive batches of 10 in data order, as scikit-learn's fit does.
         for (let start = 0; start < n; start += 10) {
           const batch = tf.slice(images, [start, 0], [Math.min(10, n - start), 64]);
-          const { loss, grads, state: next } = objective.gradients(rbm, batch, state, foldIn(trainKey!, step++));
+          const { loss, grads, metrics, state: next } = objective.gradients(rbm, batch, state, foldIn(trainKey!, step++));
           optimizer.applyGradients(grads);
-          disposeState(state);
+          disposeReplaced(state, next);
           state = next;
-          tf.dispose([batch, loss, grads]);
+          tf.dispose([batch, loss, grads, metrics]);
         }
       }
       const pl = pseudoLikelihood(rbm, images, plKey!);

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, prngKey } from '@ebm/core';
+import { logSumExp } from '@ebm/core/math';
 import { describeBackends } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { bernoulliRBM } from './bernoulli-rbm.js';
 import { exactLogPartition } from './exact-log-partition.js';
 import { gaussianBernoulliRBM } from './gaussian-bernoulli-rbm.js';
-import { bruteForceLogZ, logSumExp, randomizeParameters } from './test-rbms.js';
+import { bruteForceLogZ, randomizeParameters } from './test-rbms.js';
 
 describeBackends('exactLogPartition', () => {
   it('equals the brute-force sum over both layers, enumerating either layer', () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, assertInteger, assertOneOf } from '@ebm/core';
+import { logSumExp } from '@ebm/core/math';
 import type { RBM } from './rbm.js';
 import { softplus } from './softplus.js';
 
@@ -90,7 +91,7 @@ function logSumOverBinaryStates(n: number, a: tf.Tensor1D, m: tf.Tensor2D, d: tf
     });
   }
   tf.dispose([lowScore, lowU, aHigh, mHigh]);
-  return logSumExp64(chunks);
+  return logSumExp(chunks);
 }
 
 /** The `n` bits of the integer `r`, least significant first. */
@@ -103,14 +104,4 @@ function binaryStates(n: number): Float32Array {
   const states = new Float32Array(2 ** n * n);
   for (let r = 0; r < 2 ** n; r++) states.set(bitsOf(r, n), r * n);
   return states;
-}
-
-/** `log sum_i exp(x_i)` in float64. */
-export function logSumExp64(x: ArrayLike<number>): number {
-  let max = -Infinity;
-  for (let i = 0; i < x.length; i++) max = Math.max(max, x[i]!);
-  if (max === -Infinity) return -Infinity;
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) sum += Math.exp(x[i]! - max);
-  return max + Math.log(sum);
 }

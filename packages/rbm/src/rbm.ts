@@ -4,7 +4,8 @@
  * `bernoulli-rbm.ts` and `gaussian-bernoulli-rbm.ts`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type EnergyFn, type EnergyModel, InvalidArgumentError, type Key, ShapeError, assertBatch, assertEventShape, assertFinite, assertInteger, bernoulli, normal, prngKey, uniqueName } from '@ebm/core';
+import { type EnergyFn, type EnergyModel, InvalidArgumentError, type Key, ShapeError, assertBatch, assertEventShape, assertFinite, assertInteger, bernoulli, normal, prngKey } from '@ebm/core';
+import { uniqueName } from '@ebm/core/models';
 import { softplus } from './softplus.js';
 
 /**
@@ -50,9 +51,10 @@ export interface RBM extends EnergyModel {
   reconstruct(v: tf.Tensor): tf.Tensor2D;
   /**
    * Throws unless `v` is a `[N, visible]` batch with values in [0, 1] (Bernoulli) or finite
-   * values (Gaussian-Bernoulli); the error names `argument` (default `'v'`). Reads `v` once.
+   * values (Gaussian-Bernoulli); the error names `argument` (default `'v'`). The value check reads
+   * `v` once; `values: false` checks the shape only and reads nothing.
    */
-  assertVisible(v: tf.Tensor, argument?: string): void;
+  assertVisible(v: tf.Tensor, argument?: string, values?: boolean): void;
 }
 
 /** Options common to both RBM factories. */
@@ -195,8 +197,8 @@ export function createRBM(type: RBMType, options: RBMOptions, sigma: number): RB
         return (type === 'bernoulli' ? bernoulli(key, probs) : tf.add(probs, tf.mul(normal(key, probs.shape), sigma))) as tf.Tensor2D;
       }),
     reconstruct: (v) => tf.tidy(() => visibleProbs(hiddenProbs(checkVisible('v', v, true)))),
-    assertVisible: (v, argument = 'v') => {
-      checkVisible(argument, v, true);
+    assertVisible: (v, argument = 'v', values = true) => {
+      checkVisible(argument, v, values);
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Key, normal, split } from '@ebm/core';
+import { logSumExp } from '@ebm/core/math';
 import type { RBM } from './rbm.js';
 
 export interface Parameters {
@@ -49,11 +50,6 @@ export function negativeJointEnergy(p: Parameters, v: readonly number[], h: read
     s += hj * p.hiddenBias[j]!;
   });
   return s;
-}
-
-export function logSumExp(x: readonly number[]): number {
-  const m = x.reduce((a, b) => Math.max(a, b), -Infinity);
-  return m + Math.log(x.reduce((s, xi) => s + Math.exp(xi - m), 0));
 }
 
 /** log Z by summing exp(-E) over every (v, h) pair. */

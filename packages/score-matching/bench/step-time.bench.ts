@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { bench, describe } from 'vitest';
-import { type EnergyModel, type Objective, foldIn, mlpEnergy, normal, prngKey, useBackend } from '@ebm/core';
+import { type EnergyModel, type Objective, disposeReplaced, foldIn, normal, prngKey, useBackend } from '@ebm/core';
+import { mlpEnergy } from '@ebm/core/models';
 import { denoisingScoreMatching, scoreMatching, slicedScoreMatching } from '../src/index.js';
 
 await useBackend('wasm');
@@ -12,14 +13,16 @@ const BATCH = 128;
 
 function stepBench<S>(name: string, objective: Objective<S>, model: EnergyModel, dim: number): void {
   const batch = tf.tidy(() => normal(prngKey(1), [BATCH, dim]));
-  const state = objective.init(model, prngKey(2));
+  let state = objective.init(model, prngKey(2));
   let i = 0;
   bench(
     name,
     () => {
       const step = objective.gradients(model, batch, state, foldIn(prngKey(3), i++));
       step.loss.dataSync();
-      tf.dispose([step.loss, step.grads]);
+      tf.dispose([step.loss, step.grads, step.metrics]);
+      disposeReplaced(state, step.state);
+      state = step.state;
     },
     { iterations: 50, warmupIterations: 5, time: 0 },
   );

@@ -1,17 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import {
-  type EnergyModel,
-  InvalidArgumentError,
-  ShapeError,
-  disposeState,
-  fit,
-  gaussianEnergy,
-  inverseSPD,
-  mlpEnergy,
-  prngKey,
-} from '@ebm/core';
-import { describeBackends, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { type EnergyModel, InvalidArgumentError, ShapeError, disposeState, prngKey } from '@ebm/core';
+import { inverseSPD } from '@ebm/core/math';
+import { gaussianEnergy, mlpEnergy } from '@ebm/core/models';
+import { describeBackends, expectObjectiveContract, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { fit } from '@ebm/core/train';
 import { denoisingScoreMatching } from './denoising.js';
 import { gaussianSamples, sampleMoments, train } from './train.test-helper.js';
 
@@ -89,7 +82,7 @@ describeBackends('denoisingScoreMatching', () => {
       const b = multi.grads[v.name]!.dataSync();
       a.forEach((g, k) => expect(b[k]).toBeCloseTo(sigma ** 2 * g, 4));
     }
-    tf.dispose([x, single.loss, single.grads, multi.loss, multi.grads]);
+    tf.dispose([x, single.loss, single.grads, single.metrics, multi.loss, multi.grads, multi.metrics]);
     disposeState(model.variables);
   });
 
@@ -131,6 +124,16 @@ describeBackends('denoisingScoreMatching', () => {
     expect(losses.every(Number.isFinite)).toBe(true);
     data.dispose();
     disposeState(model.variables);
+  });
+
+  it('keeps the objective contract (one sigma and several)', async () => {
+    const model = gaussianEnergy({ dim: 2 });
+    const conditional = mlpEnergy({ inputShape: [3], hidden: [8], key: prngKey(9) });
+    const x = gaussianSamples(prngKey(6), 4, [0, 0], [[1, 0], [0, 1]]);
+    await expectObjectiveContract(denoisingScoreMatching({ sigma: 0.1 }), { model, batch: x });
+    await expectObjectiveContract(denoisingScoreMatching({ sigmas: [1, 0.1] }), { model: conditional, batch: x });
+    x.dispose();
+    disposeState([model.variables, conditional.variables]);
   });
 
   it('leaks no tensor over 1000 steps (one sigma and several)', () => {

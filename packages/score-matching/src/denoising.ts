@@ -11,8 +11,7 @@ import {
   split,
   randomIndices,
 } from '@ebm/core';
-import type { ScoreMatchingState } from './exact.js';
-import { batchDim, flatInputGradient, lossAndGradients } from './score.js';
+import { type ScoreMatchingState, batchDim, flatInputGradient, scoreMatchingStep } from './score.js';
 import { withNoiseLevel } from './noise-conditional.js';
 
 /** Options of {@link denoisingScoreMatching}: exactly one of `sigma` and `sigmas`. */
@@ -87,7 +86,7 @@ export function denoisingScoreMatching(options: DenoisingScoreMatchingOptions): 
       // Level of each sample, uniform over the list.
       const level = conditional ? randomIndices(levelKey!, n, levels.length) : undefined;
       const perSample = Float32Array.from({ length: n }, (_, i) => levels[level ? level[i]! : 0]!);
-      const { loss, grads } = lossAndGradients(model, () => {
+      return scoreMatchingStep(model, () => {
         const eps = tf.reshape(normal(noiseKey!, batch.shape), [n, dim]);
         const s = tf.tensor2d(perSample, [n, 1]);
         const noisy = tf.add(batch, tf.reshape(tf.mul(s, eps), batch.shape));
@@ -98,7 +97,6 @@ export function denoisingScoreMatching(options: DenoisingScoreMatchingOptions): 
         const g = tf.slice(flatInputGradient(model.energy, withNoiseLevel(noisy, tf.log(s))), [0, 0], [n, dim]);
         return tf.mul(0.5, tf.mean(tf.sum(tf.square(tf.sub(eps, tf.mul(s, g))), 1))) as tf.Scalar;
       });
-      return { loss, grads, state: null, metrics: {} };
     },
   };
 }

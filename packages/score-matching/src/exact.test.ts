@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { ShapeError, disposeState, gaussianEnergy, inverseSPD, mlpEnergy, prngKey } from '@ebm/core';
-import { describeBackends, expectObjectiveNoLeaks } from '@ebm/core/testing';
+import { ShapeError, disposeState, prngKey } from '@ebm/core';
+import { inverseSPD } from '@ebm/core/math';
+import { gaussianEnergy, mlpEnergy } from '@ebm/core/models';
+import { describeBackends, expectObjectiveContract, expectObjectiveNoLeaks } from '@ebm/core/testing';
 import { scoreMatching } from './exact.js';
 import { gaussianSamples, sampleMoments, train } from './train.test-helper.js';
 
-/** Closed form for E = 1/2 (x - mu)^T P (x - mu): grad E = P (x - mu), tr H = tr P. */
-function gaussianLoss(x: number[][], mu: number[], p: number[][]): number {
+/** Closed form for E = 1/2 (x - mu)^T P (x - mu): grad E = P (x - mu), tr H = tr P. Returns the loss and its two terms. */
+function gaussianLoss(x: number[][], mu: number[], p: number[][]): { loss: number; scoreNorm: number; hessianTrace: number } {
   const d = mu.length;
   let norm = 0;
   for (const row of x) {
@@ -15,7 +17,7 @@ function gaussianLoss(x: number[][], mu: number[], p: number[][]): number {
   }
   let trace = 0;
   for (let i = 0; i < d; i++) trace += p[i]![i]!;
-  return norm / x.length - trace;
+  return { loss: norm / x.length - trace, scoreNorm: norm / x.length, hessianTrace: trace };
 }
 
 describeBackends('scoreMatching', () => {
@@ -24,9 +26,11 @@ describeBackends('scoreMatching', () => {
     const x = gaussianSamples(prngKey(3), 16, [0, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
     const step = scoreMatching().gradients(model, x, null, prngKey(0));
     const expected = gaussianLoss(x.arraySync(), model.mean.arraySync() as number[], model.precision());
-    expect(step.loss.dataSync()[0]).toBeCloseTo(expected, 4);
-    expect(step.metrics.hessianTrace).toBeCloseTo(2 + 1 + 0.5, 4);
-    tf.dispose([x, step.loss, step.grads]);
+    expect(step.loss.dataSync()[0]).toBeCloseTo(expected.loss, 4);
+    expect(step.metrics.scoreNorm!.dataSync()[0]).toBeCloseTo(expected.scoreNorm, 4);
+    expect(step.metrics.hessianTrace!.dataSync()[0]).toBeCloseTo(expected.hessianTrace, 4);
+    expect(expected.hessianTrace).toBeCloseTo(2 + 1 + 0.5, 5);
+    tf.dispose([x, step.loss, step.grads, step.metrics]);
     disposeState(model.variables);
   });
 
@@ -61,7 +65,15 @@ describeBackends('scoreMatching', () => {
     const outputBias = model.variables[model.variables.length - 1]!;
     expect(tf.max(tf.abs(step.grads[outputBias.name]!)).dataSync()[0]).toBe(0);
     expect(tf.max(tf.abs(step.grads[model.variables[0]!.name]!)).dataSync()[0]).toBeGreaterThan(0);
-    tf.dispose([x, step.loss, step.grads]);
+    tf.dispose([x, step.loss, step.grads, step.metrics]);
+    disposeState(model.variables);
+  });
+
+  it('keeps the objective contract (no device read, device metrics, a gradient for every variable)', async () => {
+    const model = mlpEnergy({ inputShape: [2], hidden: [8], key: prngKey(4) });
+    const x = gaussianSamples(prngKey(5), 8, [0, 0], [[1, 0], [0, 1]]);
+    await expectObjectiveContract(scoreMatching(), { model, batch: x });
+    x.dispose();
     disposeState(model.variables);
   });
 

@@ -1,9 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EnergyModel, Objective, ObjectiveStep } from '@ebm/core';
-import { batchDim, flatInputGradient, lossAndGradients } from './score.js';
-
-/** Score matching keeps no state between minibatches. */
-export type ScoreMatchingState = null;
+import { type ScoreMatchingState, batchDim, flatInputGradient, scoreMatchingStep } from './score.js';
 
 /**
  * Exact score matching (Hyvarinen 2005, "Estimation of non-normalized statistical models by score
@@ -25,7 +22,8 @@ export type ScoreMatchingState = null;
  * The energy must be twice differentiable in `x` (the MLP energy with swish or tanh is; leakyRelu
  * has a zero second derivative almost everywhere, which makes the trace term vanish).
  *
- * Metrics: `scoreNorm` = mean `1/2 ||grad E||^2`, `hessianTrace` = mean `tr(H E)`.
+ * Metrics (device scalars, computed inside the loss without a read): `scoreNorm` = mean
+ * `1/2 ||grad E||^2`, `hessianTrace` = mean `tr(H E)`.
  *
  * @example
  * const model = mlpEnergy({ inputShape: [2], hidden: [64, 64] });
@@ -40,9 +38,7 @@ export function scoreMatching(): Objective<ScoreMatchingState> {
     gradients(model: EnergyModel, batch: tf.Tensor): ObjectiveStep<ScoreMatchingState> {
       const dim = batchDim(batch);
       const n = batch.shape[0]!;
-      let scoreNorm = NaN;
-      let hessianTrace = NaN;
-      const { loss, grads } = lossAndGradients(model, () => {
+      return scoreMatchingStep(model, () => {
         const g = flatInputGradient(model.energy, batch);
         const half = tf.mul(0.5, tf.mean(tf.sum(tf.square(g), 1))) as tf.Scalar;
         const diagonal: tf.Tensor[] = [];
@@ -53,11 +49,8 @@ export function scoreMatching(): Objective<ScoreMatchingState> {
           diagonal.push(tf.slice(h, [0, j], [n, 1]));
         }
         const trace = tf.div(tf.sum(tf.concat(diagonal, 1)), n) as tf.Scalar;
-        scoreNorm = half.dataSync()[0]!;
-        hessianTrace = trace.dataSync()[0]!;
-        return tf.sub(half, trace) as tf.Scalar;
+        return { loss: tf.sub(half, trace) as tf.Scalar, aux: { scoreNorm: half, hessianTrace: trace } };
       });
-      return { loss, grads, state: null, metrics: { scoreNorm, hessianTrace } };
     },
   };
 }

@@ -3,7 +3,8 @@
  * sliced (random projections) and denoising (one or several noise levels) score matching; none
  * samples from the model or needs the partition function.
  */
-export { type ScoreMatchingState, scoreMatching } from './exact.js';
+export { type ScoreMatchingState } from './score.js';
+export { scoreMatching } from './exact.js';
 export {
   PROJECTION_DISTRIBUTIONS,
   type ProjectionDistribution,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, disposeState, energyAndGradient, mlpEnergy, prngKey } from '@ebm/core';
+import { InvalidArgumentError, disposeState, energyAndGradient, prngKey } from '@ebm/core';
+import { mlpEnergy } from '@ebm/core/models';
 import { describeBackends } from '@ebm/core/testing';
 import { noiseConditional } from './noise-conditional.js';
 import { gaussianSamples } from './train.test-helper.js';

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { type EnergyFn, type EnergyModel, assertBatch, energyAndGradient, variableGradients } from '@ebm/core';
+import { type EnergyFn, type EnergyModel, type LossWithAux, type ObjectiveStep, assertBatch, energyAndGradient, variableGradients } from '@ebm/core';
+
+/** Score matching keeps no state between minibatches. */
+export type ScoreMatchingState = null;
 
 /**
  * The input gradient `dE/dx` of every sample, flattened to `[N, D]` with `D` the product of the
@@ -19,16 +22,19 @@ export function batchDim(batch: unknown): number {
 }
 
 /**
- * Differentiates the scalar surrogate `loss()` with respect to `model.variables` with
- * `tf.variableGrads`, inside `tf.tidy`: returns the loss and the gradients keyed by variable name,
- * fresh tensors the caller owns. Everything `loss` creates besides them is disposed.
+ * One score-matching step: differentiates the scalar surrogate `loss()` with respect to
+ * `model.variables` (core's `variableGradients`, inside `tf.tidy`) and returns the loss, the
+ * gradients keyed by variable name and the metrics the loss returned as `aux` (device scalars, no
+ * read), fresh tensors the caller owns, with the `null` state. Everything else `loss` creates is
+ * disposed.
  *
  * A variable the loss does not depend on gets a zero gradient (the contract asks for one per
  * variable): score-matching losses see only `grad_x E`, so an energy's output bias drops out.
  */
-export function lossAndGradients(model: EnergyModel, loss: () => tf.Scalar): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
-  return tf.tidy(() => {
-    const { value, grads } = variableGradients(loss, model.variables);
-    return { loss: value, grads };
-  });
+export function scoreMatchingStep<A extends Record<string, tf.Scalar> = Record<string, never>>(
+  model: EnergyModel,
+  loss: () => LossWithAux<A>,
+): ObjectiveStep<ScoreMatchingState> {
+  const { value, grads, aux } = tf.tidy(() => variableGradients(loss, model.variables));
+  return { loss: value, grads, state: null, metrics: aux };
 }

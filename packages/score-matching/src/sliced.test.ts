@@ -1,16 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, disposeState, foldIn, gaussianEnergy, prngKey } from '@ebm/core';
-import { describeBackends, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { InvalidArgumentError, type ObjectiveStep, disposeState, foldIn, prngKey } from '@ebm/core';
+import { gaussianEnergy } from '@ebm/core/models';
+import { describeBackends, expectObjectiveContract, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
 import { scoreMatching } from './exact.js';
 import { type SlicedScoreMatchingOptions, projectionVectors, slicedScoreMatching } from './sliced.js';
 import { gaussianSamples } from './train.test-helper.js';
 
-/** Loss and every gradient entry, flattened in variable order. */
-function readStep(step: { loss: tf.Scalar; grads: tf.NamedTensorMap }, names: string[]): number[] {
-  const values = [step.loss.dataSync()[0]!, ...names.flatMap((n) => Array.from(step.grads[n]!.dataSync()))];
-  tf.dispose([step.loss, step.grads]);
+/** The two metrics, in the order {@link readStep} lists them after the loss. */
+const METRICS = ['scoreNorm', 'hessianTrace'];
+
+/** Loss, metrics and every gradient entry, flattened in variable order. */
+function readStep(step: ObjectiveStep<unknown>, names: string[]): number[] {
+  const values = [
+    step.loss.dataSync()[0]!,
+    ...METRICS.map((m) => step.metrics[m]!.dataSync()[0]!),
+    ...names.flatMap((n) => Array.from(step.grads[n]!.dataSync())),
+  ];
+  tf.dispose([step.loss, step.grads, step.metrics]);
   return values;
+}
+
+/** The label of entry k of {@link readStep}'s list. */
+function entryLabel(k: number): string {
+  return k === 0 ? 'loss' : k <= METRICS.length ? `metric ${METRICS[k - 1]}` : `gradient entry ${k - 1 - METRICS.length}`;
 }
 
 /** Draws of the sliced estimate, one key each. */
@@ -26,7 +39,7 @@ describeBackends('slicedScoreMatching', () => {
     { distribution: 'sphere', varianceReduced: true },
   ];
   for (const options of configs) {
-    it(`matches exact score matching in expectation, loss and gradients (${JSON.stringify(options)})`, () => {
+    it(`matches exact score matching in expectation, loss, metrics and gradients (${JSON.stringify(options)})`, () => {
       const model = gaussianEnergy({ dim: 3, mean: [0.5, -1, 2], precision: [[2, 0.3, 0], [0.3, 1, -0.2], [0, -0.2, 0.5]] });
       const names = model.variables.map((v) => v.name);
       const x = gaussianSamples(prngKey(3), 16, [0, 0, 0], [[1, 0, 0], [0.5, 1, 0], [0, 0, 1]]);
@@ -38,7 +51,7 @@ describeBackends('slicedScoreMatching', () => {
         const mean = column.reduce((s, v) => s + v, 0) / DRAWS;
         const sd = Math.sqrt(column.reduce((s, v) => s + (v - mean) ** 2, 0) / (DRAWS - 1));
         const se = Math.hypot(sd / Math.sqrt(DRAWS), FLOAT_TOLERANCE * (1 + Math.abs(value)));
-        expectWithinStandardErrors(mean, value, se, { label: k === 0 ? 'loss' : `gradient entry ${k - 1}` });
+        expectWithinStandardErrors(mean, value, se, { label: entryLabel(k) });
       });
       x.dispose();
       disposeState(model.variables);
@@ -57,6 +70,14 @@ describeBackends('slicedScoreMatching', () => {
       }
       v.dispose();
     }
+  });
+
+  it('keeps the objective contract (no device read, device metrics, a gradient for every variable)', async () => {
+    const model = gaussianEnergy({ dim: 2 });
+    const x = gaussianSamples(prngKey(6), 4, [0, 0], [[1, 0], [0, 1]]);
+    for (const options of configs) await expectObjectiveContract(slicedScoreMatching(options), { model, batch: x });
+    x.dispose();
+    disposeState(model.variables);
   });
 
   it('leaks no tensor over 1000 steps', () => {

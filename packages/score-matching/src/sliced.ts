@@ -10,8 +10,7 @@ import {
   bernoulli,
   normal,
 } from '@ebm/core';
-import type { ScoreMatchingState } from './exact.js';
-import { batchDim, flatInputGradient, lossAndGradients } from './score.js';
+import { type ScoreMatchingState, batchDim, flatInputGradient, scoreMatchingStep } from './score.js';
 
 /** Distributions of the projection vectors `v`; each has `E[v v^T] = I`. */
 export const PROJECTION_DISTRIBUTIONS = ['rademacher', 'gaussian', 'sphere'] as const;
@@ -63,8 +62,8 @@ export function projectionVectors(key: Key, distribution: ProjectionDistribution
  * Hessian-vector product, `v^T grad_x (grad_x E . v)`: one extra backward pass whatever D is, so a
  * step costs two input-gradient passes on the M-times-tiled batch plus one second-order pass.
  *
- * Metrics: `scoreNorm` = mean `1/2 ||grad E||^2`, `hessianTrace` = mean `v^T H v` (an unbiased
- * estimate of `tr H`).
+ * Metrics (device scalars, computed inside the loss without a read): `scoreNorm` = mean
+ * `1/2 ||grad E||^2`, `hessianTrace` = mean `v^T H v` (an unbiased estimate of `tr H`).
  *
  * @example
  * const objective = slicedScoreMatching({ projections: 1, distribution: 'rademacher', varianceReduced: true });
@@ -85,9 +84,7 @@ export function slicedScoreMatching(options: SlicedScoreMatchingOptions = {}): O
     gradients(model: EnergyModel, batch: tf.Tensor, _state: ScoreMatchingState, key: Key): ObjectiveStep<ScoreMatchingState> {
       const dim = batchDim(batch);
       const rows = batch.shape[0]! * projections;
-      let scoreNorm = NaN;
-      let hessianTrace = NaN;
-      const { loss, grads } = lossAndGradients(model, () => {
+      return scoreMatchingStep(model, () => {
         // Each sample appears M times, once per projection (rows m*N .. m*N + N - 1 hold copy m).
         const x = projections === 1 ? batch : tf.tile(batch, [projections, ...new Array<number>(batch.rank - 1).fill(1)]);
         const v = projectionVectors(key, distribution, rows, dim);
@@ -97,11 +94,11 @@ export function slicedScoreMatching(options: SlicedScoreMatchingOptions = {}): O
         const directional = (z: tf.Tensor) => tf.sum(tf.mul(flatInputGradient(model.energy, z), v));
         const hv = tf.reshape(tf.grad(directional)(x), [rows, dim]);
         const vHv = tf.sum(tf.mul(v, hv), 1);
-        scoreNorm = tf.mean(norm).dataSync()[0]!;
-        hessianTrace = tf.mean(vHv).dataSync()[0]!;
-        return tf.mean(tf.sub(first, vHv)) as tf.Scalar;
+        return {
+          loss: tf.mean(tf.sub(first, vHv)) as tf.Scalar,
+          aux: { scoreNorm: tf.mean(norm) as tf.Scalar, hessianTrace: tf.mean(vHv) as tf.Scalar },
+        };
       });
-      return { loss, grads, state: null, metrics: { scoreNorm, hessianTrace } };
     },
   };
 }

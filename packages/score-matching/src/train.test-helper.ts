@@ -3,7 +3,7 @@
  * `objective.gradients` (the loop a README shows), so the tests do not depend on core's `fit`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type EnergyModel, type Key, type Objective, disposeState, foldIn, normal } from '@ebm/core';
+import { type EnergyModel, type Key, type Objective, disposeReplaced, disposeState, foldIn, normal } from '@ebm/core';
 
 /** `n` draws of N(mean, L L^T): rows `mean + z L^T`. */
 export function gaussianSamples(key: Key, n: number, mean: readonly number[], factor: readonly (readonly number[])[]): tf.Tensor2D {
@@ -37,15 +37,16 @@ export function train<S>(model: EnergyModel, objective: Objective<S>, batch: tf.
   let last = NaN;
   for (let i = 0; i < options.steps; i++) {
     const key = options.fixedKey ? options.key : foldIn(options.key, i);
-    const { loss, grads, state: next } = objective.gradients(model, batch, state, key);
+    const { loss, grads, metrics, state: next } = objective.gradients(model, batch, state, key);
     // The same variables in the same order at every step (Adam keeps its moments by position).
     const variables = [...model.variables, ...(objective.variables?.(next) ?? [])];
     optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
     if (i === options.steps - 1) last = loss.dataSync()[0]!;
-    tf.dispose([loss, grads]);
-    if (next !== state) disposeState(state);
+    tf.dispose([loss, grads, metrics]);
+    disposeReplaced(state, next);
     state = next;
   }
   optimizer.dispose();
+  disposeState(state);
   return last;
 }
