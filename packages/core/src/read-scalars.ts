@@ -11,7 +11,7 @@ function scalarFields(record: object): [string, tf.Tensor][] {
 }
 
 function stackScalars(fields: readonly [string, tf.Tensor][]): tf.Tensor1D {
-  return tf.tidy(() => tf.stack(fields.map(([, t]) => tf.cast(t, 'float32'))) as tf.Tensor1D);
+  return tf.tidy(() => tf.stack(fields.map(([, t]) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32')))) as tf.Tensor1D);
 }
 
 function toRecord(fields: readonly [string, tf.Tensor][], values: ArrayLike<number>): Record<string, number> {

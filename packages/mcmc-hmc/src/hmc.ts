@@ -9,15 +9,13 @@ import {
   type Metric,
   type MetropolisInfo,
   type SamplerInitOptions,
-  assertBatch,
   assertChainState,
+  assertInverseMass,
   assertInteger,
   assertMetric,
   assertPositive,
   cloneMetric,
-  createMetric,
-  disposeState,
-  initChainState,
+  initChainStateWithMetric,
   kineticEnergy,
   leapfrog,
   metropolisHastingsStep,
@@ -95,7 +93,7 @@ export function hmc(options: HmcOptions): Hmc {
     throw new InvalidArgumentError('jitter', `must be a number in [0, 1), the relative spread of the step size, got ${String(jitter)}.`);
   }
   // Validate the mass now (size, positivity, SPD); `init` builds it for the positions' shape.
-  if (inverseMass !== undefined) disposeState(createMetric(inverseMass, [inverseMass.length]));
+  if (inverseMass !== undefined) assertInverseMass(inverseMass, 'inverseMass');
 
   return {
     name: 'hmc',
@@ -104,16 +102,8 @@ export function hmc(options: HmcOptions): Hmc {
     targetAcceptance: HMC_TARGET_ACCEPTANCE,
     withStepSize: (newStepSize: number) => hmc({ ...options, stepSize: newStepSize }),
     withInverseMass: (newInverseMass: InverseMass) => hmc({ ...options, inverseMass: newInverseMass }),
-    init(position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): HmcState {
-      assertBatch('position', position, 1);
-      const metric = createMetric(inverseMass, position.shape.slice(1));
-      try {
-        return { ...initChainState('hmc', position, energy, { ...initOptions, gradient: true }), metric };
-      } catch (error) {
-        disposeState(metric);
-        throw error;
-      }
-    },
+    init: (position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): HmcState =>
+      initChainStateWithMetric('hmc', position, energy, inverseMass, { ...initOptions, gradient: true }),
     step(key: Key, state: HmcState, energy: EnergyFn): readonly [HmcState, HmcInfo] {
       assertChainState(state, 'hmc', { energy: true, gradient: true });
       assertMetric(state.metric, state.position.shape, 'hmc');

@@ -13,14 +13,12 @@ import {
   type MetropolisInfo,
   type SamplerInitOptions,
   type ScalarOrSchedule,
-  assertBatch,
   assertChainState,
+  assertInverseMass,
   assertMetric,
   cloneMetric,
-  createMetric,
-  disposeState,
   energyAndGradient,
-  initChainState,
+  initChainStateWithMetric,
   massQuadraticForm,
   metropolisHastingsStep,
   scheduleAt,
@@ -108,7 +106,7 @@ export function mala(options: MalaOptions): MalaSampler {
   const { inverseMass } = options;
   const schedule = toSchedule(options.stepSize, 'stepSize');
   // Validate the preconditioner now (size, positivity, SPD); `init` builds it for the positions' shape.
-  if (inverseMass !== undefined) disposeState(createMetric(inverseMass, [inverseMass.length]));
+  if (inverseMass !== undefined) assertInverseMass(inverseMass, 'inverseMass');
   return {
     name: 'mala',
     stepSize: scheduleAt(schedule, 0, 'stepSize'),
@@ -116,16 +114,10 @@ export function mala(options: MalaOptions): MalaSampler {
     targetAcceptance: MALA_TARGET_ACCEPTANCE,
     withStepSize: (h: number) => mala({ ...options, stepSize: h }),
     withInverseMass: (newInverseMass: InverseMass) => mala({ ...options, inverseMass: newInverseMass }),
-    init(position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): MalaState {
-      assertBatch('position', position, 1);
-      const metric = createMetric(inverseMass, position.shape.slice(1));
-      try {
-        return { ...initChainState('mala', position, energy, { ...initOptions, gradient: true }), step: 0, metric };
-      } catch (error) {
-        disposeState(metric);
-        throw error;
-      }
-    },
+    init: (position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): MalaState => ({
+      ...initChainStateWithMetric('mala', position, energy, inverseMass, { ...initOptions, gradient: true }),
+      step: 0,
+    }),
     step(key: Key, state: MalaState, energy: EnergyFn): readonly [MalaState, MalaInfo] {
       assertChainState(state, 'mala', { energy: true, gradient: true, step: true });
       assertMetric(state.metric, state.position.shape, 'mala');

@@ -8,14 +8,12 @@ import {
   type MetropolisHastingsState,
   type MetropolisInfo,
   type SamplerInitOptions,
-  assertBatch,
   assertChainState,
+  assertInverseMass,
   assertMetric,
   assertPositive,
   cloneMetric,
-  createMetric,
-  disposeState,
-  initChainState,
+  initChainStateWithMetric,
   metropolisHastingsStep,
   preconditionedNoise,
 } from '@ebm/core';
@@ -69,7 +67,7 @@ export function randomWalkMetropolis(options: RandomWalkMetropolisOptions): Rand
   const { scale, inverseMass } = options;
   assertPositive('scale', scale, 'It is the standard deviation of the Gaussian proposal.');
   // Validate the preconditioner now (size, positivity, SPD); `init` builds it for the positions' shape.
-  if (inverseMass !== undefined) disposeState(createMetric(inverseMass, [inverseMass.length]));
+  if (inverseMass !== undefined) assertInverseMass(inverseMass, 'inverseMass');
   return {
     name: 'randomWalkMetropolis',
     stepSize: scale,
@@ -77,16 +75,8 @@ export function randomWalkMetropolis(options: RandomWalkMetropolisOptions): Rand
     targetAcceptance: RWM_TARGET_ACCEPTANCE,
     withStepSize: (stepSize: number) => randomWalkMetropolis({ ...options, scale: stepSize }),
     withInverseMass: (newInverseMass: InverseMass) => randomWalkMetropolis({ ...options, inverseMass: newInverseMass }),
-    init(position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): RandomWalkState {
-      assertBatch('position', position, 1);
-      const metric = createMetric(inverseMass, position.shape.slice(1));
-      try {
-        return { ...initChainState('randomWalkMetropolis', position, energy, initOptions), metric };
-      } catch (error) {
-        disposeState(metric);
-        throw error;
-      }
-    },
+    init: (position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): RandomWalkState =>
+      initChainStateWithMetric('randomWalkMetropolis', position, energy, inverseMass, initOptions),
     step(key: Key, state: RandomWalkState, energy: EnergyFn): readonly [RandomWalkState, MetropolisInfo] {
       assertChainState(state, 'randomWalkMetropolis', { energy: true });
       assertMetric(state.metric, state.position.shape, 'randomWalkMetropolis');

@@ -34,7 +34,7 @@ describeBackends('leapfrog', () => {
     expect(x[0]![1]).toBeCloseTo(0.1, 6);
     expect(p[0]![1]).toBeCloseTo(0.98, 6);
     expect(end.energy.dataSync()[0]).toBeCloseTo(0.5 * 1.045 ** 2 + 2 * 0.1 ** 2, 5);
-    tf.dispose([...Object.values(start), ...Object.values(end), metric.inverseMass]);
+    tf.dispose([...Object.values(start), ...Object.values(end)]);
   });
 
   it('conserves H to O(eps^2), is reversible, and honours the mass and a per-chain (negative) step size', () => {
@@ -64,7 +64,8 @@ describeBackends('leapfrog', () => {
     const backwards = leapfrog(oscillator, forward, { stepSize: negative, numSteps: 10, metric });
     const error2 = tf.tidy(() => tf.max(tf.abs(tf.sub(backwards.position, start.position))).dataSync()[0]!);
     expect(error2).toBeLessThan(1e-4);
-    tf.dispose([...Object.values(start), ...Object.values(forward), flipped.momentum, ...Object.values(back), negative, ...Object.values(backwards), metric.inverseMass]);
+    tf.dispose([...Object.values(start), ...Object.values(forward), flipped.momentum, ...Object.values(back), negative, ...Object.values(backwards)]);
+    disposeState(metric);
   });
 
   it('leaves the start to the caller and holds O(1) tensors in L', () => {

@@ -35,7 +35,7 @@ describeBackends('metric', () => {
 
   it('diagonal and identity, on image-shaped events', () => {
     const metric = createMetric([4, 1, 0.25, 1], [2, 2, 1]);
-    expect(metric.inverseMass.shape).toEqual([1, 2, 2, 1]);
+    expect(metric.kind === 'diagonal' && metric.inverseMass.shape).toEqual([1, 2, 2, 1]);
     const p = tf.ones([3, 2, 2, 1]);
     expect(kineticEnergy(metric, p).arraySync()).toEqual([3.125, 3.125, 3.125]);
     const noise = preconditionedNoise(prngKey(3), metric, [20_000, 2, 2, 1]);
@@ -44,7 +44,9 @@ describeBackends('metric', () => {
     expectCovariance(flat, [0, 0, 0, 0], [[4, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0.25, 0], [0, 0, 0, 1]]);
     flat.dispose();
     const identity = createMetric(undefined, [2, 2, 1]);
+    expect(identity).toEqual({ kind: 'identity' });
     expect(kineticEnergy(identity, p).arraySync()).toEqual([2, 2, 2]);
+    expect(velocity(identity, p)).toBe(p);
     const copy = cloneMetric(metric);
     disposeState(metric);
     expect(() => assertMetric(metric, [3, 2, 2, 1], 'hmc')).toThrow(/^state.metric: is missing or disposed/);

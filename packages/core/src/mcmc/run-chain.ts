@@ -82,7 +82,7 @@ function accumulateScalars(sums: Record<string, tf.Scalar>, info: object): void 
     if (!(value instanceof tf.Tensor) || value.rank !== 0) continue;
     const previous = sums[field];
     sums[field] = tf.tidy(() => {
-      const v = tf.cast(value, 'float32') as tf.Scalar;
+      const v = (value.dtype === 'float32' ? value : tf.cast(value, 'float32')) as tf.Scalar;
       return previous === undefined ? tf.clone(v) : (tf.add(previous, v) as tf.Scalar);
     });
     previous?.dispose();
