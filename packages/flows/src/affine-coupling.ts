@@ -3,7 +3,8 @@ import { type Key, assertOneOf, assertPositive, prngKey } from '@ebm/core';
 import { ACTIVATIONS, type Activation, uniqueName } from '@ebm/core/models';
 import type { Bijector, BijectorResult } from './bijector.js';
 import { conditioner, conditionerVariables } from './conditioner.js';
-import { assertFlowDim, checkHidden, checkMask } from './validate.js';
+import { coordinateSplit } from './coordinate-split.js';
+import { assertFlowDim, checkHidden } from './validate.js';
 
 /** Options of {@link affineCoupling}. */
 export interface AffineCouplingOptions {
@@ -25,14 +26,14 @@ export interface AffineCouplingOptions {
 
 /**
  * A RealNVP affine coupling layer (Dinh, Sohl-Dickstein & Bengio 2017, "Density estimation using
- * Real NVP"). With the binary mask `m` (1 = conditioned on) and an MLP conditioner
- * `(t, r) = NN(m * x)`, `s = B tanh(r / B)` (a soft clamp of the log-scale for stability):
+ * Real NVP"). The mask splits `x` into the conditioned coordinates `x_c` (mask 1, passed
+ * through) and the transformed ones `x_t` (mask 0); an MLP conditioner gives `(t, r) = NN(x_c)`
+ * and the log-scale `s = B tanh(r / B)` (a soft clamp, for stability):
  *
- *   forward:  y = m x + (1 - m) (x exp(s) + t),     log |det dy/dx| = sum_i (1 - m_i) s_i,
- *   inverse:  x = m y + (1 - m) (y - t) exp(-s),    log |det dx/dy| = -sum_i (1 - m_i) s_i,
+ *   forward:  y_c = x_c,  y_t = x_t exp(s) + t,      log |det dy/dx| = sum_i s_i,
+ *   inverse:  x_c = y_c,  x_t = (y_t - t) exp(-s),   log |det dx/dy| = -sum_i s_i,
  *
- * where `s` and `t` depend only on the unchanged coordinates `m x = m y`, so both directions cost
- * one conditioner pass. The conditioner's output layer starts at zero: the layer starts as the
+ * where `s` and `t` depend only on `x_c = y_c`, so both directions cost one conditioner pass. The conditioner's output layer starts at zero: the layer starts as the
  * identity. Alternate the mask between layers (`[1, 0]`, `[0, 1]`) so every coordinate is
  * transformed; `realNvp` does.
  *
@@ -43,39 +44,32 @@ export interface AffineCouplingOptions {
 export function affineCoupling(options: AffineCouplingOptions): Bijector {
   const { dim } = options;
   assertFlowDim(dim);
-  const mask = checkMask(options.mask, dim);
+  const coordinates = coordinateSplit(options.mask, dim);
   const hidden = checkHidden(options.hidden ?? [64, 64]);
   const activation = options.activation ?? 'swish';
   assertOneOf('activation', activation, ACTIVATIONS);
   const bound = options.scaleBound ?? 3;
   assertPositive('scaleBound', bound);
   const name = uniqueName(options.name ?? 'affine_coupling');
-  const variables = conditionerVariables(name, [dim, ...hidden, 2 * dim], options.key ?? prngKey(0));
+  const variables = conditionerVariables(name, [coordinates.conditioned, ...hidden, 2 * coordinates.transformed], options.key ?? prngKey(0));
 
-  /** The shift `t` and log-scale `s` at the rows' conditioned coordinates, zero on those coordinates. */
-  const shiftAndLogScale = (x: tf.Tensor2D, params: readonly tf.Tensor[]): [tf.Tensor2D, tf.Tensor2D] => {
-    const m = tf.tensor1d(mask);
-    const free = tf.sub(1, m);
-    const out = conditioner(tf.mul(x, m) as tf.Tensor2D, params, activation);
-    const n = x.shape[0];
-    const shift = tf.mul(tf.slice(out, [0, 0], [n, dim]), free) as tf.Tensor2D;
-    const logScale = tf.mul(tf.mul(bound, tf.tanh(tf.div(tf.slice(out, [0, dim], [n, dim]), bound))), free) as tf.Tensor2D;
-    return [shift, logScale];
-  };
+  /** The map of the transformed coordinates, `x_t -> x_t exp(s) + t` (`sign` 1) or its inverse (`sign` -1), given the conditioned ones. */
+  const couple = (v: tf.Tensor2D, params: readonly tf.Tensor[], sign: 1 | -1): BijectorResult =>
+    tf.tidy(() => {
+      const [conditioned, transformed] = coordinates.split(v);
+      const out = conditioner(conditioned, params, activation);
+      const [n, k] = [v.shape[0], coordinates.transformed];
+      const shift = tf.slice(out, [0, 0], [n, k]);
+      const logScale = tf.mul(bound, tf.tanh(tf.div(tf.slice(out, [0, k], [n, k]), bound)));
+      const mapped = sign === 1 ? tf.add(tf.mul(transformed, tf.exp(logScale)), shift) : tf.mul(tf.sub(transformed, shift), tf.exp(tf.neg(logScale)));
+      return { y: coordinates.merge(conditioned, mapped as tf.Tensor2D), logDet: tf.mul(sign, tf.sum(logScale, 1)) as tf.Tensor1D };
+    });
 
   return {
     name,
     dim,
     variables,
-    forward: (x, params): BijectorResult =>
-      tf.tidy(() => {
-        const [shift, logScale] = shiftAndLogScale(x, params);
-        return { y: tf.add(tf.mul(x, tf.exp(logScale)), shift) as tf.Tensor2D, logDet: tf.sum(logScale, 1) as tf.Tensor1D };
-      }),
-    inverse: (y, params): BijectorResult =>
-      tf.tidy(() => {
-        const [shift, logScale] = shiftAndLogScale(y, params);
-        return { y: tf.mul(tf.sub(y, shift), tf.exp(tf.neg(logScale))) as tf.Tensor2D, logDet: tf.neg(tf.sum(logScale, 1)) as tf.Tensor1D };
-      }),
+    forward: (x, params) => couple(x, params, 1),
+    inverse: (y, params) => couple(y, params, -1),
   };
 }
