@@ -3,14 +3,14 @@
  * latest checkpoint) and on the installed plugins.
  */
 import { writeFileSync } from 'node:fs';
-import { disposeState, prngKey } from '@ebm/core';
+import { prngKey } from '@ebm/core';
 import { fileCheckpointStore } from '@ebm/core/node';
 import { loadCheckpoint } from '@ebm/core/train';
 import { TOY_DATASET_NAMES } from '@ebm/datasets';
 import { ConfigError } from './config.js';
 import { drawPictures, drawSamples, evaluateRun, summaryTable } from './evaluation.js';
 import type { Io } from './io.js';
-import { OBJECTIVES } from './objectives.js';
+import { OBJECTIVES, releaseObjectiveState } from './objectives.js';
 import { SAMPLERS } from './samplers.js';
 import { RunFolder } from './run-folder.js';
 import { type Session, openSession } from './session.js';
@@ -21,7 +21,7 @@ async function openRun(dir: string): Promise<{ session: Session; folder: RunFold
   const session = await openSession(folder.readConfig());
   try {
     const loaded = await loadCheckpoint(fileCheckpointStore(folder.path('checkpoint')), { model: session.model });
-    disposeState(loaded.objectiveState);
+    releaseObjectiveState(session.objective, loaded.objectiveState, session.flow);
     return { session, folder, step: loaded.step };
   } catch (error) {
     session.dispose();

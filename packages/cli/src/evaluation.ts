@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { disposeState, sampleChain, split } from '@ebm/core';
+import { disposeState, foldIn, sampleChain, split } from '@ebm/core';
 import type { Box2d } from '@ebm/core/math';
 import { type Nll2dResult, densityGrid, mmd, nll2d } from '@ebm/eval';
 import type { Io } from './io.js';
@@ -43,8 +43,12 @@ export function evaluateNll(session: Session, grid = TRAIN_GRID): Nll2dResult {
   return nll2d(session.model.energy, session.test, { box: quadratureBox(session), grid });
 }
 
-/** `n` model samples `[n, 2]`: `steps` steps of the run's sampler from {@link CHAIN_START}. The caller disposes them. */
+/**
+ * `n` model samples `[n, 2]`: `steps` steps of the run's sampler from {@link CHAIN_START}, or, when
+ * the model is the run's flow, `n` exact draws of the flow. The caller disposes them.
+ */
 export function drawSamples(session: Session, n: number, steps: number, key = session.sampleKey): tf.Tensor2D {
+  if (session.flow !== undefined && session.model === session.flow) return session.flow.sample(key, n);
   const [initKey, chainKey] = split(key);
   const init = CHAIN_START.sample(initKey!, n);
   const { finalState } = sampleChain(session.sampler, {
@@ -69,6 +73,7 @@ export function evaluateRun(session: Session, folder: RunFolder, steps: number, 
   const testSubset = tf.slice(session.test, [0, 0], [Math.min(samples.shape[0], session.test.shape[0]), 2]);
   const mmdValue = mmd(samples, testSubset).mmd2;
   testSubset.dispose();
+  const flow = trainedFlowNll(session);
   return {
     dataset: config.dataset,
     objective: config.objective,
@@ -78,22 +83,49 @@ export function evaluateRun(session: Session, folder: RunFolder, steps: number, 
     ...(dataset.entropy === undefined ? {} : { nllFloor: dataset.entropy, gap: quadrature.nll - dataset.entropy }),
     logZError: quadrature.partition.errorBound,
     mmd: mmdValue,
+    ...(flow === undefined ? {} : { flowNll: flow, ...(dataset.entropy === undefined ? {} : { flowGap: flow - dataset.entropy }) }),
     loss: last?.loss ?? Number.NaN,
     backend: config.backend,
   };
 }
 
-/** Draws `density.png` (model density with data and samples) and `loss.png`. */
+/**
+ * The exact test NLL `-mean log q(x)` of the flow an objective trained WITH the model (fce), or
+ * undefined when the run has no such flow (when the flow is the model, `nll` is its NLL already).
+ */
+function trainedFlowNll(session: Session): number | undefined {
+  const { flow, model, test } = session;
+  if (flow === undefined || flow === model) return undefined;
+  return tf.tidy(() => tf.neg(tf.mean(flow.logProb(test))).dataSync()[0]!);
+}
+
+/** The title of a density picture: data set, objective, what is drawn, and its test NLL and gap when known. */
+function pictureTitle(session: Session, nll: number | undefined, gap: number | undefined, subject = ''): string {
+  const { config } = session;
+  const numbers = nll === undefined ? '' : ` · test NLL ${nll.toFixed(3)}${gap === undefined ? '' : `, gap ${gap.toFixed(3)}`}`;
+  return `${config.dataset} · ${config.objective}${subject}${numbers}`;
+}
+
+/**
+ * Draws `density.png` (model density with data and samples) and `loss.png`; for a run with a flow
+ * trained with the model (fce), also `flow.png` (the flow's density with data and flow samples).
+ */
 export async function drawPictures(session: Session, folder: RunFolder, samples: tf.Tensor2D, summary: Summary | undefined): Promise<void> {
-  const { config, dataset } = session;
+  const { config, dataset, flow } = session;
   const grid = densityGrid(session.model.energy, { box: dataset.box, grid: PLOT_GRID });
   const shown = tf.slice(session.test, [0, 0], [Math.min(PLOT_POINTS, session.test.shape[0]), 2]);
   const dataPoints = (await shown.array()) as number[][];
   shown.dispose();
   const samplePoints = (await samples.array()) as number[][];
-  const gap = summary?.gap === undefined ? '' : `, gap ${summary.gap.toFixed(3)}`;
-  const title = `${config.dataset} · ${config.objective}${summary?.nll === undefined ? '' : ` · test NLL ${summary.nll.toFixed(3)}${gap}`}`;
-  writeFileSync(folder.path('density'), await renderPng(densitySpec(grid, dataPoints, samplePoints, title)));
+  writeFileSync(folder.path('density'), await renderPng(densitySpec(grid, dataPoints, samplePoints, pictureTitle(session, summary?.nll, summary?.gap))));
+  if (flow !== undefined && flow !== session.model) {
+    const flowGrid = densityGrid(flow.energy, { box: dataset.box, grid: PLOT_GRID });
+    const flowSamples = flow.sample(foldIn(session.sampleKey, 1), samples.shape[0]);
+    const flowPoints = (await flowSamples.array()) as number[][];
+    flowSamples.dispose();
+    const title = pictureTitle(session, summary?.flowNll, summary?.flowGap, ' · flow');
+    writeFileSync(folder.path('flow'), await renderPng(densitySpec(flowGrid, dataPoints, flowPoints, title, 'flow')));
+  }
   writeFileSync(
     folder.path('loss'),
     await renderPng(lossSpec(folder.readMetrics(), `${config.dataset} · ${config.objective} · ${config.steps} steps`, dataset.entropy)),
@@ -109,6 +141,7 @@ export function summaryTable(summary: Summary): string {
       ['NLL floor', summary.nllFloor],
       ['gap', summary.gap],
       ['MMD^2', summary.mmd === undefined ? undefined : summary.mmd.toExponential(2)],
+      ...(summary.flowNll === undefined ? [] : [['flow test NLL', summary.flowNll], ['flow gap', summary.flowGap]] as const),
       ['steps', String(summary.steps)],
       ['time (s)', summary.seconds.toFixed(1)],
     ],
@@ -123,7 +156,8 @@ export async function finishRun(session: Session, folder: RunFolder, steps: numb
     const summary = evaluateRun(session, folder, steps, samples);
     folder.writeJson('summary', summary);
     await drawPictures(session, folder, samples, summary);
-    io.out(`\n${summaryTable(summary)}\n\nRun folder: ${folder.dir} (summary.json, density.png, loss.png, metrics.jsonl, checkpoint/)\n`);
+    const pictures = session.flow !== undefined && session.flow !== session.model ? 'density.png, flow.png' : 'density.png';
+    io.out(`\n${summaryTable(summary)}\n\nRun folder: ${folder.dir} (summary.json, ${pictures}, loss.png, metrics.jsonl, checkpoint/)\n`);
     return summary;
   } finally {
     samples.dispose();

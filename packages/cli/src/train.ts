@@ -2,12 +2,12 @@
  * `ebm train`: validate the config, prepare the run folder, train with core's `fit` (checkpoints,
  * resume, Ctrl-C), then evaluate, draw the pictures and print the summary table.
  */
-import { disposeState } from '@ebm/core';
 import { fileCheckpointStore } from '@ebm/core/node';
 import { fit } from '@ebm/core/train';
 import { ConfigError, type TrainConfig, flagOf, validateConfig } from './config.js';
 import { evaluateNll, finishRun } from './evaluation.js';
 import type { Io } from './io.js';
+import { releaseObjectiveState } from './objectives.js';
 import { createProgress } from './progress.js';
 import { RunFolder } from './run-folder.js';
 import { openSession } from './session.js';
@@ -83,7 +83,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
       },
     });
     progress?.stop();
-    disposeState(result.state);
+    releaseObjectiveState(session.objective, result.state, session.flow);
     if (result.stopped === 'aborted') {
       io.out(`\nInterrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${flags.out} --resume\n`);
       return;
