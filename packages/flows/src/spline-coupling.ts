@@ -32,12 +32,11 @@ const MIN_DERIVATIVE = 1e-3;
 /** `softplus^-1(1 - MIN_DERIVATIVE)`: the derivative offset that makes a zero conditioner output give derivatives of exactly 1. */
 const DERIVATIVE_OFFSET = Math.log(Math.expm1(1 - MIN_DERIVATIVE));
 
-/** The spline's knots and derivatives at each row and transformed coordinate, each `[N, D_t, K + 1]`. */
-interface Knots {
-  readonly xs: tf.Tensor3D;
-  readonly ys: tf.Tensor3D;
-  readonly derivatives: tf.Tensor3D;
-}
+/**
+ * The splines of a batch, `[N, D_t, 3, K + 1]`: for each row and transformed coordinate, the K + 1
+ * knot positions in x (row 0) and in y (row 1) and the derivatives at the knots (row 2).
+ */
+type Knots = tf.Tensor4D;
 
 /** The parameters of the bin a value falls in, each `[N, D_t]`: left knot `(x_k, y_k)`, width, height, slope `s_k`, end derivatives. */
 interface Bin {
@@ -89,38 +88,33 @@ export function splineCoupling(options: SplineCouplingOptions): Bijector {
   const k = coordinates.transformed;
   const variables = conditionerVariables(name, [coordinates.conditioned, ...hidden, k * perCoordinate], options.key ?? prngKey(0));
 
-  /** Knot positions `-B + 2B [0, cumsum(fractions)]`, the last set to exactly B. */
-  const positions = (raw: tf.Tensor3D): tf.Tensor3D => {
-    const fractions = tf.add(MIN_BIN, tf.mul(1 - MIN_BIN * bins, tf.softmax(raw)));
-    const [n] = raw.shape;
-    const inner = tf.slice(tf.cumsum(fractions, 2), [0, 0, 0], [n, k, bins - 1]);
-    const all = tf.concat([tf.zeros([n, k, 1]), inner, tf.ones([n, k, 1])], 2);
-    return tf.sub(tf.mul(2 * bound, all), bound) as tf.Tensor3D;
-  };
+  /** The knots of every row's splines from the conditioner (widths and heights in one pass): x and y knots at `-B + 2B [0, cumsum(fractions)]`, the last exactly B. */
   const knotsOf = (conditioned: tf.Tensor2D, params: readonly tf.Tensor[]): Knots => {
     const n = conditioned.shape[0];
-    const out = tf.reshape(conditioner(conditioned, params, activation), [n, k, perCoordinate]) as tf.Tensor3D;
-    const rawDerivatives = tf.slice(out, [0, 0, 2 * bins], [n, k, bins - 1]);
-    const inner = tf.add(MIN_DERIVATIVE, tf.softplus(tf.add(rawDerivatives, DERIVATIVE_OFFSET)));
-    const ones = tf.ones([n, k, 1]);
-    return {
-      xs: positions(tf.slice(out, [0, 0, 0], [n, k, bins])),
-      ys: positions(tf.slice(out, [0, 0, bins], [n, k, bins])),
-      derivatives: tf.concat([ones, inner, ones], 2) as tf.Tensor3D,
-    };
+    const out = tf.reshape(conditioner(conditioned, params, activation), [n, k, perCoordinate]);
+    const fractions = tf.add(MIN_BIN, tf.mul(1 - MIN_BIN * bins, tf.softmax(tf.reshape(tf.slice(out, [0, 0, 0], [n, k, 2 * bins]), [n, k, 2, bins]))));
+    const inner = tf.slice(tf.cumsum(fractions, 3), [0, 0, 0, 0], [n, k, 2, bins - 1]);
+    const positions = tf.sub(tf.mul(2 * bound, tf.concat([tf.zeros([n, k, 2, 1]), inner, tf.ones([n, k, 2, 1])], 3)), bound);
+    const innerDerivatives = tf.add(MIN_DERIVATIVE, tf.softplus(tf.add(tf.slice(out, [0, 0, 2 * bins], [n, k, bins - 1]), DERIVATIVE_OFFSET)));
+    const derivatives = tf.concat([tf.ones([n, k, 1]), innerDerivatives, tf.ones([n, k, 1])], 2);
+    return tf.concat([positions, tf.expandDims(derivatives, 2)], 2) as Knots;
   };
-  /** The bin of each `[N, D_t]` value `v` (clipped to `[-B, B]`) among the knots `edges` (`xs` forward, `ys` inverse): one-hot sums, no integer gather. */
-  const binOf = (v: tf.Tensor2D, edges: tf.Tensor3D, knots: Knots): Bin => {
+  /**
+   * The bin of each `[N, D_t]` value `v` (clipped to `[-B, B]`) among the x knots (`edges` 0,
+   * forward) or the y knots (`edges` 1, inverse), and its parameters: one-hot sums, no integer gather.
+   */
+  const binOf = (v: tf.Tensor2D, knots: Knots, edges: 0 | 1): Bin => {
     const [n] = v.shape;
-    // at[j] = 1 when v >= edge j; bin k is at[k] - at[k + 1], the last bin also holds v = B.
-    const at = tf.cast(tf.greaterEqual(tf.expandDims(v, 2), edges), 'float32');
+    // at[j] = 1 when v >= knot j; bin b is at[b] - at[b + 1], the last bin also holds v = B.
+    const at = tf.cast(tf.greaterEqual(tf.expandDims(v, 2), tf.reshape(tf.slice(knots, [0, 0, edges, 0], [n, k, 1, bins + 1]), [n, k, bins + 1])), 'float32');
     const upper = tf.concat([tf.slice(at, [0, 0, 1], [n, k, bins - 1]), tf.zeros([n, k, 1])], 2);
-    const oneHot = tf.sub(tf.slice(at, [0, 0, 0], [n, k, bins]), upper);
-    const pick = (t: tf.Tensor3D, offset: number): tf.Tensor2D => tf.sum(tf.mul(tf.slice(t, [0, 0, offset], [n, k, bins]), oneHot), 2) as tf.Tensor2D;
-    const [x, xRight, y, yRight] = [pick(knots.xs, 0), pick(knots.xs, 1), pick(knots.ys, 0), pick(knots.ys, 1)];
-    const width = tf.sub(xRight, x) as tf.Tensor2D;
-    const height = tf.sub(yRight, y) as tf.Tensor2D;
-    return { x, y, width, height, slope: tf.div(height, width) as tf.Tensor2D, dLeft: pick(knots.derivatives, 0), dRight: pick(knots.derivatives, 1) };
+    const oneHot = tf.expandDims(tf.sub(tf.slice(at, [0, 0, 0], [n, k, bins]), upper), 2);
+    // The left and right ends of the bin: (x, y, derivative) each.
+    const [x, y, dLeft] = tf.unstack(tf.sum(tf.mul(tf.slice(knots, [0, 0, 0, 0], [n, k, 3, bins]), oneHot), 3), 2) as tf.Tensor2D[];
+    const [xRight, yRight, dRight] = tf.unstack(tf.sum(tf.mul(tf.slice(knots, [0, 0, 0, 1], [n, k, 3, bins]), oneHot), 3), 2) as tf.Tensor2D[];
+    const width = tf.sub(xRight!, x!) as tf.Tensor2D;
+    const height = tf.sub(yRight!, y!) as tf.Tensor2D;
+    return { x: x!, y: y!, width, height, slope: tf.div(height, width) as tf.Tensor2D, dLeft: dLeft!, dRight: dRight! };
   };
   /** `log dy/dx` at position `xi` in `bin`. */
   const logDerivative = (bin: Bin, xi: tf.Tensor2D): tf.Tensor2D => {
@@ -155,7 +149,7 @@ export function splineCoupling(options: SplineCouplingOptions): Bijector {
     variables,
     forward: (x, params) =>
       couple(x, params, (clipped, knots) => {
-        const bin = binOf(clipped, knots.xs, knots);
+        const bin = binOf(clipped, knots, 0);
         const xi = tf.clipByValue(tf.div(tf.sub(clipped, bin.x), bin.width), 0, 1) as tf.Tensor2D;
         const mixed = tf.mul(xi, tf.sub(1, xi));
         const numerator = tf.mul(bin.height, tf.add(tf.mul(bin.slope, tf.square(xi)), tf.mul(bin.dLeft, mixed)));
@@ -164,7 +158,7 @@ export function splineCoupling(options: SplineCouplingOptions): Bijector {
       }),
     inverse: (y, params) =>
       couple(y, params, (clipped, knots) => {
-        const bin = binOf(clipped, knots.ys, knots);
+        const bin = binOf(clipped, knots, 1);
         const offset = tf.sub(clipped, bin.y);
         const curvature = tf.sub(tf.add(bin.dRight, bin.dLeft), tf.mul(2, bin.slope));
         const a = tf.add(tf.mul(bin.height, tf.sub(bin.slope, bin.dLeft)), tf.mul(offset, curvature));
