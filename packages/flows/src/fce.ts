@@ -146,7 +146,7 @@ export function fce(options: FceOptions): FceObjective {
           assertEnergyShape(flowEnergy, m);
           const terms = nceLoss({ dataEnergy, noiseEnergy: flowEnergy, logZ: state.logZ as tf.Scalar, dataLogNoise: dataLogQ, noiseLogNoise: flowLogQ, ratio: nu });
           // The flow's log-likelihood on the tape (a second pass during the warm-up, when dataLogQ is a constant).
-          const meanLogQ = tf.mean(nllWeight > 0 && constant !== undefined ? q.logProb(batch) : dataLogQ) as tf.Scalar;
+          const meanLogQ = tf.mean(constant === undefined ? dataLogQ : q.logProb(batch)) as tf.Scalar;
           // S = J + w mean log q = J - w NLL: its gradient is dJ for the model and c, and, negated below, -dJ + w dNLL for the flow.
           const surrogate = nllWeight > 0 ? (tf.add(terms.loss, tf.mul(nllWeight, meanLogQ)) as tf.Scalar) : terms.loss;
           return {
