@@ -93,4 +93,5 @@ console.log(
     rows,
   ),
 );
-console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+const { user, system } = process.cpuUsage();
+console.log(`\nCPU time of this process: ${((user + system) / 1e6 / 60).toFixed(1)} min; load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
