@@ -99,4 +99,18 @@ export {
   traceDiagnostics,
 } from './mcmc/sample-chain.js';
 export { type ScalarTrace, effectiveSampleSize, splitRhat } from './mcmc/diagnostics.js';
-export { type DualAveragingInfo, type DualAveragingOptions, type DualAveragingState, dualAveraging } from './mcmc/dual-averaging.js';
+export {
+  type DualAveragingInfo,
+  type DualAveragingOptions,
+  type DualAveragingSampler,
+  type DualAveragingState,
+  dualAveraging,
+} from './mcmc/dual-averaging.js';
+export {
+  type StepSizeAdaptationConstants,
+  type StepSizeAdaptationOptions,
+  type StepSizeAdaptationState,
+  startStepSizeAdaptation,
+  stepSizeAdaptationConstants,
+  updateStepSizeAdaptation,
+} from './mcmc/step-size-adaptation.js';

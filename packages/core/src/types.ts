@@ -73,6 +73,11 @@ export interface SamplerInitOptions {
  */
 export interface Sampler<S extends ChainState = ChainState, I extends StepInfo = StepInfo> {
   readonly name: string;
+  /**
+   * Steps at the start of a chain that adapt the kernel (dual averaging) and are not exact draws;
+   * `sampleChain` refuses a `burnIn` shorter than this. Absent for samplers that do not adapt.
+   */
+  readonly warmupSteps?: number;
   /** Builds the state at `position` (a copy: the caller keeps ownership of `position`). */
   init(position: tf.Tensor, energy: EnergyFn, options?: SamplerInitOptions): S;
   /** One transition. Does not dispose `state`; returns a fresh state and info the caller owns. */

@@ -46,7 +46,7 @@ console.log('sampler     | step size | accept | ESS x   | ESS x^2 | seconds | ES
 for (const [i, row] of rows.entries()) {
   const [adaptKey, sampleKey] = split(prngKey(seed * 100 + i));
   const tuning = sampleChain(dualAveraging(row.sampler, { numAdaptationSteps: adapt }), {
-    energy: model.energy, init, key: adaptKey, numSteps: adapt, collect: false,
+    energy: model.energy, init, key: adaptKey, burnIn: adapt, numSteps: 0, collect: false,
   });
   const stepSize = Math.exp(tuning.finalState.logAveragedStepSize);
   const start = tuning.finalState.position;

@@ -70,20 +70,42 @@ describeBackends('bitFlip', () => {
     });
   }
 
-  it('flips exactly `flips` coordinates of a proposal and keeps states binary', () => {
-    // A flat energy accepts every proposal, so each step moves every chain by exactly k flips.
+  it('flips j ~ U{1..flips} coordinates per step, the same j in every chain, and keeps states binary', () => {
+    // A flat energy accepts every proposal, so from all zeros each chain holds exactly j ones.
     const flat = (x: tf.Tensor) => tf.zeros([x.shape[0]!]) as tf.Tensor1D;
     const sampler = bitFlip({ flips: 3 });
     const init = tf.zeros([16, 2, 4]);
     const state = sampler.init(init, flat);
-    const [next, info] = sampler.step(prngKey(5), state, flat);
-    expect(info.acceptanceRate.dataSync()[0]).toBe(1);
-    expect(next.position.shape).toEqual([16, 2, 4]);
-    const rows = tf.tidy(() => tf.sum(tf.reshape(next.position, [16, 8]), 1).arraySync() as number[]);
-    expect(rows).toEqual(new Array(16).fill(3));
+    const counts = new Set<number>();
+    for (let t = 0; t < 30; t++) {
+      const [next, info] = sampler.step(prngKey(100 + t), state, flat);
+      expect(info.acceptanceRate.dataSync()[0]).toBe(1);
+      expect(next.position.shape).toEqual([16, 2, 4]);
+      const rows = tf.tidy(() => tf.sum(tf.reshape(next.position, [16, 8]), 1).arraySync() as number[]);
+      expect(new Set(rows).size).toBe(1);
+      counts.add(rows[0]!);
+      disposeState([next, info]);
+    }
+    // 30 draws from U{1, 2, 3} miss a value with probability 3 (2/3)^30 < 1e-5.
+    expect([...counts].sort()).toEqual([1, 2, 3]);
     tf.dispose(init);
-    disposeState([state, next, info]);
+    disposeState(state);
   });
+
+  for (const flips of [2, 4]) {
+    it(`is ergodic with an even flips = ${flips}: 4 independent bits from all-zero starts reach P(x_i = 1) = sigmoid(1)`, () => {
+      // E(x) = -sum x_i: independent bits with P(x_i = 1) = e / (1 + e) = 0.7311. Always flipping an
+      // even number of bits would keep sum(x) even from the all-zero start (P = 0.7714 for 2 flips,
+      // 0.9822 for 4: the parity bug this test guards against).
+      const energy = (x: tf.Tensor) => tf.neg(tf.sum(x, 1)) as tf.Tensor1D;
+      const init = tf.zeros([64, 4]);
+      const { samples, finalState } = sampleChain(bitFlip({ flips }), { energy, init, key: prngKey(60 + flips), burnIn: 100, numSteps: 1500 });
+      const p = Math.E / (1 + Math.E);
+      for (let i = 0; i < 4; i++) expectProbability(samples, (x) => x(i) === 1, p, { label: `P(x_${i} = 1)` });
+      tf.dispose([samples, init]);
+      disposeState(finalState);
+    });
+  }
 
   it('keeps the sampler contract (copies at init, fresh states, info on the device, no reads in step)', async () => {
     const init = tf.zeros([4, BIAS.length]);

@@ -10,12 +10,17 @@ import {
   assertBatch,
   assertInteger,
   metropolisHastings,
+  randomIndices,
+  split,
   uniform,
 } from '@ebm/core';
 
 /** Options of {@link bitFlip}. */
 export interface BitFlipOptions {
-  /** Number `k` of distinct coordinates flipped per chain per step (default 1), `1 <= k <= D`. */
+  /**
+   * The largest number `k` of distinct coordinates flipped per chain per step (default 1),
+   * `1 <= k <= D`: each step flips `j ~ U{1, ..., k}` of them.
+   */
   readonly flips?: number;
 }
 
@@ -37,15 +42,18 @@ function checkBinary(position: tf.Tensor, flips: number): void {
 
 /**
  * Metropolis-Hastings for binary states `x in {0, 1}^D` (RBM visible units, Ising models, any
- * discrete EBM): each step flips `k` distinct coordinates of every chain, chosen uniformly at
- * random,
+ * discrete EBM): each step draws a count `j ~ U{1, ..., k}` (`k = flips`; one count per step for
+ * all chains) and flips `j` distinct coordinates of every chain, chosen uniformly at random,
  *
- *   x'_j = 1 - x_j for j in S,   S a uniform k-subset of {1..D},
+ *   x'_i = 1 - x_i for i in S,   S a uniform j-subset of {1..D},
  *
  * and accepts with probability `min(1, exp(E(x) - E(x')))` (core's generic `metropolisHastings`
- * kernel). The proposal is symmetric (`q(x' | x) = q(x | x') = 1 / C(D, k)`), so no correction
- * term is needed. Per-chain axes after 0 are flattened to D coordinates, so `[N, H, W]` binary
- * images work too. `init` checks that the positions are binary (one device read); steps read nothing.
+ * kernel). For each `j` the proposal is symmetric (`q(x' | x) = q(x | x') = 1 / C(D, j)`), and the
+ * count is drawn independently of the state, so the mixture is symmetric too and no correction
+ * term is needed. Drawing the count matters: always flipping an even number of coordinates would
+ * never change the parity of `sum(x)`, and the chain would not reach half of the states. Per-chain
+ * axes after 0 are flattened to D coordinates, so `[N, H, W]` binary images work too. `init`
+ * checks that the positions are binary (one device read); steps read nothing.
  *
  * @example
  * const sampler = bitFlip({ flips: 1 });
@@ -60,8 +68,10 @@ export function bitFlip(options: BitFlipOptions = {}): Sampler<MetropolisHasting
     propose: (key: Key, x: tf.Tensor) => {
       const chains = x.shape[0]!;
       const size = x.size / chains;
-      // The k largest of D iid uniforms index a uniformly random k-subset of the coordinates.
-      const { indices } = tf.topk(uniform(key, [chains, size]), flips);
+      const [countKey, subsetKey] = split(key) as [Key, Key];
+      const count = flips === 1 ? 1 : 1 + randomIndices(countKey, 1, flips)[0]!;
+      // The j largest of D iid uniforms index a uniformly random j-subset of the coordinates.
+      const { indices } = tf.topk(uniform(subsetKey, [chains, size]), count);
       const mask = tf.sum(tf.oneHot(indices, size), 1);
       // x XOR mask for x, mask in {0, 1}.
       return tf.reshape(tf.abs(tf.sub(tf.reshape(x, [chains, size]), mask)), x.shape);

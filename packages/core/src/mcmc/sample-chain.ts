@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Key } from '../key.js';
+import { InvalidArgumentError } from '../errors.js';
 import { readScalarsSync } from '../read-scalars.js';
 import { disposeState } from '../state.js';
 import type { ChainState, EnergyFn, Sampler, StepInfo } from '../types.js';
@@ -17,7 +18,7 @@ export interface SampleChainOptions<S extends ChainState, I extends StepInfo> {
   readonly key: Key;
   /** Steps after burn-in (default 1000). */
   readonly numSteps?: number;
-  /** Steps run first and discarded (default 0). */
+  /** Steps run first and discarded (default 0; at least the sampler's `warmupSteps`). */
   readonly burnIn?: number;
   /** Keep every `thin`-th post-burn-in state (default 1). */
   readonly thin?: number;
@@ -88,6 +89,14 @@ export function sampleChain<S extends ChainState, I extends StepInfo>(
   assertInteger('numSteps', numSteps, 0);
   assertInteger('burnIn', burnIn, 0);
   assertInteger('thin', thin, 1);
+  const warmup = sampler.warmupSteps ?? 0;
+  if (burnIn < warmup) {
+    throw new InvalidArgumentError(
+      'burnIn',
+      `(${burnIn}) is shorter than the ${warmup} adapting steps of ${sampler.name}: adapting draws would be kept as samples. ` +
+        `Pass burnIn >= ${warmup}, or adapt for fewer steps (numAdaptationSteps <= ${burnIn}).`,
+    );
+  }
   const totalSteps = burnIn + numSteps;
   const report = onStep && ((step: number, state: S, info: I) => onStep({ step, totalSteps, info, state }));
   const kept: tf.Tensor[] = [];
