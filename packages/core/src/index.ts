@@ -107,6 +107,15 @@ export {
   dualAveraging,
 } from './mcmc/dual-averaging.js';
 export {
+  MASS_ADAPTATIONS,
+  type MassAdaptation,
+  type SlowWindow,
+  type WindowAdaptationOptions,
+  type WindowAdaptationResult,
+  slowWindows,
+  windowAdaptation,
+} from './mcmc/window-adaptation.js';
+export {
   type StepSizeAdaptationConstants,
   type StepSizeAdaptationOptions,
   type StepSizeAdaptationState,
