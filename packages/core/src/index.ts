@@ -63,7 +63,7 @@ export { type NormalDistribution, type NormalDistributionOptions, normalDistribu
 export { type UniformDistribution, type UniformDistributionOptions, uniformDistribution } from './distributions/uniform.js';
 export { type ChainStateFields, assertChainState } from './mcmc/chain-state.js';
 export { initChainState } from './mcmc/init-chain-state.js';
-export { type MetropolisInfo, acceptReject, selectChains } from './mcmc/accept-reject.js';
+export { type MetropolisInfo, acceptReject, selectChains, selectState } from './mcmc/accept-reject.js';
 export { type MetropolisFields, type MetropolisProposal, metropolisHastingsStep } from './mcmc/metropolis-hastings-step.js';
 export {
   type LogProposalRatio,
@@ -73,16 +73,15 @@ export {
   metropolisHastings,
 } from './mcmc/metropolis-hastings.js';
 export { type LeapfrogOptions, type PhasePoint, leapfrog } from './mcmc/leapfrog.js';
+export { type AdaptableSamplerSpec, type MetricChainState, adaptableSampler } from './mcmc/adaptable-sampler.js';
 export {
-  type DenseMetric,
-  type DiagonalMetric,
-  type IdentityMetric,
   type InverseMass,
   type Metric,
   assertInverseMass,
   assertMetric,
   cloneMetric,
   createMetric,
+  dotPerChain,
   initChainStateWithMetric,
   kineticEnergy,
   massQuadraticForm,
@@ -106,20 +105,4 @@ export {
   type DualAveragingState,
   dualAveraging,
 } from './mcmc/dual-averaging.js';
-export {
-  MASS_ADAPTATIONS,
-  type MassAdaptation,
-  type SlowWindow,
-  type WindowAdaptationOptions,
-  type WindowAdaptationResult,
-  slowWindows,
-  windowAdaptation,
-} from './mcmc/window-adaptation.js';
-export {
-  type StepSizeAdaptationConstants,
-  type StepSizeAdaptationOptions,
-  type StepSizeAdaptationState,
-  startStepSizeAdaptation,
-  stepSizeAdaptationConstants,
-  updateStepSizeAdaptation,
-} from './mcmc/step-size-adaptation.js';
+export { type MassAdaptation, type WindowAdaptationOptions, type WindowAdaptationResult, windowAdaptation } from './mcmc/window-adaptation.js';

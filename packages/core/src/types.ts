@@ -87,8 +87,9 @@ export interface Sampler<S extends ChainState = ChainState, I extends StepInfo =
 /**
  * A sampler whose step size adaptation can tune towards a target acceptance rate: `withStepSize`
  * returns the same kernel with another step size, and `targetAcceptance` is the acceptance rate
- * the sampler is most efficient at (MALA 0.574, HMC 0.65, random-walk Metropolis 0.234). MALA,
- * HMC and random-walk Metropolis implement it; every step reports `acceptanceRate`.
+ * the sampler is most efficient at (MALA 0.574, HMC 0.65, NUTS 0.8, random-walk Metropolis 0.234).
+ * MALA, HMC, NUTS, random-walk Metropolis and the pCN example implement it; every step reports
+ * `acceptanceRate`.
  */
 export interface TunableSampler<S extends ChainState = ChainState, I extends StepInfo = StepInfo> extends Sampler<S, I> {
   readonly stepSize: number;
