@@ -3,11 +3,12 @@ import { energyAndGradient } from '../energy-gradient.js';
 import type { EnergyFn, SamplerInitOptions } from '../types.js';
 import { NonFiniteError } from '../errors.js';
 import { assertBatch, assertEnergyShape } from '../validate.js';
+import { assertFloatPositions } from './chain-state.js';
 
 /**
  * What a sampler's `init` returns at the chains' starting positions: a copy of `position` (the
  * caller keeps its tensor), `E(x0)` (one value per chain) and, with `gradient: true`,
- * `dE/dx (x0)`. Checks that `position` is a batch, that the energy returns one value per chain,
+ * `dE/dx (x0)`. Checks that `position` is a float32 batch, that the energy returns one value per chain,
  * and that energies (and gradients) are finite, throwing `ShapeError` / `NonFiniteError` that name
  * the sampler. The energy runs inside `tf.tidy`, so its intermediates are freed; the result is
  * fresh tensors the caller owns, and nothing leaks on error. The finiteness check reads from the
@@ -37,6 +38,7 @@ export function initChainState(
   options: { readonly gradient?: boolean } & SamplerInitOptions = {},
 ): { position: tf.Tensor; energy: tf.Tensor1D; gradient?: tf.Tensor } {
   assertBatch('position', position, 1);
+  assertFloatPositions('position', position);
   const result = tf.tidy(() => {
     if (options.gradient) {
       const { energy: e, gradient } = energyAndGradient(energy, position);

@@ -8,6 +8,7 @@ import { assertBatch, assertFinite, assertInteger } from '../validate.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint/checkpoint.js';
 import type { CheckpointStore } from './checkpoint/store.js';
 import { minibatches } from './minibatch.js';
+import { assertOptimizerFits } from './optimizer-slots.js';
 
 /** What `onStep` receives after every training step. */
 export interface FitProgress {
@@ -36,7 +37,8 @@ export interface FitCheckpointOptions {
 export interface FitOptions {
   /**
    * Any tfjs optimizer; for a learning-rate schedule, one from this module (`adam({ learningRate:
-   * cosineDecay(...) })`). Keep one instance per model: tfjs optimizers keep their slots by position.
+   * cosineDecay(...) })`). Keep one instance per model: tfjs optimizers keep their slots by position,
+   * and an optimizer whose state does not fit the trained variables is refused before the first step.
    */
   readonly optimizer: tf.Optimizer;
   /** Total optimisation steps (give exactly one of `steps` and `epochs`). */
@@ -166,6 +168,7 @@ export async function fit<S>(model: EnergyModel, objective: Objective<S>, data: 
   let savedStep = step;
   let stopped: FitResult<S>['stopped'] = 'completed';
   try {
+    await assertOptimizerFits(optimizer, [...model.variables, ...(objective.variables?.(state) ?? [])]);
     while (step < totalSteps) {
       if (signal?.aborted) {
         stopped = 'aborted';

@@ -181,6 +181,15 @@ describeBackends('checkpoints', () => {
     await expectError(/has formatVersion 2, but this @ebm\/core reads version 1/);
     await writeFile(join(stepDir, MANIFEST_FILE), JSON.stringify({ ...manifest, format: 'keras' }));
     await expectError(/is not an @ebm checkpoint: format is "keras"/);
+    // A negative dimension whose product still matches the byte length reaches no tfjs op.
+    const tensors = manifest.tensors as { shape: number[] }[];
+    const [first, ...rest] = tensors;
+    const negative = { ...first, shape: first!.shape.length === 2 ? [-first!.shape[0]!, -first!.shape[1]!] : [-1, -first!.shape[0]!] };
+    await writeFile(join(stepDir, MANIFEST_FILE), JSON.stringify({ ...manifest, tensors: [negative, ...rest] }));
+    await expectError(/manifest\.json of checkpoint step 3 .*: tensor 0 .* has an invalid dtype, shape or byte range/);
+    // A checkpoint folder whose manifest says another step (copied or renamed by hand).
+    await writeFile(join(stepDir, MANIFEST_FILE), JSON.stringify({ ...manifest, step: 30 }));
+    await expectError(/manifest\.json of checkpoint step 3 in directory .* says it holds step 30: the checkpoint and its place in the store disagree/);
     await writeFile(join(stepDir, MANIFEST_FILE), manifestText);
 
     await writeFile(join(dir, 'latest.json'), '{"step": 99}');
