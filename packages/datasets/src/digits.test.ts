@@ -1,3 +1,7 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@ebm/core';
 import { describeBackends } from '@ebm/core/testing';
@@ -36,4 +40,25 @@ it('parseDigitsCsv names the bad line', () => {
   const bad = `${new Array(64).fill(17).join(',')},7`;
   expect(() => parseDigitsCsv(`${good}\n${bad}`)).toThrow(InvalidArgumentError);
   expect(() => parseDigitsCsv(`${good}\n${bad}`)).toThrow(/text: line 2/);
+});
+
+describeBackends('loadDigits on damaged files', () => {
+  it('names the file of a truncated .gz, an empty file and a malformed line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ebm-digits-damaged-'));
+    const bundled = await readFile(fileURLToPath(new URL('../data/digits.csv.gz', import.meta.url)));
+    const cases = [
+      ['cut.csv.gz', bundled.subarray(0, bundled.length >> 1), /^path: .*cut\.csv\.gz is a truncated or corrupt gzip file \(unexpected end of file\)/],
+      ['empty.csv', new Uint8Array(0), /^path: .*empty\.csv holds no digits \(the file is empty\)/],
+      ['bad.csv', new TextEncoder().encode('1,2,3\n'), /^text: line 1 of .*bad\.csv is not 64 integers/],
+    ] as const;
+    const before = tf.memory().numTensors;
+    for (const [name, bytes, message] of cases) {
+      await writeFile(join(dir, name), bytes);
+      const error = await loadDigits({ path: join(dir, name) }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toMatch(message);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    await rm(dir, { recursive: true, force: true });
+  });
 });

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@ebm/core';
+import { gunzipIfCompressed } from './gzip.js';
 
 /** Number of images in the bundled file. */
 export const DIGITS_COUNT = 1797;
@@ -34,9 +35,10 @@ export interface Digits {
 /**
  * Parses the digits CSV text: one image per line, 64 pixel values 0..16 then the label 0..9,
  * comma separated, no header. Returns pixel values unscaled. Throws an `InvalidArgumentError`
- * naming `text` and the line when a row is malformed.
+ * naming `text` and the line (and `source`, the file the text came from, when given) when a row
+ * is malformed.
  */
-export function parseDigitsCsv(text: string): { pixels: Float32Array; labels: Int32Array } {
+export function parseDigitsCsv(text: string, source?: string): { pixels: Float32Array; labels: Int32Array } {
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const pixels = new Float32Array(lines.length * DIGITS_PIXELS);
   const labels = new Int32Array(lines.length);
@@ -47,7 +49,7 @@ export function parseDigitsCsv(text: string): { pixels: Float32Array; labels: In
     if (fields.length !== DIGITS_PIXELS + 1 || !pixelsOk || !(Number.isInteger(label) && label >= 0 && label <= 9)) {
       throw new InvalidArgumentError(
         'text',
-        `line ${row + 1} is not 64 integers in 0..16 followed by a label 0..9 (got ${fields.length} fields). Is this the digits CSV?`,
+        `line ${row + 1}${source === undefined ? '' : ` of ${source}`} is not 64 integers in 0..16 followed by a label 0..9 (got ${fields.length} fields). Is this the digits CSV?`,
       );
     }
     pixels.set(fields.slice(0, DIGITS_PIXELS), row * DIGITS_PIXELS);
@@ -59,18 +61,21 @@ export function parseDigitsCsv(text: string): { pixels: Float32Array; labels: In
 /**
  * Loads the 1,797 8x8 digits shipped with this package (Node only: `node:fs` and `node:zlib` are
  * imported lazily). Pixels are scaled to [0, 1] by default, the form scikit-learn's BernoulliRBM
- * example trains on.
+ * example trains on. An empty, truncated or malformed file throws an `InvalidArgumentError` on
+ * `path` (or `text`, for a bad line) that names the file.
  *
  * @example
  * const { images, labels } = await loadDigits();   // images [1797, 64] in [0, 1]
  * const firstImage = tf.reshape(tf.slice(images, [0, 0], [1, 64]), [8, 8]);
  */
 export async function loadDigits(options: LoadDigitsOptions = {}): Promise<Digits> {
-  const [{ readFile }, { gunzipSync }] = await Promise.all([import('node:fs/promises'), import('node:zlib')]);
+  const { readFile } = await import('node:fs/promises');
   const path = options.path ?? (await bundledPath());
-  const raw = await readFile(path);
-  const gzipped = raw[0] === 0x1f && raw[1] === 0x8b;
-  const { pixels, labels } = parseDigitsCsv((gzipped ? gunzipSync(raw) : raw).toString('utf8'));
+  const bytes = await gunzipIfCompressed('path', path, new Uint8Array(await readFile(path)));
+  const { pixels, labels } = parseDigitsCsv(new TextDecoder().decode(bytes), path);
+  if (labels.length === 0) {
+    throw new InvalidArgumentError('path', `${path} holds no digits (the file is empty). Pass the digits CSV, or leave path out for the bundled copy.`);
+  }
   const images = tf.tidy(() => {
     const t = tf.tensor2d(pixels, [labels.length, DIGITS_PIXELS]);
     return options.scale === false ? t : tf.div<tf.Tensor2D>(t, DIGITS_MAX_VALUE);
