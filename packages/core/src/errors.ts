@@ -4,8 +4,9 @@
  * read the fix from the message.
  */
 export class EbmError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** `options.cause`: the error that led to this one (a file-system error under a failed checkpoint write). */
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
   }
 }

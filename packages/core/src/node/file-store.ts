@@ -95,6 +95,7 @@ export function fileCheckpointStore(dir: string): FileCheckpointStore {
         throw new CheckpointError(
           `Could not write checkpoint step ${step} to ${description}: ${(error as Error).message}. ` +
             'Check free disk space and permissions; the previous checkpoints are untouched.',
+          { cause: error },
         );
       }
     },

@@ -29,6 +29,7 @@ export {
   type SaveCheckpointOptions,
   TENSORS_FILE,
   loadCheckpoint,
+  pruneCheckpoints,
   saveCheckpoint,
 } from './checkpoint/checkpoint.js';
 export { type JsonValue } from './checkpoint/state-codec.js';

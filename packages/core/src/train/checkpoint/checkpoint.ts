@@ -168,10 +168,21 @@ export async function saveCheckpoint<S>(store: CheckpointStore, options: SaveChe
     tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
   }
 
-  if (keep !== undefined) {
-    const older = (await store.list()).filter((s) => s !== step);
-    for (const s of older.slice(0, Math.max(0, older.length - (keep - 1)))) await store.remove(s);
-  }
+  if (keep !== undefined) await pruneCheckpoints(store, { keep, latest: step });
+}
+
+/**
+ * Deletes all but the `keep` most recent checkpoints, counting `latest` (always kept) and the
+ * `keep - 1` newest others: what `saveCheckpoint({ keep })` does after each save, and what a run
+ * resumed after a crash between a save and its pruning finishes. Deletes the oldest first.
+ *
+ * @example
+ * await pruneCheckpoints(store, { keep: 2, latest: (await store.latest())! });
+ */
+export async function pruneCheckpoints(store: CheckpointStore, options: { readonly keep: number; readonly latest: number }): Promise<void> {
+  assertInteger('keep', options.keep, 1);
+  const older = (await store.list()).filter((s) => s !== options.latest);
+  for (const s of older.slice(0, Math.max(0, older.length - (options.keep - 1)))) await store.remove(s);
 }
 
 /** Options of {@link loadCheckpoint}: where the restored values go. */
