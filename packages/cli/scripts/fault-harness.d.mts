@@ -10,6 +10,7 @@ export interface Fault {
 export interface RunOptions {
   readonly fault?: Fault;
   readonly killAfterMs?: number;
+  readonly interruptOn?: { readonly stdout: RegExp; readonly count: number };
   readonly env?: Readonly<Record<string, string>>;
   readonly resumeArgs?: readonly string[];
 }

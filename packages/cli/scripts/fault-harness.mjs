@@ -26,10 +26,11 @@ export const TINY_RUN = [
 
 /**
  * Runs `ebm ...args`. `fault` (an EBM_FAULT object) preloads the injector; `killAfterMs` sends
- * SIGKILL after that many milliseconds. Resolves with the exit code (null when killed), the signal,
+ * SIGKILL after that many milliseconds; `interruptOn` sends `count` SIGINTs (Ctrl-C), 100 ms
+ * apart, once stdout matches `stdout`. Resolves with the exit code (null when killed), the signal,
  * stdout and stderr.
  */
-export function runEbm(args, { fault, killAfterMs, env = {} } = {}) {
+export function runEbm(args, { fault, killAfterMs, interruptOn, env = {} } = {}) {
   const nodeArgs = fault === undefined ? [EBM_BIN, ...args] : ['--import', INJECT_FS, EBM_BIN, ...args];
   const child = spawn(process.execPath, nodeArgs, {
     env: { ...process.env, ...env, ...(fault === undefined ? {} : { EBM_FAULT: JSON.stringify(fault) }), EBM_DEBUG: '' },
@@ -37,7 +38,13 @@ export function runEbm(args, { fault, killAfterMs, env = {} } = {}) {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
+  let interrupted = false;
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+    if (interruptOn === undefined || interrupted || !interruptOn.stdout.test(stdout)) return;
+    interrupted = true;
+    for (let i = 0; i < interruptOn.count; i++) setTimeout(() => child.kill('SIGINT'), 100 * i);
+  });
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   return new Promise((resolve, reject) => {
@@ -51,7 +58,7 @@ export function runEbm(args, { fault, killAfterMs, env = {} } = {}) {
 
 /** The error lines of a command's stderr (notes and the "Stopping..." line of Ctrl-C left out). */
 export function errorLines(stderr) {
-  return stderr.split('\n').filter((line) => line !== '' && !line.startsWith('note: '));
+  return stderr.split('\n').filter((line) => line !== '' && !line.startsWith('note: ') && !line.startsWith('Stopping at the next safe point'));
 }
 
 /**

@@ -158,6 +158,20 @@ describe('kill -9 at random moments', () => {
   });
 });
 
+describe('Ctrl-C (a real SIGINT)', () => {
+  const untilQuiet = (dir: string): string[] => trainArgs(dir).filter((arg) => arg !== '--quiet');
+
+  it('once during training: exit code 130 with the checkpoint saved; the folder recovers to the uninterrupted result', async () => {
+    const dir = freshDir();
+    const stopped = await runEbm(untilQuiet(dir), { interruptOn: { stdout: /step 4\/12/, count: 1 } });
+    expect(stopped.code, stopped.stderr).toBe(130);
+    // Under load the 12 steps may all be done when the signal is handled: then it stops the final evaluation.
+    expect(errorLines(stopped.stderr).at(-1)).toMatch(/^error: Interrupted (at step \d+; checkpoint saved\. Continue|during the final evaluation: .*Finish it) with: ebm train --out .* --resume$/);
+    expect(stopped.stderr).not.toMatch(/^\s+at /m);
+    await expectRecovers(dir);
+  });
+});
+
 const FULL_DISK: readonly (readonly [string, Fault, RegExp])[] = [
   ['config.json', { op: 'write', target: '^config\\.json$', fault: 'ENOSPC', partial: true }, /cannot write .*config\.json: no space left/],
   ['metrics.jsonl, and every later append', { op: 'write', target: '^metrics\\.jsonl$', fault: 'ENOSPC', nth: 5, partial: true, persist: true }, /cannot append to .*metrics\.jsonl: no space left/],

@@ -16,7 +16,8 @@ export {
   flagOf,
 } from './config.js';
 export { type Io, defaultIo } from './io.js';
-export { RunFolder, RUN_FILES, type Summary, type MetricsLine } from './run-folder.js';
+export { CommandError, DivergedError, EXIT_CODES, InterruptedError } from './failures.js';
+export { RunFolder, RUN_FILES, type FolderContents, type MetricsLine, type MetricsRead, type Summary } from './run-folder.js';
 export { type Points, densitySpec, lossSpec, renderPng } from './plots.js';
 export { type ConfigKeys, type ConfigValues, type Recipe } from './recipe.js';
 export { OBJECTIVES, type ObjectiveContext, type ObjectiveName, type ObjectiveRecipe, buildObjective } from './objectives.js';

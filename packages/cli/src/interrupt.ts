@@ -34,9 +34,10 @@ export function listenForInterrupts(io: Io): Interrupts {
     if (controller.signal.aborted) {
       io.err('\nStopped at once.\n');
       process.exit(EXIT_CODES.interrupted);
+    } else {
+      io.err('\nStopping at the next safe point (press Ctrl-C again to stop at once)...\n');
+      controller.abort();
     }
-    io.err('\nStopping at the next safe point (press Ctrl-C again to stop at once)...\n');
-    controller.abort();
   };
   for (const name of SIGNALS) process.on(name, onSignal);
   return {

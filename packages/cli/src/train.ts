@@ -138,7 +138,8 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
 
 async function train(session: Session, folder: RunFolder, store: FileCheckpointStore, start: ResumePoint, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
   const { config } = session;
-  interrupts.check(`Interrupted before the first step. Start the run with: ebm train --out ${folder.dir} --resume`);
+  const beforeFirstStep = `Interrupted before the first step. Start the run with: ebm train --out ${folder.dir} --resume`;
+  interrupts.check(beforeFirstStep);
   const offsetSeconds = start.metrics.at(-1)?.seconds ?? 0;
   let lastNll = [...start.metrics].reverse().find((m) => m.nll !== undefined)?.nll;
   if (!flags.quiet) {
@@ -171,13 +172,16 @@ async function train(session: Session, folder: RunFolder, store: FileCheckpointS
     });
   } catch (error) {
     if (!(error instanceof NonFiniteError)) throw error;
-    await folder.writeSummary(divergedTrainingSummary(session, folder, error.message));
-    throw new DivergedError(`Training diverged: ${error.message} (summary.json has status "diverged")`, { cause: error });
+    // "loss: is Infinity at step 3 ..." reads "loss is Infinity at step 3 ...".
+    const problem = error.message.startsWith(`${error.argument}: `) ? `${error.argument} ${error.message.slice(error.argument.length + 2)}` : error.message;
+    await folder.writeSummary(divergedTrainingSummary(session, folder, problem));
+    throw new DivergedError(`Training diverged: ${problem} (summary.json has status "diverged")`, { cause: error });
   } finally {
     progress?.stop();
   }
   disposeState(result.state);
   if (result.stopped === 'aborted') {
+    if (result.step === 0) throw new InterruptedError(beforeFirstStep);
     throw new InterruptedError(`Interrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${folder.dir} --resume`);
   }
   await finishRun(session, folder, result.step, io, interrupts);
