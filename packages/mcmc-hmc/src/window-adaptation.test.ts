@@ -24,9 +24,9 @@ describeBackends('windowAdaptation of hmc and nuts', () => {
       const model = gaussianEnergy({ dim: 6, mean: target.mean, precision: inverseSPD(target.covariance) });
       const init = tf.zeros([8, 6]);
       const [adaptKey, sampleKey] = split(prngKey(80)) as [Key, Key];
-      const warm = windowAdaptation(sampler, { energy: model.energy, init, key: adaptKey, numSteps: 500, mass });
+      const warm = windowAdaptation(sampler, { energy: model.energy, init, key: adaptKey, numSteps: 400, mass });
       // The estimated inverse mass is the target covariance up to sampling error: the last slow window
-      // of 500 warm-up steps holds 200 x 8 draws, and a variance from n_eff draws has a relative standard
+      // of 400 warm-up steps holds 200 x 8 draws, and a variance from n_eff draws has a relative standard
       // error sqrt(2 / n_eff). bench/sampler-efficiency.mjs measured 0.23 (HMC) to 0.44 (NUTS) ESS per
       // draw for second moments, so n_eff >= 370 and 25% is at least 3.4 standard errors.
       const estimate = (i: number) => (mass === 'dense' ? (warm.inverseMass as number[][])[i]![i]! : (warm.inverseMass as number[])[i]!);
