@@ -22,7 +22,7 @@ export type {
   StepInfo,
   TunableSampler,
 } from './types.js';
-export { BackendError, CheckpointError, EbmError, InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
+export { BackendError, CheckpointError, EbmError, EnvironmentError, InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
 export { type Key, foldIn, prngKey, randomUint32, seedOf, split } from './key.js';
 export { bernoulli, normal, permutation, uniform } from './random.js';
 export { randomIndices } from './random-indices.js';
@@ -32,6 +32,7 @@ export {
   assertEnergyShape,
   assertEventShape,
   assertFinite,
+  assertFiniteAsync,
   assertInRange,
   assertInteger,
   assertNonNegative,
@@ -96,6 +97,7 @@ export {
   type SampleChainOptions,
   type SampleChainResult,
   sampleChain,
+  sampleChainAsync,
   traceDiagnostics,
 } from './mcmc/sample-chain.js';
 export { type ScalarTrace, effectiveSampleSize, splitRhat } from './mcmc/diagnostics.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { energyAndGradient } from '../energy-gradient.js';
 import type { EnergyFn, SamplerInitOptions } from '../types.js';
 import { NonFiniteError } from '../errors.js';
+import { onGpuBackend } from '../runtime.js';
 import { assertBatch, assertEnergyShape } from '../validate.js';
 
 /**
@@ -11,7 +12,10 @@ import { assertBatch, assertEnergyShape } from '../validate.js';
  * and that energies (and gradients) are finite, throwing `ShapeError` / `NonFiniteError` that name
  * the sampler. The energy runs inside `tf.tidy`, so its intermediates are freed; the result is
  * fresh tensors the caller owns, and nothing leaks on error. The finiteness check reads from the
- * device once; `check: false` (the sampler's `init` options) skips it and reads nothing.
+ * device once (synchronously: `init` is synchronous); `check: false` (the sampler's `init` options)
+ * skips it and reads nothing. On the GPU backends (webgl, webgpu) the check is left to the caller's
+ * asynchronous reads, where a synchronous read would stall the queue (webgl) or return wrong values
+ * (webgpu): `fit` stops on a non-finite loss, and `sampleChainAsync` checks the initial state.
  *
  * @example
  * init(position, energy, options) {
@@ -46,7 +50,7 @@ export function initChainState(
     assertEnergyShape(e, position.shape[0]!);
     return { position: tf.clone(position), energy: e };
   });
-  if (options.check === false) return result;
+  if (options.check === false || onGpuBackend()) return result;
   // One read for both checks: [all E finite, all dE/dx finite].
   const [energyFinite, gradientFinite] = tf.tidy(() =>
     tf.stack([tf.all(tf.isFinite(result.energy)), tf.all(tf.isFinite(result.gradient ?? result.energy))]).dataSync(),

@@ -1,4 +1,5 @@
 import { CheckpointError } from '../errors.js';
+import { assertNode } from '../runtime.js';
 import type { CheckpointFiles, CheckpointStore } from '../train/checkpoint/store.js';
 
 /** Name of the pointer file that records the most recent complete checkpoint: `{"step": 123}`. */
@@ -12,8 +13,8 @@ export function stepDirName(step: number): string {
 const STEP_DIR = /^step-(\d+)$/;
 
 /**
- * A {@link CheckpointStore} in a directory of the local file system (Node only; `node:fs` is
- * imported lazily, so importing this module does not break browser bundles).
+ * A {@link CheckpointStore} in a directory of the local file system (Node only: in a browser it
+ * throws an `EnvironmentError` pointing to `indexedDbCheckpointStore`).
  *
  * Layout: `dir/step-000123/{manifest.json, tensors.bin}` and `dir/latest.json`. A write is
  * atomic: the files go into a hidden temp directory `dir/.tmp-...`, are fsynced, and the directory
@@ -26,6 +27,7 @@ const STEP_DIR = /^step-(\d+)$/;
  * await fit(model, objective, data, { optimizer, steps: 1000, key, checkpoint: { store, every: 100 } });
  */
 export function fileCheckpointStore(dir: string): CheckpointStore {
+  assertNode('fileCheckpointStore', "in a browser, use indexedDbCheckpointStore from '@ebm/core/train'");
   const description = `directory ${dir}`;
   const join = (...parts: string[]): string => parts.join('/');
   const fs = () => import('node:fs/promises');

@@ -1,6 +1,9 @@
 /**
  * `@ebm/core/node`: the parts of @ebm/core that need Node's file system: the checkpoint store
  * that writes checkpoints to a folder (atomically: temp folder, fsync, rename). Browser code uses
- * `indexedDbCheckpointStore` from `@ebm/core/train` instead.
+ * `indexedDbCheckpointStore` from `@ebm/core/train` instead. `isNode` and `assertNode` let other
+ * packages' Node-only functions fail in a browser with an `EnvironmentError` that names the
+ * browser alternative.
  */
+export { assertNode, isNode } from '../runtime.js';
 export { LATEST_FILE, fileCheckpointStore, stepDirName } from './file-store.js';
