@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendError } from './errors.js';
 import { isNode } from './runtime.js';
 
-/** The backends @ebm knows how to select. */
+/** The backends `@ebm` knows how to select. */
 export const BACKEND_NAMES = ['cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow'] as const;
 /** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -89,7 +89,7 @@ function notImported(backend: BackendName, pkg: string): BackendError {
  * Selects a tfjs backend and waits until it is ready.
  *
  * The name comes from the argument, else the `EBM_BACKEND` environment variable (Node), else
- * {@link DEFAULT_BACKEND}. `cpu` and `webgl` come with `@tensorflow/tfjs`. `wasm` and `webgpu` are
+ * `wasm`. `cpu` and `webgl` come with `@tensorflow/tfjs`. `wasm` and `webgpu` are
  * registered by importing their packages in the application (`import
  * '@tensorflow/tfjs-backend-wasm'`); in Node an installed package is also imported by name when
  * needed. `tensorflow` (native, `@tensorflow/tfjs-node`) is Node-only. Throws a

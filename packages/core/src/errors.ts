@@ -13,7 +13,7 @@ function nameClass(errorClass: abstract new (...args: never[]) => Error, name: s
   Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true, enumerable: false });
 }
 
-/** The base class of every error @ebm throws on purpose. */
+/** The base class of every error `@ebm` throws on purpose. */
 export class EbmError extends Error {
   static {
     nameClass(this, 'EbmError');

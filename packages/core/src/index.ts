@@ -1,5 +1,5 @@
 /**
- * `@ebm/core`: the contract shared by every @ebm package (energies, samplers, objectives,
+ * `@ebm/core`: the contract shared by every `@ebm` package (energies, samplers, objectives,
  * distributions) and the parts samplers and objectives are built from: PRNG keys, backends,
  * validation, the Metropolis-Hastings step, the leapfrog integrator, chain runners, schedules.
  *

@@ -151,7 +151,7 @@ export interface Objective<S = unknown> {
  * A normalised probability distribution over samples of a fixed per-sample shape: noise for
  * noise-contrastive estimation, fresh starts for contrastive-divergence chains, a normalizing flow.
  *
- * This is the one place @ebm speaks of a log-density rather than an energy: `logProb` is the
+ * This is the one place `@ebm` speaks of a log-density rather than an energy: `logProb` is the
  * normalised `log p(x)`, which objectives compare with a model's `-E(x) - log Z`.
  */
 export interface Distribution {
