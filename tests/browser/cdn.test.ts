@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { browserSubpaths } from '../../browser-entries';
-import { launchChromium } from './chromium.js';
+import { launchChromium, openRecordingPage, pageResult } from './chromium.js';
 import { type StaticServer, serveStatic } from './server.js';
 
 const packagesDir = fileURLToPath(new URL('../../packages/', import.meta.url));
@@ -105,13 +105,8 @@ afterAll(async () => {
 });
 
 it('a <script type="module"> page imports every package from its CDN bundle and trains, samples and evaluates', async () => {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  page.on('pageerror', (error) => errors.push(String(error)));
-  await page.goto(`${server.origin}/`);
-  await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 120_000 });
-  const result = (await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result)) as Record<string, unknown>;
+  const { page, errors } = await openRecordingPage(browser, `${server.origin}/`);
+  const result = await pageResult<Record<string, unknown>>(page, 120_000);
   expect(result.error).toBeUndefined();
   expect(errors).toEqual([]);
   const losses = result.losses as number[];

@@ -5,7 +5,7 @@
  * (no background networking) and give it WebGL and WebGPU on SwiftShader (the CPU).
  */
 import { execFileSync } from 'node:child_process';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 
 /** The path of the chromium executable, installed with apt-get if needed and possible. */
 export function chromiumPath(): string {
@@ -48,4 +48,20 @@ export const CHROMIUM_FLAGS = [
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+}
+
+/** Opens `url` in a new page of `browser` (or a context) that records console errors and uncaught exceptions in `errors`. */
+export async function openRecordingPage(browser: Browser | BrowserContext, url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  page.on('pageerror', (error) => errors.push(String(error)));
+  await page.goto(url);
+  return { page, errors };
+}
+
+/** Waits until the page has set `window.result` (a page's script reports that way) and returns it. */
+export async function pageResult<T>(page: Page, timeout: number): Promise<T> {
+  await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout });
+  return (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as T;
 }

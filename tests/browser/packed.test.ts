@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium } from './chromium.js';
+import { launchChromium, openRecordingPage, pageResult } from './chromium.js';
 import { type StaticServer, serveStatic } from './server.js';
 
 const packagesDir = fileURLToPath(new URL('../../packages/', import.meta.url));
@@ -70,21 +70,16 @@ it('builds with vite build and no configuration', () => {
 });
 
 it('runs every package in Chromium: training on webgl, wasm and cpu, sampling, the exact NLL, the digits', async () => {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  page.on('pageerror', (error) => errors.push(String(error)));
-  await page.goto(`${server.origin}/`);
-  await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 200_000 });
+  const { page, errors } = await openRecordingPage(browser, `${server.origin}/`);
   type Run = { backend: string; first: number; last: number; acceptance: number; saved: number; stepsPerSecond: number; nll?: number };
-  const result = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as {
+  const result = await pageResult<{
     runs: Run[];
     error?: string;
     digits: number[];
     pseudoLikelihood: number;
     names: unknown[];
     nodeOnly: string;
-  };
+  }>(page, 200_000);
   expect(result.error).toBeUndefined();
   expect(errors).toEqual([]);
   expect(result.runs.map((r) => r.backend)).toEqual(['webgl', 'wasm', 'cpu']);

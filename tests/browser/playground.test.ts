@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundState } from '../../examples/playground/src/main.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, openRecordingPage } from './chromium.js';
 import { type StaticServer, serveStatic } from './server.js';
 
 const dist = fileURLToPath(new URL('../../examples/playground/dist/', import.meta.url));
@@ -34,11 +34,7 @@ afterAll(async () => {
 
 /** A fresh browser context (own IndexedDB) with a page that records console errors and uncaught exceptions. */
 async function openPage(context: BrowserContext, query: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  page.on('pageerror', (error) => errors.push(String(error)));
-  await page.goto(`${server.origin}/?${query}`);
+  const { page, errors } = await openRecordingPage(context, `${server.origin}/?${query}`);
   await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('ready'));
   return { page, errors };
 }
