@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { energyAndGradient } from './energy-gradient.js';
-import { ShapeError } from './errors.js';
+import { InvalidArgumentError, ShapeError } from './errors.js';
 import { gaussianEnergy } from './models/gaussian.js';
 import { describeBackends, expectNoLeaks } from './testing/index.js';
 
@@ -21,7 +21,7 @@ describeBackends('energyAndGradient', () => {
     tf.dispose([x, energy, gradient, ...model.variables]);
   });
 
-  it('leaks nothing, inside or outside an enclosing tidy', () => {
+  it('leaks nothing, inside or outside an enclosing tidy, also when the energy returns the wrong shape', () => {
     const model = gaussianEnergy({ dim: 2 });
     const x = tf.ones([3, 2]);
     expectNoLeaks(() => {
@@ -29,6 +29,9 @@ describeBackends('energyAndGradient', () => {
       tf.dispose([energy, gradient]);
     }, 1000);
     expectNoLeaks(() => tf.tidy(() => void energyAndGradient(model.energy, x)), 1000);
+    // The wrong-shape error is thrown on the forward pass: nothing it made survives.
+    const summed = (z: tf.Tensor) => tf.sum(tf.square(z)) as unknown as tf.Tensor1D;
+    expectNoLeaks(() => expect(() => energyAndGradient(summed, x)).toThrow(ShapeError), 100);
     tf.dispose([x, ...model.variables]);
   });
 
@@ -40,5 +43,18 @@ describeBackends('energyAndGradient', () => {
     const perElement = (z: tf.Tensor) => tf.square(z) as tf.Tensor1D;
     expect(() => energyAndGradient(perElement, x)).toThrow(/got \[3, 2\]/);
     x.dispose();
+  });
+
+  it('names the op when the energy cannot be differentiated, and shows the tf.step mask that can', () => {
+    const x = tf.tensor2d([[-2, 3], [1, -1]]);
+    const masked = (z: tf.Tensor) => tf.tidy(() => tf.sum(tf.where(tf.less(z, 0), tf.neg(z), tf.square(z)), 1) as tf.Tensor1D);
+    expect(() => energyAndGradient(masked, x)).toThrow(InvalidArgumentError);
+    expect(() => energyAndGradient(masked, x)).toThrow(/^energy: uses the op Less on its input.*tf\.step/);
+    // The same energy with its mask from tf.step: E = -z for z < 0, z^2 otherwise; dE/dz = -1 or 2z.
+    const stepped = (z: tf.Tensor) => tf.tidy(() => tf.sum(tf.where(tf.cast(tf.step(tf.neg(z)), 'bool'), tf.neg(z), tf.square(z)), 1) as tf.Tensor1D);
+    const { energy, gradient } = energyAndGradient(stepped, x);
+    expect(gradient.arraySync()).toEqual([[-1, 6], [2, -1]]);
+    expect(Array.from(energy.dataSync())).toEqual([11, 2]);
+    tf.dispose([x, energy, gradient]);
   });
 });

@@ -64,7 +64,7 @@ export { type NormalDistribution, type NormalDistributionOptions, normalDistribu
 export { type UniformDistribution, type UniformDistributionOptions, uniformDistribution } from './distributions/uniform.js';
 export { type ChainStateFields, assertChainState } from './mcmc/chain-state.js';
 export { initChainState } from './mcmc/init-chain-state.js';
-export { type MetropolisInfo, acceptReject, selectChains } from './mcmc/accept-reject.js';
+export { type MetropolisInfo, acceptReject, selectChains, selectState } from './mcmc/accept-reject.js';
 export { type MetropolisFields, type MetropolisProposal, metropolisHastingsStep } from './mcmc/metropolis-hastings-step.js';
 export {
   type LogProposalRatio,
@@ -74,16 +74,15 @@ export {
   metropolisHastings,
 } from './mcmc/metropolis-hastings.js';
 export { type LeapfrogOptions, type PhasePoint, leapfrog } from './mcmc/leapfrog.js';
+export { type AdaptableSamplerSpec, type MetricChainState, adaptableSampler } from './mcmc/adaptable-sampler.js';
 export {
-  type DenseMetric,
-  type DiagonalMetric,
-  type IdentityMetric,
   type InverseMass,
   type Metric,
   assertInverseMass,
   assertMetric,
   cloneMetric,
   createMetric,
+  dotPerChain,
   initChainStateWithMetric,
   kineticEnergy,
   massQuadraticForm,
@@ -101,4 +100,11 @@ export {
   traceDiagnostics,
 } from './mcmc/sample-chain.js';
 export { type ScalarTrace, effectiveSampleSize, splitRhat } from './mcmc/diagnostics.js';
-export { type DualAveragingInfo, type DualAveragingOptions, type DualAveragingState, dualAveraging } from './mcmc/dual-averaging.js';
+export {
+  type DualAveragingInfo,
+  type DualAveragingOptions,
+  type DualAveragingSampler,
+  type DualAveragingState,
+  dualAveraging,
+} from './mcmc/dual-averaging.js';
+export { type MassAdaptation, type WindowAdaptationOptions, type WindowAdaptationResult, windowAdaptation } from './mcmc/window-adaptation.js';

@@ -73,6 +73,11 @@ export interface SamplerInitOptions {
  */
 export interface Sampler<S extends ChainState = ChainState, I extends StepInfo = StepInfo> {
   readonly name: string;
+  /**
+   * Steps at the start of a chain that adapt the kernel (dual averaging) and are not exact draws;
+   * `sampleChain` refuses a `burnIn` shorter than this. Absent for samplers that do not adapt.
+   */
+  readonly warmupSteps?: number;
   /** Builds the state at `position` (a copy: the caller keeps ownership of `position`). */
   init(position: tf.Tensor, energy: EnergyFn, options?: SamplerInitOptions): S;
   /** One transition. Does not dispose `state`; returns a fresh state and info the caller owns. */
@@ -82,8 +87,9 @@ export interface Sampler<S extends ChainState = ChainState, I extends StepInfo =
 /**
  * A sampler whose step size adaptation can tune towards a target acceptance rate: `withStepSize`
  * returns the same kernel with another step size, and `targetAcceptance` is the acceptance rate
- * the sampler is most efficient at (MALA 0.574, HMC 0.65, random-walk Metropolis 0.234). MALA,
- * HMC and random-walk Metropolis implement it; every step reports `acceptanceRate`.
+ * the sampler is most efficient at (MALA 0.574, HMC 0.65, NUTS 0.8, random-walk Metropolis 0.234).
+ * MALA, HMC, NUTS, random-walk Metropolis and the pCN example implement it; every step reports
+ * `acceptanceRate`.
  */
 export interface TunableSampler<S extends ChainState = ChainState, I extends StepInfo = StepInfo> extends Sampler<S, I> {
   readonly stepSize: number;

@@ -36,4 +36,13 @@ describeBackends('variableGradients with aux', () => {
     expectNoLeaks(() => tf.tidy(() => void run()), 1000);
     tf.dispose([value, ...Object.values(grads), ...Object.values(aux), w]);
   });
+
+  it('frees the aux tensors when tfjs refuses the loss (no variable reaches it)', () => {
+    const w = tf.variable(tf.tensor1d([1, 2]), true, 'vg/unreached');
+    const before = tf.memory().numTensors;
+    const unconnected = () => variableGradients(() => ({ loss: tf.scalar(1), aux: { total: tf.sum(tf.ones([3])) as tf.Scalar } }), [w]);
+    expect(() => tf.tidy(unconnected)).toThrow();
+    expect(tf.memory().numTensors).toBe(before);
+    w.dispose();
+  });
 });

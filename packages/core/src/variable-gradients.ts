@@ -26,15 +26,23 @@ export function variableGradients<A extends Record<string, tf.Tensor> = Record<s
   variables: readonly tf.Variable[],
 ): { value: tf.Scalar; grads: tf.NamedTensorMap; aux: A } {
   let kept: Record<string, tf.Tensor> = {};
-  const { value, grads } = tf.variableGrads(() => {
-    const out = loss();
-    if (out instanceof tf.Tensor) return out;
-    // tf.keep lifts the aux tensors out of variableGrads's scope (which frees everything else the
-    // loss made); it also lifts them out of the caller's tidy, so they are cloned back below. Each
-    // is kept as a clone, so an aux tensor that is the loss itself survives disposing the kept copy.
-    kept = Object.fromEntries(Object.entries(out.aux).map(([name, t]) => [name, tf.keep(tf.clone(t))]));
-    return out.loss;
-  }, [...variables]);
+  let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
+  try {
+    result = tf.variableGrads(() => {
+      const out = loss();
+      if (out instanceof tf.Tensor) return out;
+      // tf.keep lifts the aux tensors out of variableGrads's scope (which frees everything else the
+      // loss made); it also lifts them out of the caller's tidy, so they are cloned back below. Each
+      // is kept as a clone, so an aux tensor that is the loss itself survives disposing the kept copy.
+      kept = Object.fromEntries(Object.entries(out.aux).map(([name, t]) => [name, tf.keep(tf.clone(t))]));
+      return out.loss;
+    }, [...variables]);
+  } catch (error) {
+    // The kept aux tensors escaped every tidy.
+    tf.dispose(Object.values(kept));
+    throw error;
+  }
+  const { value, grads } = result;
   for (const variable of variables) grads[variable.name] ??= tf.zerosLike(variable);
   const aux = Object.fromEntries(Object.entries(kept).map(([name, t]) => [name, tf.clone(t)])) as A;
   tf.dispose(Object.values(kept));

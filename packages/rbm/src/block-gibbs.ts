@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type ChainState, type Sampler, type StepInfo, assertInteger, foldIn, split } from '@ebm/core';
+import { type ChainState, type Sampler, type StepInfo, assertChainState, assertInteger, foldIn, split } from '@ebm/core';
 import type { RBM } from './rbm.js';
 
 /** Options of {@link blockGibbs}. */
@@ -39,6 +39,7 @@ export function blockGibbs(rbm: RBM, options: BlockGibbsOptions = {}): Sampler<C
       return { position: tf.clone(position) };
     },
     step: (key, state) => {
+      assertChainState(state, 'blockGibbs');
       // k >= 1, so the result is always a new tensor, never state.position.
       const position = tf.tidy(() => {
         let v = state.position;

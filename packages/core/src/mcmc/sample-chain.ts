@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Key } from '../key.js';
-import { NonFiniteError } from '../errors.js';
+import { InvalidArgumentError, NonFiniteError } from '../errors.js';
 import { readScalars, readScalarsSync } from '../read-scalars.js';
 import { onGpuBackend } from '../runtime.js';
 import { disposeState } from '../state.js';
@@ -19,7 +19,7 @@ export interface SampleChainOptions<S extends ChainState, I extends StepInfo> {
   readonly key: Key;
   /** Steps after burn-in (default 1000). */
   readonly numSteps?: number;
-  /** Steps run first and discarded (default 0). */
+  /** Steps run first and discarded (default 0; at least the sampler's `warmupSteps`). */
   readonly burnIn?: number;
   /** Keep every `thin`-th post-burn-in state (default 1). */
   readonly thin?: number;
@@ -68,12 +68,20 @@ interface ChainRun<S extends ChainState> {
 }
 
 /** Checks the options shared by {@link sampleChain} and {@link sampleChainAsync}. */
-function checkOptions<S extends ChainState, I extends StepInfo>(options: SampleChainOptions<S, I>): void {
+function checkOptions<S extends ChainState, I extends StepInfo>(sampler: Sampler<S, I>, options: SampleChainOptions<S, I>): void {
   const { init, numSteps = 1000, burnIn = 0, thin = 1 } = options;
   assertBatch('init', init, 1);
   assertInteger('numSteps', numSteps, 0);
   assertInteger('burnIn', burnIn, 0);
   assertInteger('thin', thin, 1);
+  const warmup = sampler.warmupSteps ?? 0;
+  if (burnIn < warmup) {
+    throw new InvalidArgumentError(
+      'burnIn',
+      `(${burnIn}) is shorter than the ${warmup} adapting steps of ${sampler.name}: adapting draws would be kept as samples. ` +
+        `Pass burnIn >= ${warmup}, or adapt for fewer steps (numAdaptationSteps <= ${burnIn}).`,
+    );
+  }
 }
 
 /** Burn-in, then sampling, from `start` (owned): no device reads; frees `kept` when a step throws. */
@@ -143,7 +151,7 @@ export function sampleChain<S extends ChainState, I extends StepInfo>(
   sampler: Sampler<S, I>,
   options: SampleChainOptions<S, I>,
 ): SampleChainResult<S> {
-  checkOptions(options);
+  checkOptions(sampler, options);
   const run = runPhases(sampler, sampler.init(options.init, options.energy), options);
   const meanInfo = readScalarsSync(run.means);
   const samples = stackSamples(run, options);
@@ -168,7 +176,7 @@ export async function sampleChainAsync<S extends ChainState, I extends StepInfo>
   sampler: Sampler<S, I>,
   options: SampleChainOptions<S, I>,
 ): Promise<SampleChainResult<S>> {
-  checkOptions(options);
+  checkOptions(sampler, options);
   const gpu = onGpuBackend();
   const start = sampler.init(options.init, options.energy, gpu ? { check: false } : undefined);
   if (gpu) await assertStateFinite(sampler.name, start);

@@ -23,4 +23,4 @@ export {
   expectSamplerContract,
 } from './contract.js';
 export { type TunedChainOptions, sampleTunedChain } from './adaptation.js';
-export { CORRELATED_GAUSSIAN_2D, type GaussianMixture1d, countingEnergy, gaussianMixture1d, normalCdf } from './targets.js';
+export { CORRELATED_GAUSSIAN_2D, type GaussianMixture1d, countingEnergy, gaussianMixture1d, illConditionedGaussian, normalCdf } from './targets.js';
