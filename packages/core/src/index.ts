@@ -76,6 +76,9 @@ export {
 export { type LeapfrogOptions, type PhasePoint, leapfrog } from './mcmc/leapfrog.js';
 export { type AdaptableSamplerSpec, type MetricChainState, adaptableSampler } from './mcmc/adaptable-sampler.js';
 export {
+  type DenseMetric,
+  type DiagonalMetric,
+  type IdentityMetric,
   type InverseMass,
   type Metric,
   assertInverseMass,
@@ -107,4 +110,4 @@ export {
   type DualAveragingState,
   dualAveraging,
 } from './mcmc/dual-averaging.js';
-export { type MassAdaptation, type WindowAdaptationOptions, type WindowAdaptationResult, windowAdaptation } from './mcmc/window-adaptation.js';
+export { MASS_ADAPTATIONS, type MassAdaptation, type WindowAdaptationOptions, type WindowAdaptationResult, windowAdaptation } from './mcmc/window-adaptation.js';
