@@ -1,9 +1,11 @@
 /**
  * The built playground in Chromium, served as static files with COOP/COEP: trains the default
- * recipe on wasm (threads) and on webgl (SwiftShader) for a few hundred steps each, and briefly on
- * webgpu where this Chromium has an adapter (SwiftShader's WebGPU does about one step a second); the loss falls, the exact test NLL gap shrinks, nothing
- * is logged as an error, and a screenshot of each run is saved in `test-results/`. Then a run is
- * paused, the page reloaded, and training resumes from the IndexedDB checkpoint.
+ * recipe on wasm (threaded build) and on webgl (SwiftShader) for a few hundred steps each, and
+ * briefly on webgpu where this Chromium has an adapter (SwiftShader's WebGPU does about one step a
+ * second); the loss falls, the exact test NLL gap shrinks, nothing is logged as an error, and a
+ * screenshot of each run is saved in `test-results/`. Every objective and sampler of the menus
+ * trains; points drawn with the mouse become the data and go into the URL; a paused run resumes
+ * from its IndexedDB checkpoint after a reload, and Reset deletes it.
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -71,8 +73,8 @@ function expectLearned(state: PlaygroundState, errors: readonly string[], backen
   );
 }
 
-describe('the playground trains the default recipe (NCE, MLP 64-64, 8gaussians)', () => {
-  it('on wasm, with threads (the page is cross-origin isolated)', async () => {
+describe('the playground in Chromium', () => {
+  it('trains the default recipe (NCE, MLP 64-64, 8gaussians) on wasm, the page cross-origin isolated', async () => {
     const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
     const { page, errors } = await openPage(context, `backend=wasm&steps=${STEPS}`);
     const state = await train(page);
@@ -82,7 +84,7 @@ describe('the playground trains the default recipe (NCE, MLP 64-64, 8gaussians)'
     await context.close();
   });
 
-  it('on webgl (SwiftShader)', async () => {
+  it('trains the default recipe on webgl (SwiftShader)', async () => {
     const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
     const { page, errors } = await openPage(context, `backend=webgl&steps=${STEPS}`);
     const state = await train(page);
@@ -91,7 +93,7 @@ describe('the playground trains the default recipe (NCE, MLP 64-64, 8gaussians)'
     await context.close();
   });
 
-  it('on webgpu where this Chromium has an adapter (SwiftShader: a short run), else the option is disabled', async () => {
+  it('trains the default recipe on webgpu where this Chromium has an adapter (SwiftShader: a short run), else the option is disabled', async () => {
     const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
     const steps = 10;
     const { page, errors } = await openPage(context, `backend=webgpu&steps=${steps}`);
@@ -115,7 +117,50 @@ describe('the playground trains the default recipe (NCE, MLP 64-64, 8gaussians)'
     await context.close();
   });
 
-  it('pauses, and after a reload resumes from the IndexedDB checkpoint', async () => {
+  it('trains with every objective and every sampler of the menus (moons, 60 steps on wasm)', async () => {
+    // Each objective once, and each sampler once as persistent CD's (pcd) negative sampler.
+    const runs = [['nce', 'langevin'], ['pcd', 'langevin'], ['replay', 'mala'], ['dsm', 'langevin'], ['ssm', 'langevin'], ['pcd', 'hmc'], ['pcd', 'rwm'], ['pcd', 'mala']];
+    for (const [objective, sampler] of runs) {
+      const context = await browser.newContext();
+      const { page, errors } = await openPage(context, `data=moons&objective=${objective}&sampler=${sampler}&steps=60`);
+      const state = await train(page);
+      expect(errors, `${objective} + ${sampler}`).toEqual([]);
+      expect(state.status, `${objective} + ${sampler}: ${state.error}`).toBe('done');
+      expect(state.losses.every(Number.isFinite)).toBe(true);
+      const [before, after] = state.evaluations.map((e) => e.nll);
+      expect(after, `${objective} + ${sampler}: exact NLL ${before} -> ${after}`).toBeLessThan(before!);
+      await context.close();
+    }
+  });
+
+  it('trains on points drawn with the mouse, which go into the URL', async () => {
+    const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
+    const steps = 100;
+    const { page, errors } = await openPage(context, `data=drawn&backend=wasm&steps=${steps}`);
+    // Draw a circle of radius ~1/4 of the panel around its centre.
+    const box = (await page.locator('#density').boundingBox())!;
+    const [cx, cy, r] = [box.x + box.width / 2, box.y + box.height / 2, box.width / 4];
+    await page.mouse.move(cx + r, cy);
+    await page.mouse.down();
+    for (let k = 1; k <= 60; k++) await page.mouse.move(cx + r * Math.cos((2 * Math.PI * k) / 60), cy + r * Math.sin((2 * Math.PI * k) / 60));
+    await page.mouse.up();
+    const points = new URL(page.url()).searchParams.get('points');
+    expect(points).not.toBeNull();
+    // Each drawn point is 3 bytes = 4 base64 characters; moves closer than 0.1 apart are merged.
+    expect(points!.length / 4).toBeGreaterThan(20);
+    const state = await train(page);
+    await page.screenshot({ path: `${results}playground-drawn.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    expect(state.status).toBe('done');
+    expect(state.losses).toHaveLength(steps);
+    // No entropy for drawn data: the exact NLL is reported without a gap.
+    expect(state.evaluations.map((e) => e.step)).toEqual([0, steps]);
+    expect(state.evaluations.every((e) => Number.isFinite(e.nll) && e.gap === undefined)).toBe(true);
+    expect(state.evaluations[1]!.nll).toBeLessThan(state.evaluations[0]!.nll);
+    await context.close();
+  });
+
+  it('pauses, and after a reload resumes from the IndexedDB checkpoint; reset deletes it', async () => {
     const context = await browser.newContext();
     const steps = 250;
     const first = await openPage(context, `backend=wasm&steps=${steps}&seed=3`);
@@ -136,6 +181,13 @@ describe('the playground trains the default recipe (NCE, MLP 64-64, 8gaussians)'
     expect(resumed.status).toBe('done');
     expect(resumed.step).toBe(steps);
     expect(resumed.losses).toHaveLength(steps - paused.step);
+    // Reset deletes the run's checkpoints: the next run starts from step 0.
+    await first.page.click('#reset');
+    await first.page.waitForFunction(() => (window as unknown as { ebmPlayground: PlaygroundState }).ebmPlayground.status === 'idle');
+    const fresh = await train(first.page, "s.status === 'training' && s.step >= 1");
+    expect(fresh.resumedFrom).toBe(0);
+    await first.page.click('#pause');
+    expect(first.errors).toEqual([]);
     await context.close();
   });
 });
