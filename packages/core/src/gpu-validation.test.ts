@@ -8,7 +8,7 @@ import { expect, it, vi } from 'vitest';
 import { countDeviceReads } from './device-reads.js';
 import { NonFiniteError } from './errors.js';
 import { prngKey } from './key.js';
-import { initChainState } from './mcmc/init-chain-state.js';
+import { initChainState, startCheckEnabled } from './mcmc/init-chain-state.js';
 import { sampleChainAsync } from './mcmc/sample-chain.js';
 import { gaussianEnergy } from './models/gaussian.js';
 import { describeBackends } from './testing/index.js';
@@ -27,6 +27,11 @@ const still: Sampler = {
 };
 
 describeBackends('validation on a GPU backend', () => {
+  it("samplers' synchronous start checks are off, whatever the options say", () => {
+    expect(startCheckEnabled()).toBe(false);
+    expect(startCheckEnabled({ check: true })).toBe(false);
+  });
+
   it('initChainState reads nothing and leaves the finiteness check to the caller', async () => {
     const x = tf.tensor2d([[1, Number.NaN]]);
     let state: { position: tf.Tensor; energy: tf.Tensor1D; gradient: tf.Tensor } | undefined;

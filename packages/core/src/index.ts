@@ -63,7 +63,7 @@ export { assertDistribution } from './distributions/validate-distribution.js';
 export { type NormalDistribution, type NormalDistributionOptions, normalDistribution } from './distributions/normal.js';
 export { type UniformDistribution, type UniformDistributionOptions, uniformDistribution } from './distributions/uniform.js';
 export { type ChainStateFields, assertChainState } from './mcmc/chain-state.js';
-export { initChainState } from './mcmc/init-chain-state.js';
+export { initChainState, startCheckEnabled } from './mcmc/init-chain-state.js';
 export { type MetropolisInfo, acceptReject, selectChains, selectState } from './mcmc/accept-reject.js';
 export { type MetropolisFields, type MetropolisProposal, metropolisHastingsStep } from './mcmc/metropolis-hastings-step.js';
 export {

@@ -50,7 +50,7 @@ export function initChainState(
     assertEnergyShape(e, position.shape[0]!);
     return { position: tf.clone(position), energy: e };
   });
-  if (options.check === false || onGpuBackend()) return result;
+  if (!startCheckEnabled(options)) return result;
   // One read for both checks: [all E finite, all dE/dx finite].
   const [energyFinite, gradientFinite] = tf.tidy(() =>
     tf.stack([tf.all(tf.isFinite(result.energy)), tf.all(tf.isFinite(result.gradient ?? result.energy))]).dataSync(),
@@ -65,4 +65,21 @@ export function initChainState(
     );
   }
   return result;
+}
+
+/**
+ * Whether a sampler's `init` runs its start check, which reads from the device synchronously
+ * (finite energies, binary states, values in range): not when the caller passes `check: false`
+ * (objectives that restart chains every step, covered by `fit`'s loss check), and not on webgl or
+ * webgpu, where a synchronous read stalls the GPU queue or, on webgpu, can return wrong values and
+ * lose the device (`fit` and `sampleChainAsync` check asynchronously there).
+ *
+ * @example
+ * init(position, energy, options) {
+ *   if (startCheckEnabled(options)) checkBinary(position);   // one dataSync
+ *   return { position: tf.clone(position) };
+ * }
+ */
+export function startCheckEnabled(options?: SamplerInitOptions): boolean {
+  return options?.check !== false && !onGpuBackend();
 }
