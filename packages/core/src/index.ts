@@ -1,5 +1,5 @@
 /**
- * `@ebm/core`: the contract shared by every @ebm package (energies, samplers, objectives,
+ * `@ebm/core`: the contract shared by every `@ebm` package (energies, samplers, objectives,
  * distributions) and the parts samplers and objectives are built from: PRNG keys, backends,
  * validation, the Metropolis-Hastings step, the leapfrog integrator, chain runners, schedules.
  *
@@ -22,7 +22,7 @@ export type {
   StepInfo,
   TunableSampler,
 } from './types.js';
-export { BackendError, CheckpointError, EbmError, InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
+export { BackendError, CheckpointError, EbmError, EnvironmentError, InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
 export { type Key, foldIn, prngKey, randomUint32, seedOf, split } from './key.js';
 export { bernoulli, normal, permutation, uniform } from './random.js';
 export { randomIndices } from './random-indices.js';
@@ -32,6 +32,7 @@ export {
   assertEnergyShape,
   assertEventShape,
   assertFinite,
+  assertFiniteAsync,
   assertInRange,
   assertInteger,
   assertNonNegative,
@@ -62,7 +63,7 @@ export { assertDistribution } from './distributions/validate-distribution.js';
 export { type NormalDistribution, type NormalDistributionOptions, normalDistribution } from './distributions/normal.js';
 export { type UniformDistribution, type UniformDistributionOptions, uniformDistribution } from './distributions/uniform.js';
 export { type ChainStateFields, assertChainState } from './mcmc/chain-state.js';
-export { initChainState } from './mcmc/init-chain-state.js';
+export { initChainState, startCheckEnabled } from './mcmc/init-chain-state.js';
 export { type MetropolisInfo, acceptReject, selectChains, selectState } from './mcmc/accept-reject.js';
 export { type MetropolisFields, type MetropolisProposal, metropolisHastingsStep } from './mcmc/metropolis-hastings-step.js';
 export {
@@ -75,6 +76,9 @@ export {
 export { type LeapfrogOptions, type PhasePoint, leapfrog } from './mcmc/leapfrog.js';
 export { type AdaptableSamplerSpec, type MetricChainState, adaptableSampler } from './mcmc/adaptable-sampler.js';
 export {
+  type DenseMetric,
+  type DiagonalMetric,
+  type IdentityMetric,
   type InverseMass,
   type Metric,
   assertInverseMass,
@@ -95,6 +99,7 @@ export {
   type SampleChainOptions,
   type SampleChainResult,
   sampleChain,
+  sampleChainAsync,
   traceDiagnostics,
 } from './mcmc/sample-chain.js';
 export { type ScalarTrace, effectiveSampleSize, splitRhat } from './mcmc/diagnostics.js';
@@ -105,4 +110,4 @@ export {
   type DualAveragingState,
   dualAveraging,
 } from './mcmc/dual-averaging.js';
-export { type MassAdaptation, type WindowAdaptationOptions, type WindowAdaptationResult, windowAdaptation } from './mcmc/window-adaptation.js';
+export { MASS_ADAPTATIONS, type MassAdaptation, type WindowAdaptationOptions, type WindowAdaptationResult, windowAdaptation } from './mcmc/window-adaptation.js';

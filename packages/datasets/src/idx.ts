@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@ebm/core';
-import { gunzipIfCompressed } from './gzip.js';
+import { type DataSource, readSource, sourceName } from './bytes.js';
 
 /** IDX element types: code -> name, bytes per element, and the tfjs dtype they load as. */
 const IDX_TYPES: Readonly<Record<number, { name: IdxType; bytes: number; dtype: 'int32' | 'float32' }>> = {
@@ -80,32 +80,27 @@ export function parseIdx(bytes: Uint8Array, source?: string): IdxData {
 }
 
 /**
- * Reads an IDX file (MNIST format, see {@link parseIdx}) from a path or a buffer, gunzipping it
- * first when it is gzip-compressed (`train-images-idx3-ubyte.gz` works as is), and returns it as
- * a tensor of the declared shape: `int32` for the integer types, `float32` for float32/float64.
- * Paths need Node (`node:fs` and `node:zlib` are imported lazily); buffers need Node only when
- * gzipped. The caller owns the tensor. An empty, truncated or corrupt file (gzip stream or IDX
- * contents) throws an `InvalidArgumentError` that names the file.
+ * The tensor of an IDX file's (uncompressed) contents: `int32` for the integer types, `float32`
+ * for float32/float64. Errors name `name`, the file the bytes came from.
+ */
+export function idxTensor(bytes: Uint8Array, name: string): tf.Tensor {
+  const { shape, values } = parseIdx(bytes, name);
+  return tf.tensor(values, shape, values instanceof Int32Array ? 'int32' : 'float32');
+}
+
+/**
+ * Reads an IDX file (MNIST format, see {@link parseIdx}) from its bytes or a URL (browsers,
+ * workers and Node), gunzipping it first when it is gzip-compressed (`train-images-idx3-ubyte.gz`
+ * works as is), and returns it as a tensor of the declared shape: `int32` for the integer types,
+ * `float32` for float32/float64. For a file path in Node, use `readIdx` from
+ * `@ebm/datasets/node`. The caller owns the tensor.
  *
  * @example
- * const images = await readIdx('/usr/share/fashion-mnist/train-images-idx3-ubyte.gz'); // [60000, 28, 28]
+ * const images = await readIdx(new URL('train-images-idx3-ubyte.gz', location.href)); // [60000, 28, 28]
  * const x = tf.div(tf.reshape(images, [60000, 784]), 255);
  */
-export async function readIdx(source: string | Uint8Array | ArrayBuffer): Promise<tf.Tensor> {
-  let bytes: Uint8Array;
-  if (typeof source === 'string') {
-    const { readFile } = await import('node:fs/promises');
-    bytes = new Uint8Array(await readFile(source));
-  } else if (source instanceof Uint8Array) {
-    bytes = source;
-  } else if (source instanceof ArrayBuffer) {
-    bytes = new Uint8Array(source);
-  } else {
-    throw new InvalidArgumentError('source', `must be a file path, a Uint8Array or an ArrayBuffer, got ${typeof source}.`);
-  }
-  const name = typeof source === 'string' ? source : 'the buffer';
-  const { shape, values } = parseIdx(await gunzipIfCompressed('source', name, bytes), name);
-  return tf.tensor(values, shape, values instanceof Int32Array ? 'int32' : 'float32');
+export async function readIdx(source: DataSource): Promise<tf.Tensor> {
+  return idxTensor(await readSource(source, 'source', 'readIdx'), sourceName(source));
 }
 
 function hex(byte: number): string {

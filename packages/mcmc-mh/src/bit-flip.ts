@@ -12,6 +12,7 @@ import {
   metropolisHastings,
   randomIndices,
   split,
+  startCheckEnabled,
   uniform,
 } from '@ebm/core';
 
@@ -92,8 +93,8 @@ export function bitFlip(options: BitFlipOptions = {}): Sampler<MetropolisHasting
     ...kernel,
     init(position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions) {
       checkFlips(position, flips);
-      // The value check reads the device; `check: false` (objectives restarting chains every step) skips it.
-      if (initOptions?.check !== false) checkBinary(position);
+      // The value check reads the device: skipped with `check: false` and on GPU backends (core's startCheckEnabled).
+      if (startCheckEnabled(initOptions)) checkBinary(position);
       return kernel.init(position, energy, initOptions);
     },
   };

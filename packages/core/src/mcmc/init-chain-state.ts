@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { energyAndGradient } from '../energy-gradient.js';
 import type { EnergyFn, SamplerInitOptions } from '../types.js';
 import { NonFiniteError } from '../errors.js';
+import { onGpuBackend } from '../runtime.js';
 import { assertBatch, assertEnergyShape } from '../validate.js';
 import { assertFloatPositions } from './chain-state.js';
 
@@ -12,7 +13,10 @@ import { assertFloatPositions } from './chain-state.js';
  * and that energies (and gradients) are finite, throwing `ShapeError` / `NonFiniteError` that name
  * the sampler. The energy runs inside `tf.tidy`, so its intermediates are freed; the result is
  * fresh tensors the caller owns, and nothing leaks on error. The finiteness check reads from the
- * device once; `check: false` (the sampler's `init` options) skips it and reads nothing.
+ * device once (synchronously: `init` is synchronous); `check: false` (the sampler's `init` options)
+ * skips it and reads nothing. On the GPU backends (webgl, webgpu) the check is left to the caller's
+ * asynchronous reads, where a synchronous read would stall the queue (webgl) or return wrong values
+ * (webgpu): `fit` stops on a non-finite loss, and `sampleChainAsync` checks the initial state.
  *
  * @example
  * init(position, energy, options) {
@@ -48,7 +52,7 @@ export function initChainState(
     assertEnergyShape(e, position.shape[0]!);
     return { position: tf.clone(position), energy: e };
   });
-  if (options.check === false) return result;
+  if (!startCheckEnabled(options)) return result;
   // One read for both checks: [all E finite, all dE/dx finite].
   const [energyFinite, gradientFinite] = tf.tidy(() =>
     tf.stack([tf.all(tf.isFinite(result.energy)), tf.all(tf.isFinite(result.gradient ?? result.energy))]).dataSync(),
@@ -63,4 +67,21 @@ export function initChainState(
     );
   }
   return result;
+}
+
+/**
+ * Whether a sampler's `init` runs its start check, which reads from the device synchronously
+ * (finite energies, binary states, values in range): not when the caller passes `check: false`
+ * (objectives that restart chains every step, covered by `fit`'s loss check), and not on webgl or
+ * webgpu, where a synchronous read stalls the GPU queue or, on webgpu, can return wrong values and
+ * lose the device (`fit` and `sampleChainAsync` check asynchronously there).
+ *
+ * @example
+ * init(position, energy, options) {
+ *   if (startCheckEnabled(options)) checkBinary(position);   // one dataSync
+ *   return { position: tf.clone(position) };
+ * }
+ */
+export function startCheckEnabled(options?: SamplerInitOptions): boolean {
+  return options?.check !== false && !onGpuBackend();
 }

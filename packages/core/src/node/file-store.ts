@@ -1,4 +1,5 @@
 import { CheckpointError } from '../errors.js';
+import { assertNode } from '../runtime.js';
 import type { CheckpointFiles, CheckpointStore } from '../train/checkpoint/store.js';
 import { TEMP_PREFIX, joinPath as join, removeTemporaryFiles, syncDirectory, tempName, writeDurably, writeFileAtomic } from './durable-file.js';
 
@@ -32,8 +33,8 @@ export interface FileCheckpointStore extends CheckpointStore {
 }
 
 /**
- * A {@link CheckpointStore} in a directory of the local file system (Node only; `node:fs` is
- * imported lazily, so importing this module does not break browser bundles).
+ * A {@link CheckpointStore} in a directory of the local file system (Node only: in a browser it
+ * throws an `EnvironmentError` pointing to `indexedDbCheckpointStore`).
  *
  * Layout: `dir/step-000123/{manifest.json, tensors.bin}` and `dir/latest.json`. A write is
  * atomic: the files go into a hidden temp directory `dir/.tmp-...`, are fsynced, and the directory
@@ -48,6 +49,7 @@ export interface FileCheckpointStore extends CheckpointStore {
  * await fit(model, objective, data, { optimizer, steps: 1000, key, checkpoint: { store, every: 100 } });
  */
 export function fileCheckpointStore(dir: string): FileCheckpointStore {
+  assertNode('fileCheckpointStore', "in a browser, use indexedDbCheckpointStore from '@ebm/core/train'");
   const description = `directory ${dir}`;
   const fs = () => import('node:fs/promises');
   const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException)?.code === 'ENOENT';

@@ -74,6 +74,21 @@ describe('file checkpoint store layout', () => {
 });
 
 describe('indexedDB checkpoint store', () => {
+  it('closes its connection when another deletes the database, and starts empty afterwards', async () => {
+    const factory = new IDBFactory();
+    const store = indexedDbCheckpointStore('deleted', { indexedDB: factory });
+    await store.write(5, { 'a.bin': bytes(1) });
+    expect(await store.latest()).toBe(5);
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.deleteDatabase('deleted');
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+      request.onblocked = () => reject(new Error('deleteDatabase is blocked by the open store'));
+    });
+    expect(await store.latest()).toBeUndefined();
+    expect(await store.list()).toEqual([]);
+  });
+
   it('explains what to do when IndexedDB is missing', async () => {
     const store = indexedDbCheckpointStore('nowhere');
     await expect(store.list()).rejects.toThrow(/IndexedDB is not available here.*fileCheckpointStore/);

@@ -27,6 +27,7 @@ export {
   type LoadedCheckpoint,
   MANIFEST_FILE,
   type SaveCheckpointOptions,
+  type StoredDtype,
   TENSORS_FILE,
   loadCheckpoint,
   pruneCheckpoints,

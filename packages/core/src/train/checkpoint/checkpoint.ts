@@ -23,7 +23,8 @@ const ALIGNMENT = 8;
 /** A tensor with the name an optimizer's getWeights/setWeights gives it. */
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
-type StoredDtype = 'float32' | 'int32' | 'bool';
+/** The tensor dtypes a checkpoint stores (tfjs's numeric and boolean dtypes). */
+export type StoredDtype = 'float32' | 'int32' | 'bool';
 const BYTES_PER_ELEMENT: Readonly<Record<StoredDtype, number>> = { float32: 4, int32: 4, bool: 1 };
 
 /** One tensor in `tensors.bin`. */
