@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, bernoulli, disposeState, prngKey, sampleChain } from '@ebm/core';
-import { describeBackends, expectProbability, expectSamplerContract, expectSamplerNoLeaks } from '@ebm/core/testing';
+import { describeBackends, expectProbability, expectSamplerContract, expectSamplerNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { bitFlip } from './bit-flip.js';
 
@@ -70,20 +70,37 @@ describeBackends('bitFlip', () => {
     });
   }
 
-  it('flips exactly `flips` coordinates of a proposal and keeps states binary', () => {
-    // A flat energy accepts every proposal, so each step moves every chain by exactly k flips.
+  it('flips j ~ U{1..flips} coordinates per chain, each chain its own j, and keeps states binary', () => {
+    // A flat energy accepts every proposal, so from all zeros each chain holds exactly its j ones.
     const flat = (x: tf.Tensor) => tf.zeros([x.shape[0]!]) as tf.Tensor1D;
     const sampler = bitFlip({ flips: 3 });
-    const init = tf.zeros([16, 2, 4]);
+    const init = tf.zeros([3000, 2, 4]);
     const state = sampler.init(init, flat);
-    const [next, info] = sampler.step(prngKey(5), state, flat);
+    const [next, info] = sampler.step(prngKey(100), state, flat);
     expect(info.acceptanceRate.dataSync()[0]).toBe(1);
-    expect(next.position.shape).toEqual([16, 2, 4]);
-    const rows = tf.tidy(() => tf.sum(tf.reshape(next.position, [16, 8]), 1).arraySync() as number[]);
-    expect(rows).toEqual(new Array(16).fill(3));
+    expect(next.position.shape).toEqual([3000, 2, 4]);
+    const rows = tf.tidy(() => tf.sum(tf.reshape(next.position, [3000, 8]), 1).arraySync() as number[]);
+    // Each of the 3000 chains draws j ~ U{1, 2, 3}: every count appears about 1000 times (binomial se 26).
+    for (const j of [1, 2, 3]) expectWithinStandardErrors(rows.filter((r) => r === j).length / 3000, 1 / 3, Math.sqrt(2 / 9 / 3000), { label: `P(j = ${j})` });
+    expect(rows.every((r) => r >= 1 && r <= 3)).toBe(true);
     tf.dispose(init);
     disposeState([state, next, info]);
   });
+
+  for (const flips of [2, 4]) {
+    it(`is ergodic with an even flips = ${flips}: 4 independent bits from all-zero starts reach P(x_i = 1) = sigmoid(1)`, () => {
+      // E(x) = -sum x_i: independent bits with P(x_i = 1) = e / (1 + e) = 0.7311. Always flipping an
+      // even number of bits would keep sum(x) even from the all-zero start (P = 0.7714 for 2 flips,
+      // 0.9822 for 4: the parity bug this test guards against).
+      const energy = (x: tf.Tensor) => tf.neg(tf.sum(x, 1)) as tf.Tensor1D;
+      const init = tf.zeros([64, 4]);
+      const { samples, finalState } = sampleChain(bitFlip({ flips }), { energy, init, key: prngKey(60 + flips), burnIn: 100, numSteps: 1500 });
+      const p = Math.E / (1 + Math.E);
+      for (let i = 0; i < 4; i++) expectProbability(samples, (x) => x(i) === 1, p, { label: `P(x_${i} = 1)` });
+      tf.dispose([samples, init]);
+      disposeState(finalState);
+    });
+  }
 
   it('keeps the sampler contract (copies at init, fresh states, info on the device, no reads in step)', async () => {
     const init = tf.zeros([4, BIAS.length]);
@@ -104,6 +121,8 @@ describeBackends('bitFlip', () => {
     expect(() => bitFlip().init(spins, isingEnergy)).toThrow(/position.*0s and 1s/);
     const binary = tf.zeros([2, BIAS.length]);
     expect(() => bitFlip({ flips: 8 }).init(binary, isingEnergy)).toThrow(/flips/);
+    // The size check is on the host, so it stays when objectives skip the start's device check.
+    expect(() => bitFlip({ flips: 8 }).init(binary, isingEnergy, { check: false })).toThrow(/^flips: must be <= the number of coordinates per chain \(7\)/);
     for (const flips of [0, 1.5]) {
       expect(() => bitFlip({ flips })).toThrow(InvalidArgumentError);
       expect(() => bitFlip({ flips })).toThrow(/flips/);

@@ -6,6 +6,7 @@ import { disposeState } from '../state.js';
 import { describeBackends, expectSamplerNoLeaks } from '../testing/index.js';
 import type { ChainState, Sampler, StepInfo, TunableSampler } from '../types.js';
 import { dualAveraging } from './dual-averaging.js';
+import { sampleChain } from './sample-chain.js';
 
 /**
  * A stub tunable sampler whose acceptance rate is a known decreasing function of the step size,
@@ -89,6 +90,24 @@ describeBackends('dualAveraging', () => {
     const init = tf.zeros([3, 2]);
     expectSamplerNoLeaks(sampler, { energy, init, key: prngKey(2) });
     init.dispose();
+  });
+
+  it('exposes the tuned sampler, and sampleChain refuses a burn-in that would keep adapting draws', () => {
+    const sampler = dualAveraging(stub(0.05, true, 0.5), { numAdaptationSteps: 200 });
+    expect(sampler.warmupSteps).toBe(200);
+    const energy = (x: tf.Tensor) => tf.zeros([x.shape[0]!]) as tf.Tensor1D;
+    const init = tf.zeros([2, 1]);
+    expect(() => sampleChain(sampler, { energy, init, key: prngKey(5), burnIn: 100, numSteps: 10 })).toThrow(
+      /^burnIn: \(100\) is shorter than the 200 adapting steps of dualAveraging\(stub\)/,
+    );
+    const { finalState, samples } = sampleChain(sampler, { energy, init, key: prngKey(5), burnIn: 200, numSteps: 1 });
+    const tuned = sampler.tuned(finalState);
+    expect(tuned.stepSize).toBe(finalState.stepSize);
+    expect(finalState.stepSize).toBeCloseTo(Math.exp(finalState.logAveragedStepSize), 12);
+    // The stub's acceptance exp(-eps) reaches 0.5 at eps = log 2.
+    expect(Math.abs(tuned.stepSize / Math.LN2 - 1)).toBeLessThan(0.05);
+    tf.dispose([init, samples]);
+    disposeState(finalState);
   });
 
   it('refuses at construction a sampler it cannot tune (no withStepSize / targetAcceptance)', () => {

@@ -24,4 +24,4 @@ export {
 } from './contract.js';
 export { type GaussianRecoveryOptions, expectGaussianRecovery } from './gaussian-recovery.js';
 export { type TunedChainOptions, sampleTunedChain } from './adaptation.js';
-export { CORRELATED_GAUSSIAN_2D, type GaussianMixture1d, countingEnergy, gaussianMixture1d, normalCdf } from './targets.js';
+export { CORRELATED_GAUSSIAN_2D, type GaussianMixture1d, countingEnergy, gaussianMixture1d, illConditionedGaussian, normalCdf } from './targets.js';

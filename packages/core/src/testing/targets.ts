@@ -56,11 +56,35 @@ export function gaussianMixture1d(options: { weights: readonly number[]; means: 
 }
 
 /** Wraps `energy` so that `calls()` counts its evaluations (e.g. to check one gradient per step). */
-export function countingEnergy(energy: EnergyFn): { energy: EnergyFn; calls: () => number } {
+export function countingEnergy(energy: EnergyFn): {
+  /** `energy`, counting each evaluation. */
+  energy: EnergyFn;
+  /** Evaluations so far. */
+  calls: () => number;
+} {
   let count = 0;
   const counted: EnergyFn = (x) => {
     count++;
     return energy(x);
   };
   return { energy: counted, calls: () => count };
+}
+
+/**
+ * A D-dimensional Gaussian with a dense covariance of condition number `conditionNumber`:
+ * eigenvalues log-spaced from `1 / sqrt(kappa)` to `sqrt(kappa)`, rotated by the Householder
+ * reflection `Q = I - 2 u u^T / |u|^2` with `u = (1, 2, ..., D)` (every coordinate correlated),
+ * `Sigma = Q diag(lambda) Q^T`, and mean `(1, -1, 1, ...)`. A hard target for unpreconditioned
+ * samplers, an easy one once the metric matches `Sigma`.
+ *
+ * @example
+ * const { mean, covariance } = illConditionedGaussian(10, 100);
+ */
+export function illConditionedGaussian(dim: number, conditionNumber: number): { mean: number[]; covariance: number[][] } {
+  const eigenvalues = Array.from({ length: dim }, (_, i) => conditionNumber ** ((dim === 1 ? 0 : i / (dim - 1)) - 0.5));
+  const u = Array.from({ length: dim }, (_, i) => i + 1);
+  const norm = u.reduce((s, v) => s + v * v, 0);
+  const q = u.map((ui, i) => u.map((uj, j) => (i === j ? 1 : 0) - (2 * ui * uj) / norm));
+  const covariance = q.map((_, i) => q.map((__, j) => eigenvalues.reduce((s, lambda, k) => s + q[i]![k]! * lambda * q[j]![k]!, 0)));
+  return { mean: Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? 1 : -1)), covariance };
 }
