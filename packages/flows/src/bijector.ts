@@ -26,6 +26,8 @@ export interface Bijector {
   readonly dim: number;
   /** The layer's trainable variables, in the fixed order `params` follows. */
   readonly variables: readonly tf.Variable[];
+  /** The generative direction: `(f(x), log |det df/dx|)` for rows `x` `[N, D]`, with the layer's parameters `params`. */
   forward(x: tf.Tensor2D, params: readonly tf.Tensor[]): BijectorResult;
+  /** The normalising direction: `(f^-1(y), log |det df^-1/dy|)` for rows `y` `[N, D]`, with the layer's parameters `params`. */
   inverse(y: tf.Tensor2D, params: readonly tf.Tensor[]): BijectorResult;
 }

@@ -28,8 +28,8 @@ export interface FlowSample {
  *
  * It is a core `Distribution` (noise for NCE, starts for MCMC chains) and a trainable
  * `EnergyModel` whose energy is `E(x) = -log q(x)` (normalised: its log Z is 0), so
- * `fit(flow, flowMaximumLikelihood(), data, ...)` trains it by maximum likelihood and every @ebm
- * evaluation of energies applies to it.
+ * `fit(flow, flowMaximumLikelihood(), data, ...)` trains it by maximum likelihood and every
+ * evaluation of energies in `@ebm` applies to it.
  */
 export interface Flow extends Distribution, EnergyModel {
   readonly eventShape: readonly [number];
