@@ -8,7 +8,7 @@
 // Prints one table: test NLL minus the NLL floor (the data's entropy) where the floor is known,
 // else the test NLL (marked *), for each method and budget, and the NLL of the flow FCE trained.
 // Run: node compare.mjs [--steps N] [--learning-rate LR] [--datasets a,b] [--tiny] [--no-train]
-// Runs land in runs/flow-contrastive/<dataset>/<method> (and <dataset>/results.json); --no-train
+// Runs land in runs/flow-contrastive/<dataset>/<method> (and <dataset>/results.json; --tiny: runs/flow-contrastive-tiny); --no-train
 // prints the table from the results.json files there (e.g. after running halves of the toys in parallel).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -21,7 +21,8 @@ const tiny = process.argv.includes('--tiny');
 const train = !process.argv.includes('--no-train');
 const steps = Number(arg('--steps', tiny ? '10' : '800'));
 const datasets = arg('--datasets', tiny ? '8gaussians' : TOY_DATASET_NAMES.join(',')).split(',');
-const root = join('runs', 'flow-contrastive');
+// --tiny runs go to their own folder, so CI's smoke run never overwrites a measured table.
+const root = join('runs', tiny ? 'flow-contrastive-tiny' : 'flow-contrastive');
 // The same energy, data and evaluation for everyone; one evaluation at the end (evalEvery = steps).
 // --tiny shrinks everything so CI runs it in seconds.
 const common = tiny
