@@ -259,7 +259,8 @@ describe('ebm train --objective fce', () => {
 
   it("trains an energy against a flow and reports both: the energy's and the flow's NLL, density.png and flow.png", async () => {
     const { code, stdout, stderr } = await run(['train', '--out', out, '--objective', 'fce', '--dataset', 'checkerboard', '--steps', '20', ...TINY_FLOW]);
-    expect(stderr).toBe('');
+    // 20 tiny steps leave the energy undertrained: the evaluation may add a note (logZError), never an error.
+    expect(stderr.split('\n').filter((line) => line !== '' && !line.startsWith('note: '))).toEqual([]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/flow test NLL/);
     expect(stdout).toMatch(/density\.png, flow\.png/);
