@@ -26,7 +26,8 @@ export interface FoundCheckpoint {
 
 /**
  * The checkpoint to use, loaded into `model` (the caller reloads it with its optimizer and
- * objective when it trains on): the store's latest when `latest.json` names a saved checkpoint;
+ * objective when it trains on), its objective state handed to `release` (by default disposed; the
+ * CLI's `releaseObjectiveState` keeps an fce run's trained flow): the store's latest when `latest.json` names a saved checkpoint;
  * otherwise the newest saved checkpoint that loads, with notes saying so. Writes nothing. Throws
  * a `CommandError` naming the fix when the latest checkpoint does not load (its earlier ones are
  * listed) or when no checkpoint loads.
@@ -34,7 +35,12 @@ export interface FoundCheckpoint {
  * @example
  * const { step } = await findCheckpoint(runCheckpoints(folder), session.model, (line) => io.err(`note: ${line}\n`));
  */
-export async function findCheckpoint(store: FileCheckpointStore, model: EnergyModel, note: (line: string) => void): Promise<FoundCheckpoint> {
+export async function findCheckpoint(
+  store: FileCheckpointStore,
+  model: EnergyModel,
+  note: (line: string) => void,
+  release: (objectiveState: unknown) => void = disposeState,
+): Promise<FoundCheckpoint> {
   const saved = await explainFileErrors('read the folder', store.dir, () => store.list());
   let latest: number | undefined;
   try {
@@ -45,7 +51,7 @@ export async function findCheckpoint(store: FileCheckpointStore, model: EnergyMo
   }
   if (latest !== undefined && saved.includes(latest)) {
     try {
-      await loadInto(store, model, latest);
+      await loadInto(store, model, latest, release);
       return { step: latest, latestIsWrong: false };
     } catch (error) {
       if (!(error instanceof CheckpointError)) throw error;
@@ -62,7 +68,7 @@ export async function findCheckpoint(store: FileCheckpointStore, model: EnergyMo
   else note(`${store.dir}/latest.json is missing; looking for the newest checkpoint that loads.`);
   for (const step of [...saved].reverse()) {
     try {
-      await loadInto(store, model, step);
+      await loadInto(store, model, step, release);
     } catch (error) {
       if (!(error instanceof CheckpointError)) throw error;
       note(`skipped ${stepDirName(step)}: ${error.message}`);
@@ -74,8 +80,8 @@ export async function findCheckpoint(store: FileCheckpointStore, model: EnergyMo
   throw new CommandError(`No checkpoint in ${store.dir} loads (saved steps: ${saved.join(', ')}; see the notes above). Start over with \`ebm train --force\`.`);
 }
 
-/** Loads checkpoint `step` into `model` (throws the store's `CheckpointError` when it does not load). */
-async function loadInto(store: FileCheckpointStore, model: EnergyModel, step: number): Promise<void> {
+/** Loads checkpoint `step` into `model` and hands its objective state to `release` (throws the store's `CheckpointError` when it does not load). */
+async function loadInto(store: FileCheckpointStore, model: EnergyModel, step: number, release: (objectiveState: unknown) => void): Promise<void> {
   const loaded = await loadCheckpoint(store, { model, step });
-  disposeState(loaded.objectiveState);
+  release(loaded.objectiveState);
 }

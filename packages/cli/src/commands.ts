@@ -13,7 +13,7 @@ import { CommandError } from './failures.js';
 import { explainFileErrors } from './fs-errors.js';
 import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
-import { OBJECTIVES } from './objectives.js';
+import { OBJECTIVES, releaseObjectiveState } from './objectives.js';
 import { SAMPLERS } from './samplers.js';
 import { RunFolder } from './run-folder.js';
 import { type Session, openSession } from './session.js';
@@ -27,7 +27,9 @@ async function openRun(dir: string, io: Io): Promise<{ session: Session; folder:
   const folder = new RunFolder(dir);
   const session = await openSession(folder.readConfig());
   try {
-    const { step } = await findCheckpoint(runCheckpoints(folder), session.model, (line) => io.err(`note: ${line}\n`));
+    const note = (line: string): void => io.err(`note: ${line}\n`);
+    const release = (objectiveState: unknown): void => releaseObjectiveState(session.objective, objectiveState, session.flow);
+    const { step } = await findCheckpoint(runCheckpoints(folder), session.model, note, release);
     if (step === undefined) {
       throw new CommandError(`${folder.dir} holds no checkpoint yet (its training stopped before the first one). Continue it with: ebm train --out ${folder.dir} --resume`);
     }
@@ -103,7 +105,7 @@ export async function evalCommand(dir: string, io: Io, interrupts: Interrupts): 
   }
 }
 
-/** `ebm plot <run>`: redraws density.png and loss.png from the checkpoint and metrics. */
+/** `ebm plot <run>`: redraws density.png (and an fce run's flow.png) and loss.png from the checkpoint and metrics. */
 export async function plotCommand(dir: string, io: Io, interrupts: Interrupts): Promise<void> {
   const { session, folder } = await openRun(dir, io);
   try {
@@ -115,7 +117,8 @@ export async function plotCommand(dir: string, io: Io, interrupts: Interrupts): 
     } finally {
       samples.dispose();
     }
-    io.out(`Wrote ${folder.path('density')} and ${folder.path('loss')}\n`);
+    const flow = session.flow !== undefined && session.flow !== session.model ? `, ${folder.path('flow')}` : '';
+    io.out(`Wrote ${folder.path('density')}${flow} and ${folder.path('loss')}\n`);
   } finally {
     session.dispose();
   }

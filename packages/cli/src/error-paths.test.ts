@@ -5,17 +5,20 @@ import { describeBackends, expectNoLeaksAsync } from '@ebm/core/testing';
 import { adam, fit } from '@ebm/core/train';
 import { expect, it } from 'vitest';
 import { OBJECTIVE_NAMES, validateConfig } from './config.js';
-import { buildObjective } from './objectives.js';
+import { OBJECTIVES, type ObjectiveRecipe, buildFlow, buildObjective } from './objectives.js';
 import { buildSampler } from './samplers.js';
 
 describeBackends('every objective recipe on rows of the wrong width', () => {
   it.each(OBJECTIVE_NAMES)('%s: fit throws a ShapeError naming data, and leaks nothing', async (name) => {
     const config = validateConfig({ objective: name, hidden: [4] });
-    const model = mlpEnergy({ inputShape: [2], hidden: [4], key: prngKey(0) });
     const good = tf.randomNormal([32, 2]) as tf.Tensor2D;
     const wide = tf.randomNormal([32, 3]) as tf.Tensor2D;
+    // fce trains against the run's flow; the flow recipe trains the flow itself as the model.
+    const flow = buildFlow({ ...config, flowLayers: 1, flowWidth: 4 }, good, prngKey(2));
+    const recipe: ObjectiveRecipe = OBJECTIVES[name];
+    const model = recipe.model === 'flow' ? flow : mlpEnergy({ inputShape: [2], hidden: [4], key: prngKey(0) });
     const disposers: (() => void)[] = [];
-    const objective = buildObjective(config, { sampler: buildSampler(config), data: good, onDispose: (dispose) => disposers.push(dispose) });
+    const objective = buildObjective(config, { sampler: buildSampler(config), data: good, flow: () => flow, onDispose: (dispose) => disposers.push(dispose) });
     const optimizer = adam({ learningRate: 0.1 });
     const attempt = async (): Promise<void> => {
       const error = await fit(model, objective, wide, { optimizer, steps: 2, batchSize: 8, key: prngKey(1) }).then(() => undefined, (e: unknown) => e);
@@ -25,6 +28,6 @@ describeBackends('every objective recipe on rows of the wrong width', () => {
     await expectNoLeaksAsync(attempt, 20);
     optimizer.dispose();
     for (const dispose of disposers) dispose();
-    tf.dispose([good, wide, ...model.variables]);
+    tf.dispose([good, wide, ...new Set([...model.variables, ...flow.variables])]);
   });
 });

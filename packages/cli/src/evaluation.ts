@@ -3,7 +3,7 @@
  * data, the pictures, `summary.json` and the summary table.
  */
 import * as tf from '@tensorflow/tfjs';
-import { disposeState, sampleChain, split } from '@ebm/core';
+import { disposeState, foldIn, sampleChain, split } from '@ebm/core';
 import type { Box2d } from '@ebm/core/math';
 import { type Nll2dResult, densityGrid, mmd, nll2d } from '@ebm/eval';
 import { DivergedError } from './failures.js';
@@ -53,8 +53,12 @@ export function evaluateNll(session: Session, grid = TRAIN_GRID): Nll2dResult {
   return nll2d(session.model.energy, session.test, { box: quadratureBox(session), grid });
 }
 
-/** `n` model samples `[n, 2]`: `steps` steps of the run's sampler from {@link CHAIN_START}. The caller disposes them. */
+/**
+ * `n` model samples `[n, 2]`: `steps` steps of the run's sampler from {@link CHAIN_START}, or, when
+ * the model is the run's flow, `n` exact draws of the flow. The caller disposes them.
+ */
 export function drawSamples(session: Session, n: number, steps: number, key = session.sampleKey): tf.Tensor2D {
+  if (session.flow !== undefined && session.model === session.flow) return session.flow.sample(key, n);
   const [initKey, chainKey] = split(key);
   const init = CHAIN_START.sample(initKey!, n);
   const { finalState } = sampleChain(session.sampler, {
@@ -94,6 +98,7 @@ export function evaluateRun(session: Session, folder: RunFolder, steps: number, 
   const testSubset = tf.slice(session.test, [0, 0], [Math.min(samples.shape[0], session.test.shape[0]), 2]);
   const mmdValue = mmd(samples, testSubset).mmd2;
   testSubset.dispose();
+  const flowNll = trainedFlowNll(session);
   const loss = last?.loss ?? Number.NaN;
   const [[x0, x1], [y0, y1]] = quadratureBox(session);
   const problems = divergence({ loss, nll: quadrature.nll, mmd: mmdValue }, Math.log((x1 - x0) * (y1 - y0)));
@@ -116,9 +121,27 @@ export function evaluateRun(session: Session, folder: RunFolder, steps: number, 
     ...(dataset.entropy === undefined ? {} : { nllFloor: dataset.entropy, gap: quadrature.nll - dataset.entropy }),
     logZError,
     mmd: mmdValue,
+    ...(flowNll === undefined ? {} : { flowNll, ...(dataset.entropy === undefined ? {} : { flowGap: flowNll - dataset.entropy }) }),
     loss,
     backend: config.backend,
   };
+}
+
+/**
+ * The exact test NLL `-mean log q(x)` of the flow an objective trained WITH the model (fce), or
+ * undefined when the run has no such flow (when the flow is the model, `nll` is its NLL already).
+ */
+function trainedFlowNll(session: Session): number | undefined {
+  const { flow, model, test } = session;
+  if (flow === undefined || flow === model) return undefined;
+  return tf.tidy(() => tf.neg(tf.mean(flow.logProb(test))).dataSync()[0]!);
+}
+
+/** The title of a density picture: data set, objective, what is drawn, and its test NLL and gap when known. */
+function pictureTitle(session: Session, nll: number | undefined, gap: number | undefined, subject = ''): string {
+  const { config } = session;
+  const numbers = nll === undefined ? '' : ` · test NLL ${nll.toFixed(3)}${gap === undefined ? '' : `, gap ${gap.toFixed(3)}`}`;
+  return `${config.dataset} · ${config.objective}${subject}${numbers}`;
 }
 
 /** The summary of a run whose training stopped on a non-finite loss (`fit`'s NonFiniteError), at the last finite step. */
@@ -136,17 +159,26 @@ export function divergedTrainingSummary(session: Session, folder: RunFolder, pro
   };
 }
 
-/** Draws `density.png` (model density with data and samples) and `loss.png`. */
+/**
+ * Draws `density.png` (model density with data and samples) and `loss.png`; for a run with a flow
+ * trained with the model (fce), also `flow.png` (the flow's density with data and flow samples).
+ */
 export async function drawPictures(session: Session, folder: RunFolder, samples: tf.Tensor2D, summary: Summary | undefined): Promise<void> {
-  const { config, dataset } = session;
+  const { config, dataset, flow } = session;
   const grid = densityGrid(session.model.energy, { box: dataset.box, grid: PLOT_GRID });
   const shown = tf.slice(session.test, [0, 0], [Math.min(PLOT_POINTS, session.test.shape[0]), 2]);
   const dataPoints = (await shown.array()) as number[][];
   shown.dispose();
   const samplePoints = (await samples.array()) as number[][];
-  const gap = summary?.gap === undefined ? '' : `, gap ${summary.gap.toFixed(3)}`;
-  const title = `${config.dataset} · ${config.objective}${summary?.nll === undefined ? '' : ` · test NLL ${summary.nll.toFixed(3)}${gap}`}`;
-  await folder.writePicture('density', await renderPng(densitySpec(grid, dataPoints, samplePoints, title)));
+  await folder.writePicture('density', await renderPng(densitySpec(grid, dataPoints, samplePoints, pictureTitle(session, summary?.nll, summary?.gap))));
+  if (flow !== undefined && flow !== session.model) {
+    const flowGrid = densityGrid(flow.energy, { box: dataset.box, grid: PLOT_GRID });
+    const flowSamples = flow.sample(foldIn(session.sampleKey, 1), samples.shape[0]);
+    const flowPoints = (await flowSamples.array()) as number[][];
+    flowSamples.dispose();
+    const title = pictureTitle(session, summary?.flowNll, summary?.flowGap, ' · flow');
+    await folder.writePicture('flow', await renderPng(densitySpec(flowGrid, dataPoints, flowPoints, title, 'flow')));
+  }
   await folder.writePicture(
     'loss',
     await renderPng(lossSpec(folder.readMetrics().lines, `${config.dataset} · ${config.objective} · ${config.steps} steps`, dataset.entropy)),
@@ -162,6 +194,7 @@ export function summaryTable(summary: Summary): string {
       ['NLL floor', summary.nllFloor],
       ['gap', summary.gap],
       ['MMD^2', summary.mmd === undefined ? undefined : summary.mmd.toExponential(2)],
+      ...(summary.flowNll === undefined ? [] : [['flow test NLL', summary.flowNll], ['flow gap', summary.flowGap]] as const),
       ['steps', String(summary.steps)],
       ['time (s)', summary.seconds.toFixed(1)],
       ...(summary.status === 'diverged' ? [['status', 'DIVERGED']] : []),
@@ -190,7 +223,8 @@ export async function finishRun(session: Session, folder: RunFolder, steps: numb
   } finally {
     samples.dispose();
   }
-  io.out(`\n${summaryTable(summary)}\n\nRun folder: ${folder.dir} (summary.json, density.png, loss.png, metrics.jsonl, checkpoint/)\n`);
+  const pictures = session.flow !== undefined && session.flow !== session.model ? 'density.png, flow.png' : 'density.png';
+  io.out(`\n${summaryTable(summary)}\n\nRun folder: ${folder.dir} (summary.json, ${pictures}, loss.png, metrics.jsonl, checkpoint/)\n`);
   warn(summary, io);
   assertConverged(summary);
   return summary;

@@ -20,7 +20,17 @@ export { CommandError, DivergedError, EXIT_CODES, InterruptedError } from './fai
 export { RunFolder, RUN_FILES, type FolderContents, type MetricsLine, type MetricsRead, type Summary } from './run-folder.js';
 export { type Points, densitySpec, lossSpec, renderPng } from './plots.js';
 export { type ConfigKeys, type ConfigValues, type Recipe, type Registry, type RegistryKeys, type UnionToIntersection } from './recipe.js';
-export { OBJECTIVES, type ObjectiveConfig, type ObjectiveContext, type ObjectiveName, type ObjectiveRecipe, buildObjective } from './objectives.js';
+export {
+  FLOW_KINDS,
+  OBJECTIVES,
+  type FlowConfig,
+  type ObjectiveConfig,
+  type ObjectiveContext,
+  type ObjectiveName,
+  type ObjectiveRecipe,
+  buildFlow,
+  buildObjective,
+} from './objectives.js';
 export { SAMPLERS, type SamplerConfig, type SamplerName, type SamplerRecipe, buildSampler } from './samplers.js';
 export { type Session, openSession, buildOptimizer } from './session.js';
 export { type Cell, formatTable } from './table.js';

@@ -72,7 +72,7 @@ function heatmapUrl(grid: DensityGrid, max: number): string {
   return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
 }
 
-function panel(grid: DensityGrid, points: Points, title: string, color: string): Spec {
+function panel(grid: DensityGrid, points: Points, title: string, color: string, legend: string): Spec {
   const [domainX, domainY] = grid.box;
   const max = grid.density.reduce((a, b) => Math.max(a, b), 0);
   const inBox = points.filter((p) => p[0]! >= domainX[0] && p[0]! <= domainX[1] && p[1]! >= domainY[0] && p[1]! <= domainY[1]);
@@ -92,7 +92,7 @@ function panel(grid: DensityGrid, points: Points, title: string, color: string):
         // Invisible marks that carry the colour scale, so the legend shows the density values.
         data: { values: [{ p: 0 }, { p: max }] },
         mark: { type: 'point', opacity: 0 },
-        encoding: { color: { field: 'p', type: 'quantitative', scale: { scheme: 'viridis', domain: [0, max] }, title: 'model p(x)' } },
+        encoding: { color: { field: 'p', type: 'quantitative', scale: { scheme: 'viridis', domain: [0, max] }, title: legend } },
       },
       {
         data: { values: inBox.map((p) => ({ x: p[0], y: p[1] })) },
@@ -105,14 +105,19 @@ function panel(grid: DensityGrid, points: Points, title: string, color: string):
 
 /**
  * The learned density `p(x) = exp(-E(x)) / Z` (a `densityGrid` of `@ebm/eval`) as a heatmap, twice: with the data overlaid
- * (left, white) and with model samples overlaid (right, orange).
+ * (left, white) and with model samples overlaid (right, orange). `subject` names what is drawn
+ * (default `'model'`; `'flow'` for the flow that FCE trains with the model).
  */
-export function densitySpec(grid: DensityGrid, data: Points, samples: Points, title: string): vl.TopLevelSpec {
+export function densitySpec(grid: DensityGrid, data: Points, samples: Points, title: string, subject = 'model'): vl.TopLevelSpec {
+  const legend = subject === 'model' ? 'model p(x)' : `${subject} q(x)`;
   return {
     $schema: SCHEMA,
     title: { text: title, anchor: 'middle' },
     config: baseConfig,
-    hconcat: [panel(grid, data, 'model density + data', 'white'), panel(grid, samples, 'model density + model samples', '#ff7f0e')],
+    hconcat: [
+      panel(grid, data, `${subject} density + data`, 'white', legend),
+      panel(grid, samples, `${subject} density + ${subject} samples`, '#ff7f0e', legend),
+    ],
     resolve: { scale: { color: 'shared' } },
   } as unknown as vl.TopLevelSpec;
 }

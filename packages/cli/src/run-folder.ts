@@ -7,6 +7,7 @@
  * <out>/metrics.jsonl    one JSON line per logged step
  * <out>/summary.json     final numbers (nll, nllFloor, mmd, seconds, steps, status, ...)
  * <out>/density.png      learned density heatmap with data and model samples
+ * <out>/flow.png         fce runs: the flow's density with data and flow samples
  * <out>/loss.png         loss (and test NLL) curves
  * ```
  *
@@ -32,6 +33,7 @@ export const RUN_FILES = {
   metrics: 'metrics.jsonl',
   summary: 'summary.json',
   density: 'density.png',
+  flow: 'flow.png',
   loss: 'loss.png',
 } as const;
 
@@ -56,6 +58,10 @@ export interface Summary {
   readonly logZError?: number;
   /** Unbiased MMD^2 between model samples and test data (RBF kernel, median bandwidth). */
   readonly mmd?: number;
+  /** fce runs: the exact test NLL of the flow trained with the model, `-mean log q(x)`. */
+  readonly flowNll?: number;
+  /** fce runs: `flowNll - nllFloor`. */
+  readonly flowGap?: number;
   readonly loss: number;
   readonly backend: string;
 }
@@ -187,7 +193,7 @@ export class RunFolder {
     await this.writeAtomic('summary', toRunJson(summary, true));
   }
   /** Writes a picture atomically. */
-  async writePicture(name: 'density' | 'loss', png: Uint8Array): Promise<void> {
+  async writePicture(name: 'density' | 'flow' | 'loss', png: Uint8Array): Promise<void> {
     await this.writeAtomic(name, png);
   }
   /** The saved `summary.json`, or `undefined` before the run finished; a damaged one throws, naming `ebm eval` as the fix. */

@@ -4,12 +4,13 @@
  * keys, so `ebm train --resume`, `ebm sample` and `ebm eval` see exactly what training saw.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Key, type Objective, type Sampler, cosineDecay, prngKey, split, useBackend } from '@ebm/core';
-import { type MlpEnergy, mlpEnergy } from '@ebm/core/models';
+import { type EnergyModel, type Key, type Objective, type Sampler, cosineDecay, foldIn, prngKey, split, useBackend } from '@ebm/core';
+import { mlpEnergy } from '@ebm/core/models';
+import type { Flow } from '@ebm/flows';
 import { adam, rmsprop, sgd } from '@ebm/core/train';
 import { type ToyDataset, toyDatasets } from '@ebm/datasets';
 import type { TrainConfig } from './config.js';
-import { buildObjective } from './objectives.js';
+import { OBJECTIVES, type ObjectiveRecipe, buildFlow, buildObjective } from './objectives.js';
 import { buildSampler } from './samplers.js';
 
 /** Everything a command needs for one run, built by {@link openSession}; `dispose()` frees its tensors. */
@@ -20,7 +21,10 @@ export interface Session {
   readonly data: tf.Tensor2D;
   /** Held-out points `[testSize, 2]`. */
   readonly test: tf.Tensor2D;
-  readonly model: MlpEnergy;
+  /** What `fit` trains: the MLP energy, or the flow for objectives that train the flow alone. */
+  readonly model: EnergyModel;
+  /** The run's normalizing flow, for the objectives that train one (fce: against the energy; flow: it is the model). */
+  readonly flow?: Flow;
   readonly sampler: Sampler;
   readonly objective: Objective;
   readonly optimizer: tf.Optimizer;
@@ -57,10 +61,15 @@ export async function openSession(config: TrainConfig): Promise<Session> {
   const dataset = toyDatasets[config.dataset];
   const data = dataset.sample(dataKey, config.dataSize);
   const test = dataset.sample(testKey, config.testSize);
-  const model = mlpEnergy({ inputShape: [2], hidden: config.hidden, activation: config.activation, key: modelKey, name: 'energy' });
+  // The flow's key derives from the model's, so adding it left every other key (and run) as it was.
+  let flow: Flow | undefined;
+  const runFlow = (): Flow => (flow ??= buildFlow(config, data, foldIn(modelKey, 1)));
+  const recipe: ObjectiveRecipe = OBJECTIVES[config.objective];
+  const model =
+    recipe.model === 'flow' ? runFlow() : mlpEnergy({ inputShape: [2], hidden: config.hidden, activation: config.activation, key: modelKey, name: 'energy' });
   const sampler = buildSampler(config);
   const disposers: (() => void)[] = [];
-  const objective = buildObjective(config, { sampler, data, onDispose: (dispose) => disposers.push(dispose) });
+  const objective = buildObjective(config, { sampler, data, flow: runFlow, onDispose: (dispose) => disposers.push(dispose) });
   const optimizer = buildOptimizer(config);
   return {
     config,
@@ -68,13 +77,14 @@ export async function openSession(config: TrainConfig): Promise<Session> {
     data,
     test,
     model,
+    ...(flow === undefined ? {} : { flow }),
     sampler,
     objective,
     optimizer,
     trainKey,
     sampleKey,
     dispose: () => {
-      tf.dispose([data, test, ...model.variables]);
+      tf.dispose([data, test, ...model.variables, ...(flow?.variables ?? [])]);
       optimizer.dispose();
       for (const dispose of disposers) dispose();
     },

@@ -3,7 +3,7 @@
  * train with core's `fit` (checkpoints, resume, Ctrl-C), then evaluate, draw the pictures and
  * print the summary table.
  */
-import { CheckpointError, NonFiniteError, disposeState } from '@ebm/core';
+import { CheckpointError, NonFiniteError } from '@ebm/core';
 import type { FileCheckpointStore } from '@ebm/core/node';
 import { fit, pruneCheckpoints } from '@ebm/core/train';
 import { findCheckpoint, runCheckpoints } from './checkpoints.js';
@@ -13,6 +13,7 @@ import { CommandError, DivergedError, EXIT_CODES, InterruptedError } from './fai
 import { explainFileErrors, fileSystemErrorMessage, isFileSystemError } from './fs-errors.js';
 import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
+import { releaseObjectiveState } from './objectives.js';
 import { createProgress } from './progress.js';
 import { type MetricsLine, RunFolder } from './run-folder.js';
 import { checkRunFits } from './run-size.js';
@@ -179,7 +180,7 @@ async function train(session: Session, folder: RunFolder, store: FileCheckpointS
   } finally {
     progress?.stop();
   }
-  disposeState(result.state);
+  releaseObjectiveState(session.objective, result.state, session.flow);
   if (result.stopped === 'aborted') {
     if (result.step === 0) throw new InterruptedError(beforeFirstStep);
     throw new InterruptedError(`Interrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${folder.dir} --resume`);

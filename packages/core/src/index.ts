@@ -44,6 +44,7 @@ export { readScalars, readScalarsSync } from './read-scalars.js';
 export { countDeviceReads } from './device-reads.js';
 export { energyAndGradient } from './energy-gradient.js';
 export { type LossWithAux, variableGradients } from './variable-gradients.js';
+export { type NceLossInput, type NceLossTerms, nceLoss } from './nce-loss.js';
 export {
   type CosineDecayOptions,
   type ExponentialDecayOptions,

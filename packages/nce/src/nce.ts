@@ -11,6 +11,7 @@ import {
   assertBatch,
   assertEnergyShape,
   assertPositive,
+  nceLoss,
   variableGradients,
 } from '@ebm/core';
 import { uniqueName } from '@ebm/core/models';
@@ -99,7 +100,6 @@ export function nce(options: NceOptions): Objective<NceState> & {
       const n = batch.shape[0]!;
       const m = Math.max(1, Math.round(ratio * n));
       const nu = m / n;
-      const logNu = Math.log(nu);
       const { loss, grads, metrics } = tf.tidy(() => {
         const y = noise.sample(key, m);
         if (!sameShape(y.shape, [m, ...noise.eventShape])) {
@@ -115,14 +115,15 @@ export function nce(options: NceOptions): Objective<NceState> & {
           const eNoise = model.energy(y);
           assertEnergyShape(eData, n);
           assertEnergyShape(eNoise, m);
-          // G(u) = -E(u) - c - log nu - log p_n(u)
-          const gData = tf.sub(tf.neg(tf.add(eData, state.logZ)), tf.add(logNoiseData, logNu));
-          const gNoise = tf.sub(tf.neg(tf.add(eNoise, state.logZ)), tf.add(logNoiseNoise, logNu));
-          const correct = tf.add(tf.sum(tf.cast(tf.greater(gData, 0), 'float32')), tf.sum(tf.cast(tf.lessEqual(gNoise, 0), 'float32')));
-          return {
-            loss: tf.add(tf.mean(tf.softplus(tf.neg(gData))), tf.mul(nu, tf.mean(tf.softplus(gNoise)))) as tf.Scalar,
-            aux: { accuracy: tf.div(correct, n + m) as tf.Scalar, dataEnergy: tf.mean(eData) as tf.Scalar, noiseEnergy: tf.mean(eNoise) as tf.Scalar },
-          };
+          const { loss, accuracy } = nceLoss({
+            dataEnergy: eData,
+            noiseEnergy: eNoise,
+            logZ: state.logZ as tf.Scalar,
+            dataLogNoise: logNoiseData,
+            noiseLogNoise: logNoiseNoise,
+            ratio: nu,
+          });
+          return { loss, aux: { accuracy, dataEnergy: tf.mean(eData) as tf.Scalar, noiseEnergy: tf.mean(eNoise) as tf.Scalar } };
         }, [...model.variables, state.logZ]);
         return { loss: value, grads: g, metrics: { logZ: tf.clone(state.logZ) as tf.Scalar, ...aux } };
       });

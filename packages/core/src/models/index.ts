@@ -8,6 +8,6 @@ export { type GaussianEnergy, type GaussianEnergyOptions, gaussianEnergy } from 
 export { type MlpEnergy, type MlpEnergyOptions, mlpEnergy } from './mlp.js';
 export { layersEnergy } from './layers-energy.js';
 export { dense } from './dense.js';
-export { ACTIVATIONS, type Activation } from './activations.js';
+export { ACTIVATIONS, type Activation, type ActivationOps, activationOps } from './activations.js';
 export { sigmoid as smoothSigmoid, softplus as smoothSoftplus, tanh as smoothTanh } from './smooth-ops.js';
 export { uniqueName } from './names.js';
