@@ -8,6 +8,7 @@ import { fileCheckpointStore } from '@ebm/core/node';
 import { loadCheckpoint } from '@ebm/core/train';
 import { TOY_DATASET_NAMES } from '@ebm/datasets';
 import { ConfigError } from './config.js';
+import { IMAGE_DATASET_NAMES, IMAGE_MODEL_NAMES } from './image-config.js';
 import { drawPictures, drawSamples, evaluateRun, summaryTable } from './evaluation.js';
 import type { Io } from './io.js';
 import { OBJECTIVES } from './objectives.js';
@@ -104,4 +105,5 @@ export async function listCommand(io: Io): Promise<void> {
       .map(([name, e]) => `  ${name.padEnd(10)} ${e.description}`)
       .join('\n');
   io.out(`datasets:\n  ${TOY_DATASET_NAMES.join(', ')}\nobjectives:\n${rows(OBJECTIVES)}\nsamplers:\n${rows(SAMPLERS)}\n`);
+  io.out(`image data sets:\n  ${IMAGE_DATASET_NAMES.join(', ')}\nimage models (--model):\n  ${IMAGE_MODEL_NAMES.join(', ')}\n`);
 }

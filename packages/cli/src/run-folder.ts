@@ -6,8 +6,12 @@
  * <out>/checkpoint/      model, optimizer and objective state + key (core's checkpoint store)
  * <out>/metrics.jsonl    one JSON line per logged step
  * <out>/summary.json     final numbers (nll, nllFloor, mmd, seconds, steps, ...)
- * <out>/density.png      learned density heatmap with data and model samples
+ * <out>/density.png      learned density heatmap with data and model samples (2-D runs)
  * <out>/loss.png         loss (and test NLL) curves
+ * <out>/samples.png      a grid of model samples (image runs)
+ * <out>/buffer.png       a grid of the replay buffer or persistent chains (image runs)
+ * <out>/filters.png      the RBM's filters, one image per hidden unit (image runs with --model rbm)
+ * <out>/restoration.png  denoising and inpainting of test images (image runs with conv or mlp)
  * ```
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +26,10 @@ export const RUN_FILES = {
   summary: 'summary.json',
   density: 'density.png',
   loss: 'loss.png',
+  samples: 'samples.png',
+  buffer: 'buffer.png',
+  filters: 'filters.png',
+  restoration: 'restoration.png',
 } as const;
 
 /** Final numbers of a run, as written to `summary.json`. */
@@ -78,7 +86,7 @@ export class RunFolder {
    * Prepares the folder for a new run. Refuses (throws, writing nothing) when it already holds a
    * run, unless `force`, which removes the previous run's files first.
    */
-  create(config: TrainConfig, force: boolean): void {
+  create(config: TrainConfig | Readonly<Record<string, unknown>>, force: boolean): void {
     if (this.holdsRun()) {
       if (!force) {
         throw new ConfigError(

@@ -8,15 +8,27 @@ import { InvalidArgumentError, ShapeError, assertBatch } from '@ebm/core';
 import { cholesky } from '@ebm/core/math';
 import { symmetricEigenvalues } from './symmetric-eigenvalues.js';
 
-/** Mean and covariance (divisor n - 1) of the rows of `x` `[n, d]`, read to the host in float64. */
+/**
+ * Mean and covariance (divisor n - 1) of the rows of `x` `[n, d]`, in float64 on the host (one
+ * read): a float32 covariance of rank-deficient features can have slightly negative eigenvalues,
+ * which no jitter small enough to be harmless fixes.
+ */
 function moments(x: tf.Tensor2D): { mean: Float64Array; covariance: Float64Array } {
-  const [mean, covariance] = tf.tidy(() => {
-    const mu = tf.mean(x, 0);
-    const centred = tf.sub(x, mu);
-    // Transpose first: wasm matMul with a transpose flag is much slower.
-    return [mu.dataSync(), tf.div(tf.matMul(tf.transpose(centred), centred), x.shape[0] - 1).dataSync()];
-  });
-  return { mean: Float64Array.from(mean!), covariance: Float64Array.from(covariance!) };
+  const [n, d] = x.shape;
+  const values = x.dataSync();
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += values[i * d + j]! / n;
+  const covariance = new Float64Array(d * d);
+  const row = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) row[j] = values[i * d + j]! - mean[j]!;
+    for (let j = 0; j < d; j++) {
+      const rj = row[j]! / (n - 1);
+      if (rj !== 0) for (let k = 0; k <= j; k++) covariance[j * d + k]! += rj * row[k]!;
+    }
+  }
+  for (let j = 0; j < d; j++) for (let k = 0; k < j; k++) covariance[k * d + j] = covariance[j * d + k]!;
+  return { mean, covariance };
 }
 
 /**
@@ -27,8 +39,9 @@ function moments(x: tf.Tensor2D): { mean: Float64Array; covariance: Float64Array
  *
  * the squared distance, as FID reports it. `Tr (S_a S_b)^(1/2)` is the sum of the square roots of
  * the eigenvalues of `L^T S_b L` with `S_a + eps I = L L^T` (Cholesky; `eps = 1e-6` times the mean
- * variance, so a singular `S_a` works), which has the eigenvalues of `S_a S_b`. Moments come from
- * the device in float32; the rest is float64 on the host (Jacobi eigenvalues, O(d^3)).
+ * variance, so a singular `S_a` works, e.g. with fewer rows than features), which has the
+ * eigenvalues of `S_a S_b`. Everything after one read of each input is float64 on the host
+ * (moments O(n d^2), Jacobi eigenvalues O(d^3)).
  *
  * @example
  * const fid = frechetDistance(classifier.features(testImages), classifier.features(samples));

@@ -1,0 +1,98 @@
+/**
+ * `ebm sample`, `ebm eval` and `ebm plot` on an image run: the model restored from its latest
+ * checkpoint, samples written as a PNG grid, the summary and pictures recomputed.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { disposeState, prngKey } from '@ebm/core';
+import { fileCheckpointStore } from '@ebm/core/node';
+import { loadCheckpoint } from '@ebm/core/train';
+import { ConfigError } from './config.js';
+import { isImageConfig } from './image-config.js';
+import { asImages, drawImageSamples, gatherEvidence } from './image-evaluation.js';
+import { imageGridPng, writeImagePictures } from './image-plots.js';
+import { type ImageSession, openImageSession, sampleStepsOf } from './image-session.js';
+import { finishImageRun, readImageConfig } from './image-train.js';
+import type { Io } from './io.js';
+import { RUN_FILES, RunFolder } from './run-folder.js';
+
+/** Whether `dir` holds an image run (its config.json names an image data set). */
+export function isImageRun(dir: string): boolean {
+  const path = join(dir, RUN_FILES.config);
+  if (!existsSync(path)) return false;
+  try {
+    return isImageConfig(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>);
+  } catch {
+    return false;
+  }
+}
+
+/** Opens a saved image run: its session with the model (and the objective state) from the latest checkpoint. */
+async function openImageRun(dir: string): Promise<{ session: ImageSession; folder: RunFolder; step: number; objectiveState: unknown }> {
+  const folder = new RunFolder(dir);
+  const session = await openImageSession(readImageConfig(folder));
+  try {
+    const loaded = await loadCheckpoint(fileCheckpointStore(folder.path('checkpoint')), { model: session.model });
+    return { session, folder, step: loaded.step, objectiveState: loaded.objectiveState };
+  } catch (error) {
+    session.dispose();
+    throw error;
+  }
+}
+
+function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`Invalid value '${value}' for ${flag}: expected a positive integer.`);
+  return n;
+}
+
+/** Samples per PNG grid of `ebm sample` on an image run, by default (an 8 x 8 grid). */
+const DEFAULT_IMAGE_SAMPLES = 64;
+
+/** `ebm sample <run>` on an image run: fresh model samples as a PNG grid in `--file` (default `<run>/sample.png`). */
+export async function imageSampleCommand(dir: string, opts: Record<string, string | undefined>, io: Io): Promise<void> {
+  const n = positiveInteger('--num', opts.num, DEFAULT_IMAGE_SAMPLES);
+  const seed = Number(opts.seed ?? '1');
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`Invalid value '${opts.seed}' for --seed: expected an integer >= 0.`);
+  const { session, folder, objectiveState } = await openImageRun(dir);
+  disposeState(objectiveState);
+  try {
+    const steps = positiveInteger('--steps', opts.steps, sampleStepsOf(session.config));
+    const samples = drawImageSamples(session, n, steps, prngKey(seed));
+    const images = asImages(session, samples);
+    const values = await images.data();
+    disposeState([samples, images]);
+    const [height, width] = session.dataset.imageShape;
+    const file = opts.file ?? join(folder.dir, 'sample.png');
+    writeFileSync(file, imageGridPng(values, n, height, width, { columns: Math.min(n, Math.ceil(Math.sqrt(n))) }));
+    io.out(`Wrote ${n} samples (${steps} ${session.sampler.name} steps from ${session.config.model === 'rbm' ? 'the pixel-mean Bernoulli model' : 'uniform noise'}) to ${file}\n`);
+  } finally {
+    session.dispose();
+  }
+}
+
+/** `ebm eval <run>` on an image run: recomputes summary.json and the pictures from the checkpoint. */
+export async function imageEvalCommand(dir: string, io: Io): Promise<void> {
+  const { session, folder, step, objectiveState } = await openImageRun(dir);
+  try {
+    await finishImageRun(session, folder, step, objectiveState, io);
+  } finally {
+    disposeState(objectiveState);
+    session.dispose();
+  }
+}
+
+/** `ebm plot <run>` on an image run: redraws the pictures from the checkpoint and metrics. */
+export async function imagePlotCommand(dir: string, io: Io): Promise<void> {
+  const { session, folder, objectiveState } = await openImageRun(dir);
+  const evidence = gatherEvidence(session, objectiveState);
+  try {
+    const written = await writeImagePictures(session, folder, evidence);
+    io.out(`Wrote ${written.map((name) => join(folder.dir, name)).join(', ')}\n`);
+  } finally {
+    evidence.dispose();
+    disposeState(objectiveState);
+    session.dispose();
+  }
+}
