@@ -30,7 +30,8 @@ async function openRun(dir: string): Promise<{ session: Session; folder: RunFold
   }
 }
 
-function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
+/** A flag's positive integer value, or `fallback` when the flag is absent; a ConfigError names the flag otherwise. */
+export function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`Invalid value '${value}' for ${flag}: expected a positive integer.`);

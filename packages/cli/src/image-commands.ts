@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { disposeState, prngKey } from '@ebm/core';
 import { fileCheckpointStore } from '@ebm/core/node';
 import { loadCheckpoint } from '@ebm/core/train';
+import { positiveInteger } from './commands.js';
 import { ConfigError } from './config.js';
 import { isImageConfig } from './image-config.js';
 import { asImages, drawImageSamples, gatherEvidence } from './image-evaluation.js';
@@ -38,13 +39,6 @@ async function openImageRun(dir: string): Promise<{ session: ImageSession; folde
     session.dispose();
     throw error;
   }
-}
-
-function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`Invalid value '${value}' for ${flag}: expected a positive integer.`);
-  return n;
 }
 
 /** Samples per PNG grid of `ebm sample` on an image run, by default (an 8 x 8 grid). */
