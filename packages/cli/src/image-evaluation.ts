@@ -64,9 +64,10 @@ export interface ImageSummary {
   /** The replay buffer (or persistent chains), where training left it. */
   readonly buffer?: ImageQuality;
   /**
-   * The same numbers for real images other than the test set (training images: the floor a
-   * perfect model would reach with this many samples) and for trivial baselines fitted to the
-   * training images: independent Bernoulli pixels, and a full-covariance Gaussian (clipped to [0, 1]).
+   * The same numbers for real images other than the test set (the last `sampleSize` training
+   * images, at most a quarter of them, held out from the classifier: about the floor a perfect
+   * model would reach with as many samples) and for trivial baselines fitted to the training
+   * images: independent Bernoulli pixels, and a full-covariance Gaussian (clipped to [0, 1]).
    */
   readonly reference: { readonly realImages: ImageQuality; readonly pixelBernoulli: ImageQuality; readonly gaussian: ImageQuality };
   readonly restoration?: RestorationSummary;
@@ -145,10 +146,15 @@ export function restore(session: ImageSession, key: Key): Restorations {
   return { clean, noisy, denoised, masked, inpainted };
 }
 
-/** The run's judge: a classifier trained on the model's training images with their labels. */
+/** Training images held out from the classifier, as the real-image reference: `sampleSize`, at most a quarter of the training images. */
+function heldOutCount(session: ImageSession): number {
+  return Math.min(session.config.sampleSize, Math.floor(session.data.shape[0]! / 4));
+}
+
+/** The run's judge: a classifier trained on the model's training images (all but the held-out ones) with their labels. */
 function trainJudge(session: ImageSession, key: Key): ImageClassifier {
-  const n = session.data.shape[0]!;
-  const images = asImages(session, session.data);
+  const n = session.data.shape[0]! - heldOutCount(session);
+  const images = tf.tidy(() => asImages(session, tf.slice(session.data, 0, n)));
   const classifier = trainImageClassifier(images, session.dataset.train.labels.slice(0, n), {
     classes: session.dataset.classes.length,
     key,
@@ -228,7 +234,7 @@ export function evaluateImageRun(session: ImageSession, folder: RunFolder, steps
     const gaussian = gaussianNoise.fit(flat, { ridge: GAUSSIAN_RIDGE });
     const [bernoulliKey, gaussianKey] = split(baselineKey, 2) as [Key, Key];
     const baselines = tf.tidy(() => [
-      tf.slice(session.data, 0, Math.min(n, session.data.shape[0]!)),
+      tf.slice(session.data, session.data.shape[0]! - heldOutCount(session), heldOutCount(session)),
       bernoulli.sample(bernoulliKey, n),
       tf.clipByValue(gaussian.sample(gaussianKey, n), 0, 1),
     ]);
@@ -277,7 +283,7 @@ export function imageSummaryTable(summary: ImageSummary): string {
   const rows: [string, string | number | undefined][] = [
     ['FD samples (classifier features)', fd(summary.samples)],
     ['FD replay buffer / chains', fd(summary.buffer)],
-    ['FD real training images (floor)', fd(summary.reference.realImages)],
+    ['FD held-out real images (floor)', fd(summary.reference.realImages)],
     ['FD per-pixel Bernoulli', fd(summary.reference.pixelBernoulli)],
     ['FD Gaussian fit', fd(summary.reference.gaussian)],
     ['classes covered, samples', spread(summary.samples)],
