@@ -10,7 +10,7 @@
 // W ~ N(0, 0.01^2), visible biases from the pixel means, CD-k (chains start at the data) or PCD.
 //
 //   node bench/rbm-mnist.mjs --hidden 25 --k 1 --epochs 50 [--init data|persistent] [--lr 0.1]
-//        [--lr-decay none|cosine] [--ais-runs 100] [--exact true|false] [--save rbm.json]
+//        [--lr-decay none|cosine] [--negative sample|mean] [--ais-runs 100] [--exact true|false] [--save rbm.json]
 //        [--load rbm.json] [--mnist DIR]
 //
 // Prints one JSON line per epoch (seconds, reconstruction error) and a final JSON summary:
@@ -37,6 +37,12 @@ const LEARNING_RATE = Number(arg('lr', 0.1));
 const AIS_RUNS = Number(arg('ais-runs', 100));
 /** --lr-decay cosine: lr_e = lr (1 + cos(pi e / E)) / 2 per epoch e (annealing the minibatch noise away); default none (constant, as rbm.m). */
 const LR_DECAY = arg('lr-decay', 'none');
+/**
+ * --negative mean: the last Gibbs half-step gives the visible probabilities p(v | h) instead of a
+ * binary sample, as rbm.m's negative phase ("negdata") does; --negative sample (default) uses
+ * binary samples throughout (blockGibbs).
+ */
+const NEGATIVE = arg('negative', 'sample');
 /** --exact false skips the enumeration of 2^H hidden states (minutes for H = 25) and reports AIS only. */
 const EXACT = arg('exact', 'true') !== 'false';
 const BATCH = 100;
@@ -61,7 +67,21 @@ if (load !== undefined) {
 const started = performance.now();
 let epochsRun = 0;
 if (load === undefined) {
-  const objective = contrastiveDivergence({ sampler: blockGibbs(rbm, { k: K }), k: 1, init: INIT });
+  const gibbs = blockGibbs(rbm, { k: K });
+  // k - 1 binary sweeps, then h ~ p(h | v) and v = p(v | h): rbm.m's mean-field reconstruction.
+  const meanField = {
+    name: `gibbs-mean-reconstruction(k=${K})`,
+    init: (position) => ({ position: tf.clone(position) }),
+    step: (key, state) => {
+      const [sweepKey, lastKey] = split(key, 2);
+      const position = tf.tidy(() => {
+        const v = K > 1 ? blockGibbs(rbm, { k: K - 1 }).step(sweepKey, state, rbm.energy)[0].position : state.position;
+        return rbm.visibleProbabilities(rbm.sampleHidden(lastKey, v));
+      });
+      return [{ position }, {}];
+    },
+  };
+  const objective = contrastiveDivergence({ sampler: NEGATIVE === 'mean' ? meanField : gibbs, k: 1, init: INIT });
   let state = objective.init(rbm, objectiveKey);
   const batches = minibatches(train, { key: trainKey, batchSize: BATCH });
   let optimizer = tf.train.momentum(LEARNING_RATE, 0.5);
@@ -97,7 +117,7 @@ const trainMinutes = (performance.now() - started) / 60000;
 const save = arg('save', undefined);
 if (save !== undefined) writeFileSync(save, JSON.stringify({ hidden: HIDDEN, k: K, init: INIT, epochs: epochsRun, values: rbm.variables.map((v) => Array.from(v.dataSync())) }));
 
-const summary = { hidden: HIDDEN, k: K, init: INIT, epochs: epochsRun, learningRate: LEARNING_RATE, lrDecay: LR_DECAY, trainMinutes: Number(trainMinutes.toFixed(1)) };
+const summary = { hidden: HIDDEN, k: K, init: INIT, negative: NEGATIVE, epochs: epochsRun, learningRate: LEARNING_RATE, lrDecay: LR_DECAY, trainMinutes: Number(trainMinutes.toFixed(1)) };
 const firstTrain = tf.slice(train, [0, 0], [10000, 784]);
 const evaluate = (logZ) => ({ logZ, test: logLikelihood(rbm, test, logZ), train: logLikelihood(rbm, firstTrain, logZ) });
 if (HIDDEN <= 25 && EXACT) {

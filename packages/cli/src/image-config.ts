@@ -33,25 +33,25 @@ const widths = z.array(positiveInt);
  * The image keys, every one with a default: `{ dataset: 'digits' }` is the default image recipe,
  * a conv energy (channels 32, 64, stride 2, dense head 128, swish) trained with short-run SGLD
  * from a replay buffer (Du & Mordatch 2019) on the 1,438 training digits, chosen to finish in
- * about five minutes on two cores. Keys also found in 2-D runs keep their flags; those marked
- * "(images)" exist only here.
+ * about five minutes on two cores. Keys also found in 2-D runs keep their flags; the others are
+ * listed under "Image options" in `ebm train --help`.
  */
 const IMAGE_KEYS = {
   dataset: z.enum(IMAGE_DATASET_NAMES).default('digits').describe('image data set'),
-  model: z.enum(IMAGE_MODEL_NAMES).default('conv').describe('image model (images)'),
-  dataDir: z.string().default('').describe('folder of the four IDX files of mnist / fashion-mnist (images; fashion-mnist defaults to /usr/share/datasets/fashion-mnist)'),
-  trainSize: z.number().int().min(0).default(0).describe('training images used, 0 = all (images)'),
-  channels: widths.min(1).default([32, 64]).describe('conv channels per stride-2 layer, comma-separated (images)'),
+  model: z.enum(IMAGE_MODEL_NAMES).default('conv').describe('image model'),
+  dataDir: z.string().default('').describe('folder of the four IDX files of mnist / fashion-mnist (fashion-mnist defaults to /usr/share/datasets/fashion-mnist)'),
+  trainSize: z.number().int().min(0).default(0).describe('training images used, 0 = all'),
+  channels: widths.min(1).default([32, 64]).describe('conv channels per stride-2 layer, comma-separated'),
   hidden: widths.default([128]).describe('dense widths: the conv head, or every MLP layer'),
   activation: z.enum(ACTIVATIONS).default('swish').describe('activation'),
-  rbmHidden: positiveInt.default(64).describe('RBM hidden units (images)'),
-  rbmObjective: z.enum(RBM_OBJECTIVE_NAMES).default('pcd').describe('RBM training: CD-k from the data or persistent CD (images)'),
-  gibbsSteps: positiveInt.default(1).describe('Gibbs sweeps per RBM training step, the k of CD-k (images)'),
+  rbmHidden: positiveInt.default(64).describe('RBM hidden units'),
+  rbmObjective: z.enum(RBM_OBJECTIVE_NAMES).default('pcd').describe('RBM training: CD-k from the data or persistent CD'),
+  gibbsSteps: positiveInt.default(1).describe('Gibbs sweeps per RBM training step, the k of CD-k'),
   objective: z.enum(IMAGE_OBJECTIVE_NAMES).default('replay').describe('where SGLD negatives start: replay buffer, data (cd) or persistent chains (pcd)'),
   mcmcSteps: positiveInt.default(20).describe('SGLD steps per training step'),
   stepSize: positive.default(10).describe('SGLD step size h: x <- x - h clip(dE/dx) + s noise'),
-  noiseScale: z.number().min(0).default(0.005).describe('SGLD noise scale s (images)'),
-  gradClip: positive.default(0.01).describe('clip each pixel of dE/dx to [-c, c] before the step (images)'),
+  noiseScale: z.number().min(0).default(0.005).describe('SGLD noise scale s'),
+  gradClip: positive.default(0.01).describe('clip each pixel of dE/dx to [-c, c] before the step'),
   alpha: z.number().min(0).default(0.1).describe('weight alpha of the energy regulariser alpha (E(x+)^2 + E(x-)^2)'),
   bufferSize: positiveInt.default(10_000).describe('replay buffer size'),
   reinitProbability: z.number().min(0).max(1).default(0.05).describe('probability that a replay chain restarts from fresh noise'),
@@ -65,7 +65,7 @@ const IMAGE_KEYS = {
   checkpointEvery: positiveInt.default(200).describe('checkpoint every N steps (and at the end, and on Ctrl-C)'),
   sampleSize: positiveInt.default(500).describe('model samples for the image metrics'),
   sampleSteps: z.number().int().min(0).default(0).describe('sampler steps for model samples, 0 = auto (3 x mcmc-steps; 1000 Gibbs sweeps for an RBM)'),
-  restoreSteps: positiveInt.default(40).describe('SGLD steps of the denoising and inpainting check (images)'),
+  restoreSteps: positiveInt.default(40).describe('SGLD steps of the denoising and inpainting check'),
 };
 
 /** The schema of an image run. */
