@@ -2,33 +2,45 @@
  * `ebm sample`, `ebm eval`, `ebm plot` and `ebm list`: commands on a saved run (its config and
  * latest checkpoint) and on the installed plugins.
  */
-import { writeFileSync } from 'node:fs';
-import { disposeState, prngKey } from '@ebm/core';
-import { fileCheckpointStore } from '@ebm/core/node';
-import { loadCheckpoint } from '@ebm/core/train';
+import { resolve } from 'node:path';
+import { prngKey } from '@ebm/core';
+import { writeFileAtomic } from '@ebm/core/node';
 import { TOY_DATASET_NAMES } from '@ebm/datasets';
+import { findCheckpoint, runCheckpoints } from './checkpoints.js';
 import { ConfigError } from './config.js';
+import { assertConverged, drawPictures, drawSamples, evaluateRun, summaryTable, warn } from './evaluation.js';
+import { CommandError } from './failures.js';
+import { explainFileErrors } from './fs-errors.js';
 import { IMAGE_DATASET_NAMES, IMAGE_MODEL_NAMES } from './image-config.js';
-import { drawPictures, drawSamples, evaluateRun, summaryTable } from './evaluation.js';
+import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
 import { OBJECTIVES } from './objectives.js';
 import { SAMPLERS } from './samplers.js';
 import { RunFolder } from './run-folder.js';
 import { type Session, openSession } from './session.js';
 
-/** Opens a saved run: its config, and the model restored from its latest checkpoint. */
-async function openRun(dir: string): Promise<{ session: Session; folder: RunFolder; step: number }> {
+/**
+ * Opens a saved run: its config, and the model restored from its latest checkpoint (or, when
+ * `latest.json` is missing or damaged, the newest checkpoint that loads, said in a note on
+ * stderr). Writes nothing, so it works on a read-only folder.
+ */
+async function openRun(dir: string, io: Io): Promise<{ session: Session; folder: RunFolder; step: number }> {
   const folder = new RunFolder(dir);
   const session = await openSession(folder.readConfig());
   try {
-    const loaded = await loadCheckpoint(fileCheckpointStore(folder.path('checkpoint')), { model: session.model });
-    disposeState(loaded.objectiveState);
-    return { session, folder, step: loaded.step };
+    const { step } = await findCheckpoint(runCheckpoints(folder), session.model, (line) => io.err(`note: ${line}\n`));
+    if (step === undefined) {
+      throw new CommandError(`${folder.dir} holds no checkpoint yet (its training stopped before the first one). Continue it with: ebm train --out ${folder.dir} --resume`);
+    }
+    return { session, folder, step };
   } catch (error) {
     session.dispose();
     throw error;
   }
 }
+
+/** What Ctrl-C during a command on a saved run means: nothing was written. */
+export const INTERRUPTED = 'Interrupted; nothing was written.';
 
 /** A flag's positive integer value, or `fallback` when the flag is absent; a ConfigError names the flag otherwise. */
 export function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
@@ -38,14 +50,15 @@ export function positiveInteger(flag: string, value: string | undefined, fallbac
   return n;
 }
 
-/** `ebm sample <run>`: model samples as CSV (`x1,x2` rows) on stdout or in `--file`. */
-export async function sampleCommand(dir: string, opts: Record<string, string | undefined>, io: Io): Promise<void> {
+/** `ebm sample <run>`: model samples as CSV (`x1,x2` rows) on stdout or in `--file` (written atomically). */
+export async function sampleCommand(dir: string, opts: Record<string, string | undefined>, io: Io, interrupts: Interrupts): Promise<void> {
   const n = positiveInteger('--num', opts.num, 1000);
   const seed = Number(opts.seed ?? '1');
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`Invalid value '${opts.seed}' for --seed: expected an integer >= 0.`);
-  const { session } = await openRun(dir);
+  const { session } = await openRun(dir, io);
   try {
     const steps = positiveInteger('--steps', opts.steps, session.config.sampleSteps);
+    interrupts.check(INTERRUPTED);
     const samples = drawSamples(session, n, steps, prngKey(seed));
     let rows: number[][];
     try {
@@ -53,9 +66,11 @@ export async function sampleCommand(dir: string, opts: Record<string, string | u
     } finally {
       samples.dispose();
     }
+    interrupts.check(INTERRUPTED);
     const csv = `x1,x2\n${rows.map((r) => r.map((v) => v.toFixed(5)).join(',')).join('\n')}\n`;
     if (opts.file !== undefined) {
-      writeFileSync(opts.file, csv);
+      const file = resolve(opts.file);
+      await explainFileErrors('write', file, () => writeFileAtomic(file, csv));
       io.out(`Wrote ${n} samples (${steps} ${session.config.sampler} steps) to ${opts.file}\n`);
     } else {
       io.out(csv);
@@ -65,10 +80,14 @@ export async function sampleCommand(dir: string, opts: Record<string, string | u
   }
 }
 
-/** `ebm eval <run>`: recomputes the summary from the checkpoint, prints it and writes summary.json. */
-export async function evalCommand(dir: string, io: Io): Promise<void> {
-  const { session, folder, step } = await openRun(dir);
+/**
+ * `ebm eval <run>`: recomputes the summary from the checkpoint, prints it and writes
+ * summary.json; a diverged run ends with a `DivergedError` (exit code 3).
+ */
+export async function evalCommand(dir: string, io: Io, interrupts: Interrupts): Promise<void> {
+  const { session, folder, step } = await openRun(dir, io);
   try {
+    interrupts.check(INTERRUPTED);
     const samples = drawSamples(session, session.config.sampleSize, session.config.sampleSteps);
     let summary;
     try {
@@ -76,19 +95,24 @@ export async function evalCommand(dir: string, io: Io): Promise<void> {
     } finally {
       samples.dispose();
     }
-    folder.writeJson('summary', summary);
     io.out(`${summaryTable(summary)}\n`);
+    warn(summary, io);
+    interrupts.check(INTERRUPTED);
+    await folder.writeSummary(summary);
+    assertConverged(summary);
   } finally {
     session.dispose();
   }
 }
 
 /** `ebm plot <run>`: redraws density.png and loss.png from the checkpoint and metrics. */
-export async function plotCommand(dir: string, io: Io): Promise<void> {
-  const { session, folder } = await openRun(dir);
+export async function plotCommand(dir: string, io: Io, interrupts: Interrupts): Promise<void> {
+  const { session, folder } = await openRun(dir, io);
   try {
+    interrupts.check(INTERRUPTED);
     const samples = drawSamples(session, session.config.sampleSize, session.config.sampleSteps);
     try {
+      interrupts.check(INTERRUPTED);
       await drawPictures(session, folder, samples, folder.readSummary());
     } finally {
       samples.dispose();

@@ -242,7 +242,7 @@ export function evaluateImageRun(session: ImageSession, folder: RunFolder, steps
     tf.dispose([flat, ...baselines]);
     bernoulli.dispose();
     gaussian.dispose();
-    const metrics = folder.readMetrics();
+    const metrics = folder.readMetrics().lines;
     const { restorations } = evidence;
     return {
       dataset: config.dataset,

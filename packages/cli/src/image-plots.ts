@@ -2,13 +2,12 @@
  * Image pictures of a run: grids of images (model samples, the replay buffer, RBM filters,
  * restorations) written as PNG with pngjs, one grey square per image pixel, and the loss curve.
  */
-import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import type { ImageEvidence } from './image-evaluation.js';
 import type { ImageSession } from './image-session.js';
 import { lossSpec, renderPng } from './plots.js';
-import { RUN_FILES, type RunFolder } from './run-folder.js';
+import { RUN_FILES, type RunFolder, type RunPicture } from './run-folder.js';
 
 /** Options of {@link imageGridPng}. */
 export interface ImageGridOptions {
@@ -89,15 +88,15 @@ async function gridOf(x: tf.Tensor, height: number, width: number, options: Imag
 export async function writeImagePictures(session: ImageSession, folder: RunFolder, evidence: ImageEvidence): Promise<string[]> {
   const [height, width] = session.dataset.imageShape;
   const written: string[] = [];
-  const write = (name: keyof typeof RUN_FILES, png: Uint8Array) => {
-    writeFileSync(folder.path(name), png);
+  const write = async (name: RunPicture, png: Uint8Array): Promise<void> => {
+    await folder.writePicture(name, png);
     written.push(RUN_FILES[name]);
   };
-  write('samples', await gridOf(evidence.samples, height, width));
-  if (evidence.buffer !== undefined) write('buffer', await gridOf(evidence.buffer, height, width));
+  await write('samples', await gridOf(evidence.samples, height, width));
+  if (evidence.buffer !== undefined) await write('buffer', await gridOf(evidence.buffer, height, width));
   if (session.rbm !== undefined) {
     const filters = tf.transpose(session.rbm.weights); // [hidden, visible]: one image per hidden unit
-    write('filters', await gridOf(filters, height, width, { normalizeEach: true }));
+    await write('filters', await gridOf(filters, height, width, { normalizeEach: true }));
     filters.dispose();
   }
   const { restorations } = evidence;
@@ -105,10 +104,10 @@ export async function writeImagePictures(session: ImageSession, folder: RunFolde
     const rows = tf.tidy(() =>
       tf.concat([restorations.clean, restorations.noisy, restorations.denoised, restorations.masked, restorations.inpainted].map((t) => tf.slice(t, 0, Math.min(8, t.shape[0]!))), 0),
     );
-    write('restoration', await gridOf(rows, height, width));
+    await write('restoration', await gridOf(rows, height, width));
     rows.dispose();
   }
   const { config } = session;
-  write('loss', await renderPng(lossSpec(folder.readMetrics(), `${config.dataset} · ${config.model} · ${config.steps} steps`)));
+  await write('loss', await renderPng(lossSpec(folder.readMetrics().lines, `${config.dataset} · ${config.model} · ${config.steps} steps`)));
   return written;
 }

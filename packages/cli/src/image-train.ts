@@ -3,31 +3,30 @@
  * core's `fit` (checkpoints, resume, Ctrl-C), then evaluate, draw the pictures and print the
  * summary (image-evaluation.ts).
  */
-import { readFileSync } from 'node:fs';
-import { disposeState } from '@ebm/core';
-import { fileCheckpointStore } from '@ebm/core/node';
+import { NonFiniteError, disposeState } from '@ebm/core';
 import { fit } from '@ebm/core/train';
+import { runCheckpoints } from './checkpoints.js';
 import { ConfigError, flagOf } from './config.js';
+import { DivergedError, InterruptedError } from './failures.js';
 import { type ImageConfig, validateImageConfig } from './image-config.js';
 import { type ImageSummary, evaluateImageRun, gatherEvidence, imageSummaryTable } from './image-evaluation.js';
 import { writeImagePictures } from './image-plots.js';
 import { type ImageSession, openImageSession } from './image-session.js';
+import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
 import { createProgress } from './progress.js';
 import { RunFolder } from './run-folder.js';
-import type { TrainFlags } from './train.js';
+import { CHECKPOINTS_KEPT, type ResumePoint, type TrainFlags, prepareResume, withResumeHint } from './train.js';
 
 /** Keys a resumed image run may change: only how far it trains and how it reports. */
 const RESUMABLE_KEYS: readonly (keyof ImageConfig)[] = ['steps', 'checkpointEvery', 'sampleSize', 'sampleSteps', 'restoreSteps'];
 
-/** The saved config of an image run in `folder` (throws when there is none). */
+/** The saved config of an image run in `folder` (throws, naming the fix, when there is none or it is damaged). */
 export function readImageConfig(folder: RunFolder): ImageConfig {
-  if (!folder.holdsRun()) throw new ConfigError(`${folder.dir} holds no run (no config.json). Train one first with \`ebm train --out ${folder.dir}\`.`);
-  return validateImageConfig(JSON.parse(readFileSync(folder.path('config'), 'utf8')) as Record<string, unknown>);
+  return folder.readConfig(validateImageConfig);
 }
 
-function resumeImageConfig(folder: RunFolder, input: Record<string, unknown>, flags: TrainFlags): ImageConfig {
-  if (flags.force) throw new ConfigError('--resume and --force contradict each other: pass one.');
+function resumeImageConfig(folder: RunFolder, input: Record<string, unknown>): ImageConfig {
   const saved = readImageConfig(folder);
   const merged = validateImageConfig({ ...saved, ...input });
   for (const key of Object.keys(input) as (keyof ImageConfig)[]) {
@@ -46,7 +45,7 @@ export async function finishImageRun(session: ImageSession, folder: RunFolder, s
   const evidence = gatherEvidence(session, objectiveState);
   try {
     const summary = evaluateImageRun(session, folder, step, evidence);
-    folder.writeJson('summary', summary);
+    await folder.writeSummary(summary);
     const pictures = await writeImagePictures(session, folder, evidence);
     io.out(`\n${imageSummaryTable(summary)}\n\nRun folder: ${folder.dir} (summary.json, ${pictures.join(', ')}, metrics.jsonl, checkpoint/)\n`);
     return summary;
@@ -55,54 +54,81 @@ export async function finishImageRun(session: ImageSession, folder: RunFolder, s
   }
 }
 
-/** Runs `ebm train` on an image data set; resolves when training ended (completed or interrupted with a checkpoint). */
-export async function imageTrainCommand(input: Record<string, unknown>, flags: TrainFlags, io: Io): Promise<void> {
+/**
+ * Runs `ebm train` on an image data set, with the 2-D runs' reliability rules (train.ts): the
+ * folder refused before the slow set-up, a resumed folder reconciled first (`prepareResume`),
+ * metrics flushed at checkpoints, two checkpoints kept; Ctrl-C ends in an `InterruptedError` with
+ * the checkpoint saved. Resolves when training and its evaluation are complete.
+ */
+export async function imageTrainCommand(input: Record<string, unknown>, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
+  if (flags.resume && flags.force) throw new ConfigError('--resume and --force contradict each other: pass one.');
   const folder = new RunFolder(flags.out);
-  const config = flags.resume ? resumeImageConfig(folder, input, flags) : validateImageConfig(input);
+  const note = (line: string): void => io.err(`note: ${line}\n`);
+  const config = flags.resume ? resumeImageConfig(folder, input) : validateImageConfig(input);
+  if (!flags.resume) folder.assertFree(flags.force);
+  const nothingWritten = 'Interrupted before training started; nothing was written.';
+  interrupts.check(nothingWritten);
   const session = await openImageSession(config);
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
+  let runExists = flags.resume;
   try {
-    if (flags.resume) folder.writeJson('config', config);
-    else folder.create(config, flags.force);
-    const store = fileCheckpointStore(folder.path('checkpoint'));
-    const startStep = flags.resume ? ((await store.latest()) ?? 0) : 0;
-    if (flags.resume) folder.truncateMetrics(startStep);
-    const offsetSeconds = folder.readMetrics().at(-1)?.seconds ?? 0;
-    if (!flags.quiet) {
-      const model = config.model === 'rbm' ? `RBM ${config.rbmHidden} hidden, ${config.rbmObjective}-${config.gibbsSteps}` : `${config.model} energy, ${config.objective} SGLD-${config.mcmcSteps}`;
-      io.out(
-        `${startStep > 0 ? `Resuming at step ${startStep}` : 'Training'}: ${model} on ${config.dataset} (${session.data.shape[0]} images), ` +
-          `${config.steps} steps, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, backend ${config.backend} -> ${folder.dir}\n`,
-      );
-    }
-    const progress = flags.quiet ? undefined : createProgress(startStep, config.steps, io.tty, io.out);
-    const result = await fit(session.model, session.objective, session.data, {
+    interrupts.check(nothingWritten);
+    const store = runCheckpoints(folder);
+    const start: ResumePoint = flags.resume ? await prepareResume(folder, store, session, note, validateImageConfig) : { step: 0, metrics: [] };
+    if (!flags.resume) await folder.create(config, flags.force);
+    runExists = true;
+    await trainImages(session, folder, start, flags, io, interrupts);
+  } catch (error) {
+    throw runExists ? withResumeHint(error, folder) : error;
+  } finally {
+    session.dispose();
+  }
+}
+
+async function trainImages(session: ImageSession, folder: RunFolder, start: ResumePoint, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
+  const { config } = session;
+  const beforeFirstStep = `Interrupted before the first step. Start the run with: ebm train --out ${folder.dir} --resume`;
+  interrupts.check(beforeFirstStep);
+  const offsetSeconds = start.metrics.at(-1)?.seconds ?? 0;
+  if (!flags.quiet) {
+    const model = config.model === 'rbm' ? `RBM ${config.rbmHidden} hidden, ${config.rbmObjective}-${config.gibbsSteps}` : `${config.model} energy, ${config.objective} SGLD-${config.mcmcSteps}`;
+    const what = start.step === config.steps ? `Run already trained to step ${start.step}; finishing its evaluation` : start.step > 0 ? `Resuming at step ${start.step}` : 'Training';
+    io.out(
+      `${what}: ${model} on ${config.dataset} (${session.data.shape[0]} images), ` +
+        `${config.steps} steps, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, backend ${config.backend} -> ${folder.dir}\n`,
+    );
+  }
+  const progress = flags.quiet ? undefined : createProgress(start.step, config.steps, io.tty, io.out);
+  let result;
+  try {
+    result = await fit(session.model, session.objective, session.data, {
       optimizer: session.optimizer,
       steps: config.steps,
       batchSize: config.batchSize,
       key: session.trainKey,
-      checkpoint: { store, every: config.checkpointEvery },
+      checkpoint: { store: runCheckpoints(folder), every: config.checkpointEvery, keep: CHECKPOINTS_KEPT },
       resume: flags.resume,
-      signal: abort.signal,
-      onStep: ({ step, loss, metrics, elapsedSeconds }) => {
-        folder.appendMetrics({ step, loss, seconds: offsetSeconds + elapsedSeconds, ...metrics });
+      signal: interrupts.signal,
+      onStep: async ({ step, loss, metrics, elapsedSeconds }) => {
+        const durable = step % config.checkpointEvery === 0 || step === config.steps;
+        await folder.appendMetrics({ step, loss, seconds: offsetSeconds + elapsedSeconds, ...metrics }, durable);
         progress?.update({ step, loss });
       },
     });
-    progress?.stop();
-    try {
-      if (result.stopped === 'aborted') {
-        io.out(`\nInterrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${flags.out} --resume\n`);
-        return;
-      }
-      await finishImageRun(session, folder, result.step, result.state, io);
-    } finally {
-      disposeState(result.state);
-    }
+  } catch (error) {
+    if (!(error instanceof NonFiniteError)) throw error;
+    // "loss: is Infinity at step 3 ..." reads "loss is Infinity at step 3 ...".
+    const problem = error.message.startsWith(`${error.argument}: `) ? `${error.argument} ${error.message.slice(error.argument.length + 2)}` : error.message;
+    throw new DivergedError(`Training diverged: ${problem} (the checkpoints before it are intact; lower --learning-rate and start over with --force)`, { cause: error });
   } finally {
-    process.off('SIGINT', onSigint);
-    session.dispose();
+    progress?.stop();
+  }
+  try {
+    if (result.stopped === 'aborted') {
+      if (result.step === 0) throw new InterruptedError(beforeFirstStep);
+      throw new InterruptedError(`Interrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${folder.dir} --resume`);
+    }
+    await finishImageRun(session, folder, result.step, result.state, io);
+  } finally {
+    disposeState(result.state);
   }
 }

@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@ebm/core';
+import { type DataSource, readSource, sourceName } from './bytes.js';
 
 /** IDX element types: code -> name, bytes per element, and the tfjs dtype they load as. */
 const IDX_TYPES: Readonly<Record<number, { name: IdxType; bytes: number; dtype: 'int32' | 'float32' }>> = {
@@ -36,12 +37,11 @@ export interface IdxData {
   readonly values: Int32Array | Float32Array;
 }
 
-/** gzip streams start with these two bytes (RFC 1952, ID1 ID2). */
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
-
 /** The header of an IDX file: element type, dimension sizes, and where the elements start. */
 export interface IdxHeader {
+  /** Element type as written in the file. */
   readonly type: IdxType;
+  /** Dimension sizes from the header, e.g. `[60000, 28, 28]` for MNIST training images. */
   readonly shape: number[];
   /** Bytes before the first element, `4 + 4 * rank`. */
   readonly headerBytes: number;
@@ -49,16 +49,19 @@ export interface IdxHeader {
 
 /**
  * Decodes and checks the header of an uncompressed IDX byte buffer (see the module comment for
- * the layout), including that the buffer holds exactly the elements the header declares. Throws
- * an `InvalidArgumentError` naming `bytes` when it is corrupt. Works in the browser too.
+ * the layout), including that the buffer holds exactly the elements the header declares. Works in
+ * the browser too. Throws an `InvalidArgumentError` naming `bytes` (or `source`, the file they
+ * came from, when given) when the header is corrupt or the data is shorter or longer than the
+ * header declares (an empty or truncated file).
  *
  * @example
  * const { type, shape, headerBytes } = parseIdxHeader(bytes); // 'ubyte', [60000, 28, 28], 16
  * const pixels = bytes.subarray(headerBytes);                 // no copy
  */
-export function parseIdxHeader(bytes: Uint8Array): IdxHeader {
+export function parseIdxHeader(bytes: Uint8Array, source?: string): IdxHeader {
   const fail = (what: string): never => {
-    throw new InvalidArgumentError('bytes', `is not a valid IDX file: ${what}. Pass an MNIST-format file (gunzip it first, or use readIdx).`);
+    const [argument, subject] = source === undefined ? ['bytes', ''] : ['source', `${source} `];
+    throw new InvalidArgumentError(argument, `${subject}is not a valid IDX file: ${what}. Pass an MNIST-format file (gunzip it first, or use readIdx).`);
   };
   if (bytes.length < 4) fail(`${bytes.length} bytes is shorter than the 4-byte magic number`);
   if (bytes[0] !== 0 || bytes[1] !== 0) fail(`the magic number must start with two zero bytes, got 0x${hex(bytes[0]!)} 0x${hex(bytes[1]!)}`);
@@ -79,15 +82,14 @@ export function parseIdxHeader(bytes: Uint8Array): IdxHeader {
 }
 
 /**
- * Decodes an uncompressed IDX byte buffer (see the module comment for the layout). Works in the
- * browser too. Throws an `InvalidArgumentError` naming `bytes` when the header is corrupt or the
- * data is shorter or longer than the header declares.
+ * Decodes an uncompressed IDX byte buffer (see the module comment for the layout; the header is
+ * checked by {@link parseIdxHeader}, with the same errors). Works in the browser too.
  *
  * @example
  * const { shape, values } = parseIdx(new Uint8Array(await (await fetch(url)).arrayBuffer()));
  */
-export function parseIdx(bytes: Uint8Array): IdxData {
-  const { type: name, shape, headerBytes } = parseIdxHeader(bytes);
+export function parseIdx(bytes: Uint8Array, source?: string): IdxData {
+  const { type: name, shape, headerBytes } = parseIdxHeader(bytes, source);
   const type = Object.values(IDX_TYPES).find((t) => t.name === name)!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = shape.reduce((a, b) => a * b, 1);
@@ -105,34 +107,27 @@ export function parseIdx(bytes: Uint8Array): IdxData {
 }
 
 /**
- * Reads an IDX file (MNIST format, see {@link parseIdx}) from a path or a buffer, gunzipping it
- * first when it is gzip-compressed (`train-images-idx3-ubyte.gz` works as is), and returns it as
- * a tensor of the declared shape: `int32` for the integer types, `float32` for float32/float64.
- * Paths need Node (`node:fs` and `node:zlib` are imported lazily); buffers need Node only when
- * gzipped. The caller owns the tensor.
+ * The tensor of an IDX file's (uncompressed) contents: `int32` for the integer types, `float32`
+ * for float32/float64. Errors name `name`, the file the bytes came from.
+ */
+export function idxTensor(bytes: Uint8Array, name: string): tf.Tensor {
+  const { shape, values } = parseIdx(bytes, name);
+  return tf.tensor(values, shape, values instanceof Int32Array ? 'int32' : 'float32');
+}
+
+/**
+ * Reads an IDX file (MNIST format, see {@link parseIdx}) from its bytes or a URL (browsers,
+ * workers and Node), gunzipping it first when it is gzip-compressed (`train-images-idx3-ubyte.gz`
+ * works as is), and returns it as a tensor of the declared shape: `int32` for the integer types,
+ * `float32` for float32/float64. For a file path in Node, use `readIdx` from
+ * `@ebm/datasets/node`. The caller owns the tensor.
  *
  * @example
- * const images = await readIdx('/usr/share/fashion-mnist/train-images-idx3-ubyte.gz'); // [60000, 28, 28]
+ * const images = await readIdx(new URL('train-images-idx3-ubyte.gz', location.href)); // [60000, 28, 28]
  * const x = tf.div(tf.reshape(images, [60000, 784]), 255);
  */
-export async function readIdx(source: string | Uint8Array | ArrayBuffer): Promise<tf.Tensor> {
-  let bytes: Uint8Array;
-  if (typeof source === 'string') {
-    const { readFile } = await import('node:fs/promises');
-    bytes = new Uint8Array(await readFile(source));
-  } else if (source instanceof Uint8Array) {
-    bytes = source;
-  } else if (source instanceof ArrayBuffer) {
-    bytes = new Uint8Array(source);
-  } else {
-    throw new InvalidArgumentError('source', `must be a file path, a Uint8Array or an ArrayBuffer, got ${typeof source}.`);
-  }
-  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
-    const { gunzipSync } = await import('node:zlib');
-    bytes = new Uint8Array(gunzipSync(bytes));
-  }
-  const { shape, values } = parseIdx(bytes);
-  return tf.tensor(values, shape, values instanceof Int32Array ? 'int32' : 'float32');
+export async function readIdx(source: DataSource): Promise<tf.Tensor> {
+  return idxTensor(await readSource(source, 'source', 'readIdx'), sourceName(source));
 }
 
 function hex(byte: number): string {

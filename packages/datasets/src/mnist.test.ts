@@ -31,6 +31,21 @@ describe('decodeMnist', () => {
     expect(Array.from(fashion.test.labels)).toEqual(Array.from(plain.test.labels));
   });
 
+  it('fetches files given as URLs (here data: URLs, gzipped and plain) and names a bad one by its URL', async () => {
+    const raw = tinyMnistFiles(4, 3);
+    const url = (bytes: Uint8Array) => `data:application/octet-stream;base64,${Buffer.from(bytes).toString('base64')}`;
+    const files = { ...raw, trainImages: url(gzipSync(raw.trainImages)), testLabels: new URL(url(raw.testLabels)) };
+    const fromUrls = await decodeMnist('mnist', { files });
+    const fromBytes = await decodeMnist('mnist', { files: raw });
+    expect(Array.from(fromUrls.train.pixels)).toEqual(Array.from(fromBytes.train.pixels));
+    expect(Array.from(fromUrls.test.labels)).toEqual(Array.from(fromBytes.test.labels));
+    const badUrl = url(Uint8Array.of(1, 2, 3, 4, 5));
+    await expect(decodeMnist('mnist', { files: { ...raw, testLabels: badUrl } })).rejects.toThrow(`files: ${badUrl} is not a valid IDX file`);
+    await expect(decodeMnist('mnist', { files: { ...raw, trainLabels: 'train-labels-idx1-ubyte.gz' } })).rejects.toThrow(
+      /^files: could not fetch train-labels-idx1-ubyte\.gz: .*use loadImageFolder from '@ebm\/datasets\/node'/,
+    );
+  });
+
   const corrupt: readonly [string, (files: ReturnType<typeof tinyMnistFiles>) => void, RegExp][] = [
     ['a truncated image file', (f) => void (f.trainImages = f.trainImages.subarray(0, 500)), /train-images-idx3-ubyte .*declares shape \[12, 28, 28\].*file has 500 bytes/],
     ['a bad magic number', (f) => void (f.testLabels = Uint8Array.of(1, 2, 3, 4, 5)), /t10k-labels-idx1-ubyte .*magic number/],

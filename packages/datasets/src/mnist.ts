@@ -1,9 +1,10 @@
 /**
- * MNIST and Fashion-MNIST from the bytes of their four standard IDX files (raw or gzipped). Works
- * in the browser (gzip goes through the standard `DecompressionStream`); reading them from a
- * folder is `loadImageFolder` in `@ebm/datasets/node`.
+ * MNIST and Fashion-MNIST from the bytes or URLs of their four standard IDX files (raw or
+ * gzipped). Works in the browser (gzip goes through the standard `DecompressionStream`); reading
+ * them from a folder is `loadImageFolder` in `@ebm/datasets/node`.
  */
 import { InvalidArgumentError } from '@ebm/core';
+import { type DataSource, gunzipIfCompressed, sourceBytes } from './bytes.js';
 import { parseIdxHeader } from './idx.js';
 import { DIGIT_CLASSES, type ImageDataset, type ImageSplit } from './image-dataset.js';
 
@@ -32,9 +33,11 @@ export const MNIST_SOURCES: Readonly<Record<MnistDatasetName, string>> = {
   'fashion-mnist': "Debian's dataset-fashion-mnist installs them (`apt-get install dataset-fashion-mnist`: /usr/share/datasets/fashion-mnist), or https://github.com/zalandoresearch/fashion-mnist",
 };
 
-/** The bytes of the four files (raw IDX or gzipped), and optionally how to name each in errors (a path, a URL). */
+/** The four files (raw IDX or gzipped) as bytes or URLs to fetch, and optionally how to name each in errors. */
 export interface MnistFileBytes {
-  readonly files: Readonly<Record<MnistFileRole, Uint8Array | ArrayBuffer>>;
+  /** Each file's bytes (`Uint8Array`, `ArrayBuffer`, any typed array) or a URL (string or `URL`) fetched with `fetch`. */
+  readonly files: Readonly<Record<MnistFileRole, DataSource>>;
+  /** How errors name each file (a path, say); default its URL, or its standard name for bytes. */
   readonly names?: Partial<Readonly<Record<MnistFileRole, string>>>;
 }
 
@@ -45,49 +48,54 @@ const CLASSES = 10;
 
 /**
  * Decodes an MNIST-format data set (MNIST, Fashion-MNIST) from its four IDX files (LeCun et al.,
- * "THE MNIST DATABASE"): images `ubyte [N, 28, 28]` (magic 0x00000803), labels `ubyte [N]`
- * (magic 0x00000801) with values 0..9, as many labels as images. A file that starts with the gzip
- * magic bytes is gunzipped first. Returns an `ImageDataset` `[28, 28, 1]`, pixel levels 0..255
+ * "THE MNIST DATABASE"), given as bytes or as URLs to fetch (browsers, workers and Node): images
+ * `ubyte [N, 28, 28]` (magic 0x00000803), labels `ubyte [N]` (magic 0x00000801) with values 0..9,
+ * as many labels as images. A file that starts with the gzip magic bytes is gunzipped first. Returns an `ImageDataset` `[28, 28, 1]`, pixel levels 0..255
  * (`maxValue` 255): 60,000 training and 10,000 test images for both data sets.
  *
  * Throws an `InvalidArgumentError` that names the bad file (by `names`, default its standard
  * name) and where to get good ones.
  *
  * @example
- * const bytes = async (f) => new Uint8Array(await (await fetch(`/mnist/${f}.gz`)).arrayBuffer());
+ * const url = (f) => new URL(`/mnist/${f}.gz`, location.href);
  * const mnist = await decodeMnist('mnist', { files: {
- *   trainImages: await bytes(MNIST_FILES.trainImages), trainLabels: await bytes(MNIST_FILES.trainLabels),
- *   testImages: await bytes(MNIST_FILES.testImages), testLabels: await bytes(MNIST_FILES.testLabels) } });
+ *   trainImages: url(MNIST_FILES.trainImages), trainLabels: url(MNIST_FILES.trainLabels),
+ *   testImages: url(MNIST_FILES.testImages), testLabels: url(MNIST_FILES.testLabels) } });
  */
 export async function decodeMnist(name: MnistDatasetName, input: MnistFileBytes): Promise<ImageDataset> {
   if (!MNIST_DATASET_NAMES.includes(name)) {
     throw new InvalidArgumentError('name', `must be one of ${MNIST_DATASET_NAMES.map((n) => `'${n}'`).join(', ')}, got '${String(name)}'.`);
   }
-  const nameOf = (role: MnistFileRole) => input.names?.[role] ?? MNIST_FILES[role];
+  const isUrl = (source: unknown): source is string | URL => typeof source === 'string' || source instanceof URL;
+  const nameOf = (role: MnistFileRole) => {
+    const source: unknown = input.files[role];
+    return input.names?.[role] ?? (isUrl(source) ? String(source) : MNIST_FILES[role]);
+  };
   const fail = (role: MnistFileRole, what: string): never => {
     throw new InvalidArgumentError('files', `${nameOf(role)} ${what}. It should be the ${name} ${MNIST_FILES[role]} file: ${MNIST_SOURCES[name]}.`);
   };
   const decode = async (role: MnistFileRole, rank: 1 | 3): Promise<{ values: Uint8Array; shape: number[] }> => {
-    const raw = input.files[role];
-    if (!(raw instanceof Uint8Array) && !(raw instanceof ArrayBuffer)) fail(role, `is missing (got ${typeof raw}, expected a Uint8Array or ArrayBuffer)`);
-    let bytes = raw instanceof Uint8Array ? raw : new Uint8Array(raw);
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-      try {
-        bytes = await gunzip(bytes);
-      } catch (error) {
-        fail(role, `is gzip-compressed but does not decompress (${(error as Error).message}): the file is truncated or corrupt`);
-      }
+    const raw: unknown = input.files[role];
+    if (!isUrl(raw) && !(raw instanceof ArrayBuffer) && !ArrayBuffer.isView(raw)) {
+      fail(role, `is missing (got ${typeof raw}, expected a Uint8Array, an ArrayBuffer or a URL)`);
+    }
+    const compressed = await sourceBytes(raw as DataSource, 'files', 'loadImageFolder');
+    let bytes: Uint8Array;
+    try {
+      bytes = await gunzipIfCompressed(compressed, 'files', nameOf(role));
+    } catch {
+      fail(role, 'is gzip-compressed but does not decompress: the file is truncated or corrupt');
     }
     let header;
     try {
-      header = parseIdxHeader(bytes);
+      header = parseIdxHeader(bytes!);
     } catch (error) {
       fail(role, (error as Error).message.replace(/^bytes: /, '').replace(/ Pass an MNIST-format file.*$/, ''));
     }
     const { type, shape, headerBytes } = header!;
     if (type !== 'ubyte' || shape.length !== rank) fail(role, `holds ${type} data of shape [${shape.join(', ')}], not the ubyte ${rank === 3 ? 'images [N, 28, 28]' : 'labels [N]'} expected`);
     if (rank === 3 && (shape[1] !== SIDE || shape[2] !== SIDE)) fail(role, `holds images of ${shape[1]} x ${shape[2]} pixels, not 28 x 28`);
-    return { values: bytes.subarray(headerBytes), shape };
+    return { values: bytes!.subarray(headerBytes), shape };
   };
   const split = async (images: MnistFileRole, labels: MnistFileRole): Promise<ImageSplit> => {
     const [pixels, classes] = await Promise.all([decode(images, 3), decode(labels, 1)]);
@@ -106,10 +114,4 @@ export async function decodeMnist(name: MnistDatasetName, input: MnistFileBytes)
     train,
     test,
   };
-}
-
-/** Gunzips with the standard `DecompressionStream` (browsers; Node >= 18). */
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
 }

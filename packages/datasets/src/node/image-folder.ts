@@ -4,6 +4,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from '@ebm/core';
+import { assertNode } from '@ebm/core/node';
 import type { ImageDataset } from '../image-dataset.js';
 import { MNIST_DATASET_NAMES, MNIST_FILES, MNIST_SOURCES, type MnistDatasetName, type MnistFileRole, decodeMnist } from '../mnist.js';
 
@@ -24,6 +25,7 @@ import { MNIST_DATASET_NAMES, MNIST_FILES, MNIST_SOURCES, type MnistDatasetName,
  * const x = imagesToTensor(mnist, mnist.train, { count: 10_000 }); // [10000, 28, 28, 1] in [0, 1]
  */
 export async function loadImageFolder(name: MnistDatasetName, dir: string): Promise<ImageDataset> {
+  assertNode('loadImageFolder from @ebm/datasets/node', "use decodeMnist(name, { files }) from '@ebm/datasets' with the files' URLs or bytes");
   if (!MNIST_DATASET_NAMES.includes(name)) {
     throw new InvalidArgumentError('name', `must be one of ${MNIST_DATASET_NAMES.map((n) => `'${n}'`).join(', ')}, got '${String(name)}'.`);
   }
