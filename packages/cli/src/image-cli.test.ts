@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -94,6 +94,21 @@ describe('ebm train on images', () => {
     const changed = await run(['train', '--out', out, '--resume', '--steps', '8', '--channels', '8']);
     expect(changed.code).toBe(1);
     expect(changed.stderr).toMatch(/--channels \[8\] differs from the saved run's \[4\]/);
+  });
+
+  it('keeps the run folder rules of 2-D runs: a run in the way is refused, --resume drops a torn metrics line and refuses fewer steps', async () => {
+    const again = await run(['train', '--dataset', 'digits', '--steps', '4', '--out', out, ...TINY]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already holds a run \(config\.json\)\. Pass --resume to continue it, --force to overwrite it/);
+    const fewer = await run(['train', '--out', out, '--resume', '--steps', '2']);
+    expect(fewer.code).toBe(1);
+    expect(fewer.stderr).toMatch(/--steps 2 is less than the 6 steps this run has trained/);
+    appendFileSync(join(out, 'metrics.jsonl'), '{"step":7,"lo');
+    const resumed = await run(['train', '--out', out, '--resume', '--steps', '8', '--quiet']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/note: dropped the torn last line of .*metrics\.jsonl/);
+    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as MetricsLine).step);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('trains an RBM on binarised digits: filters, and the test log-likelihood with log Z exact', async () => {
