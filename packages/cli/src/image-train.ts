@@ -6,8 +6,8 @@
 import { NonFiniteError, disposeState } from '@ebm/core';
 import { fit } from '@ebm/core/train';
 import { runCheckpoints } from './checkpoints.js';
-import { ConfigError, flagOf } from './config.js';
-import { DivergedError, InterruptedError } from './failures.js';
+import { ConfigError } from './config.js';
+import { DivergedError } from './failures.js';
 import { type ImageConfig, validateImageConfig } from './image-config.js';
 import { type ImageSummary, evaluateImageRun, gatherEvidence, imageSummaryTable } from './image-evaluation.js';
 import { writeImagePictures } from './image-plots.js';
@@ -16,7 +16,16 @@ import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
 import { createProgress } from './progress.js';
 import { RunFolder } from './run-folder.js';
-import { CHECKPOINTS_KEPT, type ResumePoint, type TrainFlags, prepareResume, withResumeHint } from './train.js';
+import {
+  CHECKPOINTS_KEPT,
+  type ResumePoint,
+  type TrainFlags,
+  assertNotInterrupted,
+  divergenceProblem,
+  prepareResume,
+  resumeConfig,
+  withResumeHint,
+} from './train.js';
 
 /** Keys a resumed image run may change: only how far it trains and how it reports. */
 const RESUMABLE_KEYS: readonly (keyof ImageConfig)[] = ['steps', 'checkpointEvery', 'sampleSize', 'sampleSteps', 'restoreSteps'];
@@ -24,20 +33,6 @@ const RESUMABLE_KEYS: readonly (keyof ImageConfig)[] = ['steps', 'checkpointEver
 /** The saved config of an image run in `folder` (throws, naming the fix, when there is none or it is damaged). */
 export function readImageConfig(folder: RunFolder): ImageConfig {
   return folder.readConfig(validateImageConfig);
-}
-
-function resumeImageConfig(folder: RunFolder, input: Record<string, unknown>): ImageConfig {
-  const saved = readImageConfig(folder);
-  const merged = validateImageConfig({ ...saved, ...input });
-  for (const key of Object.keys(input) as (keyof ImageConfig)[]) {
-    if (!RESUMABLE_KEYS.includes(key) && JSON.stringify(merged[key]) !== JSON.stringify(saved[key])) {
-      throw new ConfigError(
-        `${flagOf(key)} ${JSON.stringify(merged[key])} differs from the saved run's ${JSON.stringify(saved[key])} in ${folder.dir}. ` +
-          `A resumed run keeps its config; only ${RESUMABLE_KEYS.map(flagOf).join(', ')} may change. Use --force to start over.`,
-      );
-    }
-  }
-  return merged;
 }
 
 /** After training (or for `ebm eval`): evaluate, write summary.json and the pictures, print the table. */
@@ -64,7 +59,7 @@ export async function imageTrainCommand(input: Record<string, unknown>, flags: T
   if (flags.resume && flags.force) throw new ConfigError('--resume and --force contradict each other: pass one.');
   const folder = new RunFolder(flags.out);
   const note = (line: string): void => io.err(`note: ${line}\n`);
-  const config = flags.resume ? resumeImageConfig(folder, input) : validateImageConfig(input);
+  const config = flags.resume ? resumeConfig(folder, input, validateImageConfig, RESUMABLE_KEYS) : validateImageConfig(input);
   if (!flags.resume) folder.assertFree(flags.force);
   const nothingWritten = 'Interrupted before training started; nothing was written.';
   interrupts.check(nothingWritten);
@@ -116,17 +111,12 @@ async function trainImages(session: ImageSession, folder: RunFolder, start: Resu
     });
   } catch (error) {
     if (!(error instanceof NonFiniteError)) throw error;
-    // "loss: is Infinity at step 3 ..." reads "loss is Infinity at step 3 ...".
-    const problem = error.message.startsWith(`${error.argument}: `) ? `${error.argument} ${error.message.slice(error.argument.length + 2)}` : error.message;
-    throw new DivergedError(`Training diverged: ${problem} (the checkpoints before it are intact; lower --learning-rate and start over with --force)`, { cause: error });
+    throw new DivergedError(`Training diverged: ${divergenceProblem(error)} (the checkpoints before it are intact; lower --learning-rate and start over with --force)`, { cause: error });
   } finally {
     progress?.stop();
   }
   try {
-    if (result.stopped === 'aborted') {
-      if (result.step === 0) throw new InterruptedError(beforeFirstStep);
-      throw new InterruptedError(`Interrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${folder.dir} --resume`);
-    }
+    assertNotInterrupted(result, folder, beforeFirstStep);
     await finishImageRun(session, folder, result.step, result.state, io);
   } finally {
     disposeState(result.state);

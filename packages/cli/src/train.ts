@@ -31,14 +31,24 @@ export const CHECKPOINTS_KEPT = 2;
 /** Keys a resumed run may change: only how far it trains and how it reports. */
 const RESUMABLE_KEYS: readonly (keyof TrainConfig)[] = ['steps', 'checkpointEvery', 'evalEvery'];
 
-function resumeConfig(folder: RunFolder, input: Record<string, unknown>): TrainConfig {
-  const saved = folder.readConfig();
-  const merged = validateConfig({ ...saved, ...input });
-  for (const key of Object.keys(input) as (keyof TrainConfig)[]) {
-    if (!RESUMABLE_KEYS.includes(key) && JSON.stringify(merged[key]) !== JSON.stringify(saved[key])) {
+/**
+ * The config of a resumed run: the saved one with `input` on top, checked by `validate` (the 2-D
+ * schema's `validateConfig`, or the image runs'); a `ConfigError` when `input` changes a key
+ * outside `resumable`.
+ */
+export function resumeConfig<C extends object>(
+  folder: RunFolder,
+  input: Record<string, unknown>,
+  validate: (input: Record<string, unknown>) => C,
+  resumable: readonly (keyof C & string)[],
+): C {
+  const saved = folder.readConfig(validate);
+  const merged = validate({ ...saved, ...input });
+  for (const key of Object.keys(input) as (keyof C & string)[]) {
+    if (!resumable.includes(key) && JSON.stringify(merged[key]) !== JSON.stringify(saved[key])) {
       throw new ConfigError(
         `${flagOf(key)} ${JSON.stringify(merged[key])} differs from the saved run's ${JSON.stringify(saved[key])} in ${folder.dir}. ` +
-          `A resumed run keeps its config; only ${RESUMABLE_KEYS.map(flagOf).join(', ')} may change. Use --force to start over.`,
+          `A resumed run keeps its config; only ${resumable.map(flagOf).join(', ')} may change. Use --force to start over.`,
       );
     }
   }
@@ -111,6 +121,11 @@ export function withResumeHint(error: unknown, folder: RunFolder): unknown {
   return error;
 }
 
+/** A `NonFiniteError` from training as a sentence: "loss: is Infinity at step 3 ..." reads "loss is Infinity at step 3 ...". */
+export function divergenceProblem(error: NonFiniteError): string {
+  return error.message.startsWith(`${error.argument}: `) ? `${error.argument} ${error.message.slice(error.argument.length + 2)}` : error.message;
+}
+
 /**
  * Runs `ebm train`; resolves when training and its evaluation are complete. Throws an
  * `InterruptedError` after Ctrl-C (with the checkpoint saved when training had started), a
@@ -121,7 +136,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
   if (flags.resume && flags.force) throw new ConfigError('--resume and --force contradict each other: pass one.');
   const folder = new RunFolder(flags.out);
   const note = (line: string): void => io.err(`note: ${line}\n`);
-  const config = flags.resume ? resumeConfig(folder, input) : validateConfig(input);
+  const config = flags.resume ? resumeConfig(folder, input, validateConfig, RESUMABLE_KEYS) : validateConfig(input);
   if (!flags.resume) folder.assertFree(flags.force);
   checkRunFits(config);
   const nothingWritten = 'Interrupted before training started; nothing was written.';
@@ -179,17 +194,23 @@ async function train(session: Session, folder: RunFolder, store: FileCheckpointS
     });
   } catch (error) {
     if (!(error instanceof NonFiniteError)) throw error;
-    // "loss: is Infinity at step 3 ..." reads "loss is Infinity at step 3 ...".
-    const problem = error.message.startsWith(`${error.argument}: `) ? `${error.argument} ${error.message.slice(error.argument.length + 2)}` : error.message;
+    const problem = divergenceProblem(error);
     await folder.writeSummary(divergedTrainingSummary(session, folder, problem));
     throw new DivergedError(`Training diverged: ${problem} (summary.json has status "diverged")`, { cause: error });
   } finally {
     progress?.stop();
   }
   disposeState(result.state);
-  if (result.stopped === 'aborted') {
-    if (result.step === 0) throw new InterruptedError(beforeFirstStep);
-    throw new InterruptedError(`Interrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${folder.dir} --resume`);
-  }
+  assertNotInterrupted(result, folder, beforeFirstStep);
   await finishRun(session, folder, result.step, io, interrupts);
+}
+
+/**
+ * Throws the `InterruptedError` of a training that Ctrl-C stopped (`fit` returned `stopped:
+ * 'aborted'`): `beforeFirstStep` at step 0, otherwise where it stopped and how to continue.
+ */
+export function assertNotInterrupted(result: { readonly stopped?: string; readonly step: number }, folder: RunFolder, beforeFirstStep: string): void {
+  if (result.stopped !== 'aborted') return;
+  if (result.step === 0) throw new InterruptedError(beforeFirstStep);
+  throw new InterruptedError(`Interrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${folder.dir} --resume`);
 }
