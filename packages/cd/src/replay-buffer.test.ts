@@ -27,6 +27,17 @@ describeBackends('replay buffer', () => {
       expect(replay.buffer.arraySync()).toEqual([[5], [6], [3], [4]]);
       expect(replay.count).toBe(6);
       expect(replayBufferFill(replay)).toBe(4);
+      // A write with kept rows on both sides, full-size writes that wrap, and one that does not.
+      push([7]);
+      expect(replay.buffer.arraySync()).toEqual([[5], [6], [7], [4]]);
+      push([8, 9, 10, 11]);
+      expect(replay.buffer.arraySync()).toEqual([[9], [10], [11], [8]]);
+      push([12, 13, 14, 15]);
+      expect(replay.buffer.arraySync()).toEqual([[13], [14], [15], [12]]);
+      push([16]);
+      push([17, 18, 19, 20]);
+      expect(replay.buffer.arraySync()).toEqual([[17], [18], [19], [20]]);
+      expect(replay.count).toBe(20);
       expect(() => push([7, 8, 9, 10, 11])).toThrow(InvalidArgumentError);
       disposeState(replay);
     });

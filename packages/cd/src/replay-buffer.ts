@@ -87,6 +87,11 @@ export function drawFromReplayBuffer(
  * `(count + i) mod size` and returns the new state (a fresh buffer tensor; the caller disposes the
  * old one). Reads nothing from the device.
  *
+ * The new buffer is the concatenation of at most three contiguous row ranges (kept rows before,
+ * the negatives, kept rows after; two pieces of the negatives when the write wraps around), so
+ * the copy runs at memory speed: a `tf.gather` of every row ran at ~1.7 s per step for a 10,000
+ * image MNIST buffer on wasm, whose gather kernel costs tens of ns per element.
+ *
  * @example
  * const next = pushToReplayBuffer(replay, negatives);
  * disposeState(replay);
@@ -96,10 +101,17 @@ export function pushToReplayBuffer(replay: ReplayBufferState, negatives: tf.Tens
   const n = negatives.shape[0]!;
   assertFits(size, n);
   const { count } = replay;
-  // Row j of the new buffer is row j of [buffer; negatives]: the old row, or negative i at j = (count + i) mod size.
-  const rows = Int32Array.from({ length: size }, (_, j) => j);
-  for (let i = 0; i < n; i++) rows[(count + i) % size] = size + i;
-  const buffer = tf.tidy(() => tf.gather(tf.concat([replay.buffer, negatives], 0), tf.tensor1d(rows, 'int32')));
+  const start = count % size;
+  const rows = (t: tf.Tensor, from: number, length: number): tf.Tensor[] => (length > 0 ? [tf.slice(t, from, length)] : []);
+  const buffer = tf.tidy(() => {
+    if (start + n <= size) {
+      // Rows [start, start + n) get the negatives.
+      return tf.concat([...rows(replay.buffer, 0, start), negatives, ...rows(replay.buffer, start + n, size - start - n)], 0);
+    }
+    // Wraps around: negatives [0, head) go to rows [start, size), negatives [head, n) to rows [0, n - head).
+    const head = size - start;
+    return tf.concat([...rows(negatives, head, n - head), ...rows(replay.buffer, n - head, start - (n - head)), ...rows(negatives, 0, head)], 0);
+  });
   return { buffer, count: count + n };
 }
 

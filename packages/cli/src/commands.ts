@@ -11,6 +11,7 @@ import { ConfigError } from './config.js';
 import { assertConverged, drawPictures, drawSamples, evaluateRun, summaryTable, warn } from './evaluation.js';
 import { CommandError } from './failures.js';
 import { explainFileErrors } from './fs-errors.js';
+import { IMAGE_DATASET_NAMES, IMAGE_MODEL_NAMES } from './image-config.js';
 import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
 import { OBJECTIVES, releaseObjectiveState } from './objectives.js';
@@ -41,9 +42,10 @@ async function openRun(dir: string, io: Io): Promise<{ session: Session; folder:
 }
 
 /** What Ctrl-C during a command on a saved run means: nothing was written. */
-const INTERRUPTED = 'Interrupted; nothing was written.';
+export const INTERRUPTED = 'Interrupted; nothing was written.';
 
-function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
+/** A flag's positive integer value, or `fallback` when the flag is absent; a ConfigError names the flag otherwise. */
+export function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`Invalid value '${value}' for ${flag}: expected a positive integer.`);
@@ -131,4 +133,5 @@ export async function listCommand(io: Io): Promise<void> {
       .map(([name, e]) => `  ${name.padEnd(10)} ${e.description}`)
       .join('\n');
   io.out(`datasets:\n  ${TOY_DATASET_NAMES.join(', ')}\nobjectives:\n${rows(OBJECTIVES)}\nsamplers:\n${rows(SAMPLERS)}\n`);
+  io.out(`image data sets:\n  ${IMAGE_DATASET_NAMES.join(', ')}\nimage models (--model):\n  ${IMAGE_MODEL_NAMES.join(', ')}\n`);
 }

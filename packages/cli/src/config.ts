@@ -35,7 +35,7 @@ const atLeastTwo = z.number().int().min(2);
  * sampler, optimizer, run length, seed, backend and evaluation. `.describe()` gives the flag help.
  */
 const BASE_KEYS = {
-  dataset: z.enum(TOY_DATASET_NAMES).default('8gaussians').describe('2-D toy data set'),
+  dataset: z.enum(TOY_DATASET_NAMES).default('8gaussians').describe('2-D toy data set (or an image data set: digits, mnist, fashion-mnist)'),
   dataSize: positiveInt.default(50_000).describe('training points drawn from the data set'),
   testSize: atLeastTwo.default(5_000).describe('held-out points for the test NLL and MMD (at least 2)'),
   hidden: z.array(positiveInt).min(1).default([64, 64]).describe('MLP hidden widths, comma-separated'),
@@ -82,21 +82,22 @@ export function flagOf(key: string): string {
 /** The config key of a flag name as commander reports it (`learningRate`). */
 export const CONFIG_KEYS = Object.keys(trainConfigSchema.shape) as (keyof TrainConfig)[];
 
-/** The kind of value each key holds, used to turn flag strings into JSON values. */
-export function valueKind(key: keyof TrainConfig): 'number' | 'list' | 'string' {
-  if (key === 'hidden') return 'list';
-  const def = trainConfigSchema.shape[key];
-  const inner = def.unwrap();
-  return inner instanceof z.ZodNumber ? 'number' : 'string';
+/** A config schema's shape: keys with defaults, as the train and image schemas have. */
+type ConfigShape = Readonly<Record<string, z.ZodDefault>>;
+
+/** The kind of value each key of `shape` (default: the train schema) holds, used to turn flag strings into JSON values. */
+export function valueKind(key: string, shape: ConfigShape = trainConfigSchema.shape): 'number' | 'list' | 'string' {
+  const inner = shape[key]!.unwrap();
+  return inner instanceof z.ZodArray ? 'list' : inner instanceof z.ZodNumber ? 'number' : 'string';
 }
 
 /**
- * Turns a flag's string into the JSON value the schema expects: numbers for numeric keys, a list
- * of numbers for `--hidden 128,128`. A string that is not a number is kept as is so the schema
- * reports it ("expected a number, got 'abc'").
+ * Turns a flag's string into the JSON value the schema (default: the train schema) expects:
+ * numbers for numeric keys, a list of numbers for `--hidden 128,128`. A string that is not a
+ * number is kept as is so the schema reports it ("expected a number, got 'abc'").
  */
-export function parseFlagValue(key: keyof TrainConfig, raw: string): unknown {
-  const kind = valueKind(key);
+export function parseFlagValue(key: string, raw: string, shape: ConfigShape = trainConfigSchema.shape): unknown {
+  const kind = valueKind(key, shape);
   const toNumber = (s: string): unknown => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : s);
   if (kind === 'number') return toNumber(raw);
   if (kind === 'list') return raw.split(',').map(toNumber);
@@ -123,11 +124,16 @@ function readPath(input: unknown, path: readonly PropertyKey[]): unknown {
  * bad key as its flag and config key, the value given, and what is accepted.
  */
 export function validateConfig(input: Record<string, unknown>): TrainConfig {
-  const result = trainConfigSchema.safeParse(input);
+  return validateAgainst(trainConfigSchema, input);
+}
+
+/** {@link validateConfig} against any config schema (the image runs have their own). */
+export function validateAgainst<S extends z.ZodObject>(schema: S, input: Record<string, unknown>): z.output<S> {
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return `Unknown config key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}. Accepted keys: ${CONFIG_KEYS.join(', ')}.`;
+      return `Unknown config key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}. Accepted keys: ${Object.keys(schema.shape).join(', ')}.`;
     }
     const key = String(issue.path[0] ?? '');
     const where = `${flagOf(key)} (config key '${key}')`;
@@ -137,7 +143,7 @@ export function validateConfig(input: Record<string, unknown>): TrainConfig {
     }
     if (issue.code === 'invalid_type') {
       const expected =
-        key === 'hidden'
+        issue.path.length > 1 || issue.expected === 'array'
           ? 'a comma-separated list of positive integers, e.g. 64,64'
           : issue.expected === 'int'
             ? 'an integer'

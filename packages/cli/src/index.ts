@@ -17,7 +17,7 @@ export {
 } from './config.js';
 export { type Io, defaultIo } from './io.js';
 export { CommandError, DivergedError, EXIT_CODES, InterruptedError } from './failures.js';
-export { RunFolder, RUN_FILES, type FolderContents, type MetricsLine, type MetricsRead, type Summary } from './run-folder.js';
+export { RunFolder, RUN_FILES, type FolderContents, type MetricsLine, type MetricsRead, type RunPicture, type Summary } from './run-folder.js';
 export { type Points, densitySpec, lossSpec, renderPng } from './plots.js';
 export { type ConfigKeys, type ConfigValues, type Recipe, type Registry, type RegistryKeys, type UnionToIntersection } from './recipe.js';
 export {

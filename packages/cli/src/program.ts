@@ -7,6 +7,9 @@ import { CONFIG_KEYS, ConfigError, RECIPE_KEY_READERS, type TrainConfig, flagOf,
 import { evalCommand, listCommand, plotCommand, sampleCommand } from './commands.js';
 import { EXIT_CODES } from './failures.js';
 import { explainFileError } from './fs-errors.js';
+import { imageEvalCommand, imagePlotCommand, imageSampleCommand, isImageRun } from './image-commands.js';
+import { imageFlagsToConfig, imageOnlyFlags, isImageConfig } from './image-config.js';
+import { imageTrainCommand } from './image-train.js';
 import { type Interrupts, ignoreInterrupts, listenForInterrupts } from './interrupt.js';
 import { type Io, defaultIo } from './io.js';
 import { DEBUG_ENV, debugRequested, reportFailure } from './report.js';
@@ -72,7 +75,7 @@ function flagsToConfig(opts: Record<string, unknown>): Record<string, unknown> {
  */
 export function buildProgram(io: Io, interrupts: Interrupts = ignoreInterrupts()): Command {
   const program = new Command('ebm')
-    .description('Train, sample, evaluate and plot energy-based models on 2-D toy data (TensorFlow.js).')
+    .description('Train, sample, evaluate and plot energy-based models on 2-D toy data and images (TensorFlow.js).')
     .option('--debug', `on an error, print its stack trace (also: ${DEBUG_ENV}=1)`)
     .exitOverride()
     .showSuggestionAfterError()
@@ -80,7 +83,10 @@ export function buildProgram(io: Io, interrupts: Interrupts = ignoreInterrupts()
 
   const train = program
     .command('train')
-    .description('Train an energy model; with no options, the default recipe (NCE on 8gaussians, about two minutes).')
+    .description(
+      'Train an energy model; with no options, the default recipe (NCE on 8gaussians, about two minutes). ' +
+        'With --dataset digits|mnist|fashion-mnist, an image run (conv, mlp or rbm model, image defaults: see the README).',
+    )
     .option('--config <file>', 'JSON file of config keys (flags override it)')
     .option('--out <dir>', 'run folder', 'runs/default')
     .option('--resume', 'continue the run in --out from its last checkpoint')
@@ -95,42 +101,36 @@ export function buildProgram(io: Io, interrupts: Interrupts = ignoreInterrupts()
     const group = helpGroupOf(key);
     train.addOption(group === undefined ? option : option.helpGroup(group));
   }
+  for (const { flag, help } of imageOnlyFlags(CONFIG_KEYS)) train.addOption(new Option(flag, help).helpGroup('Image options:'));
   train.action(async (opts: Record<string, unknown>) => {
     const fileConfig = typeof opts.config === 'string' ? readConfigFile(opts.config) : {};
-    await trainCommand(
-      { ...fileConfig, ...flagsToConfig(opts) },
-      {
-        out: String(opts.out),
-        resume: opts.resume === true,
-        force: opts.force === true,
-        quiet: opts.quiet === true,
-      },
-      io,
-      interrupts,
-    );
+    const input = { ...fileConfig, ...flagsToConfig(opts), ...imageFlagsToConfig(opts, CONFIG_KEYS) };
+    const flags = { out: String(opts.out), resume: opts.resume === true, force: opts.force === true, quiet: opts.quiet === true };
+    const image = flags.resume && input.dataset === undefined ? isImageRun(flags.out) : isImageConfig(input);
+    await (image ? imageTrainCommand : trainCommand)(input, flags, io, interrupts);
   });
 
   program
     .command('sample')
-    .description('Draw samples from a trained run with its MCMC sampler; prints CSV (x1,x2) or writes --file.')
+    .description('Draw samples from a trained run with its MCMC sampler; prints CSV (x1,x2) or writes --file (an image run writes a PNG grid, default <run>/sample.png).')
     .argument('<run>', 'run folder')
-    .option('-n, --num <n>', 'number of samples', '1000')
+    .option('-n, --num <n>', 'number of samples (default 1000; 64 for an image run)')
     .option('--steps <n>', 'MCMC steps (default: the run config sampleSteps)')
     .option('--seed <n>', 'random seed', '1')
     .option('--file <path>', 'write CSV here instead of stdout')
-    .action(async (run: string, opts: Record<string, string | undefined>) => sampleCommand(run, opts, io, interrupts));
+    .action(async (run: string, opts: Record<string, string | undefined>) => (isImageRun(run) ? imageSampleCommand : sampleCommand)(run, opts, io, interrupts));
 
   program
     .command('eval')
     .description('Evaluate a trained run (test NLL, gap to the floor, MMD) and update its summary.json.')
     .argument('<run>', 'run folder')
-    .action(async (run: string) => evalCommand(run, io, interrupts));
+    .action(async (run: string) => (isImageRun(run) ? imageEvalCommand : evalCommand)(run, io, interrupts));
 
   program
     .command('plot')
     .description('Redraw the density and loss pictures of a trained run.')
     .argument('<run>', 'run folder')
-    .action(async (run: string) => plotCommand(run, io, interrupts));
+    .action(async (run: string) => (isImageRun(run) ? imagePlotCommand : plotCommand)(run, io, interrupts));
 
   program
     .command('list')

@@ -6,9 +6,13 @@
  * <out>/checkpoint/      model, optimizer and objective state + key (core's checkpoint store)
  * <out>/metrics.jsonl    one JSON line per logged step
  * <out>/summary.json     final numbers (nll, nllFloor, mmd, seconds, steps, status, ...)
- * <out>/density.png      learned density heatmap with data and model samples
+ * <out>/density.png      learned density heatmap with data and model samples (2-D runs)
  * <out>/flow.png         fce runs: the flow's density with data and flow samples
  * <out>/loss.png         loss (and test NLL) curves
+ * <out>/samples.png      a grid of model samples (image runs)
+ * <out>/buffer.png       a grid of the replay buffer or persistent chains (image runs)
+ * <out>/filters.png      the RBM's filters, one image per hidden unit (image runs with --model rbm)
+ * <out>/restoration.png  denoising and inpainting of test images (image runs with conv or mlp)
  * ```
  *
  * Every file but `metrics.jsonl` is replaced atomically (temporary file, fsync, rename: core's
@@ -35,7 +39,14 @@ export const RUN_FILES = {
   density: 'density.png',
   flow: 'flow.png',
   loss: 'loss.png',
+  samples: 'samples.png',
+  buffer: 'buffer.png',
+  filters: 'filters.png',
+  restoration: 'restoration.png',
 } as const;
+
+/** The pictures of a run folder (the `.png` files of {@link RUN_FILES}). */
+export type RunPicture = 'density' | 'flow' | 'loss' | 'samples' | 'buffer' | 'filters' | 'restoration';
 
 /** Final numbers of a run, as written to `summary.json`. */
 export interface Summary {
@@ -145,7 +156,7 @@ export class RunFolder {
    * `force`, which removes the previous run's files first (`config.json` first, so that an
    * interrupted removal leaves "remains", which a later run also refuses without `--force`).
    */
-  async create(config: TrainConfig, force: boolean): Promise<void> {
+  async create(config: object, force: boolean): Promise<void> {
     this.assertFree(force);
     createFolder(this.dir, '--out');
     const names = Object.keys(RUN_FILES) as (keyof typeof RUN_FILES)[];
@@ -160,8 +171,14 @@ export class RunFolder {
   async cleanUp(): Promise<string[]> {
     return explainFileErrors('clean up', join(this.dir, `${TEMP_PREFIX}*`), () => removeTemporaryFiles(this.dir));
   }
-  /** The saved config of an existing run; throws when there is none or it is damaged, naming the fix. */
-  readConfig(): TrainConfig {
+  /**
+   * The saved config of an existing run, checked by `validate` (default: the 2-D train schema's
+   * `validateConfig`; image runs pass their own); throws when there is none or it is damaged,
+   * naming the fix.
+   */
+  readConfig(): TrainConfig;
+  readConfig<C>(validate: (input: Record<string, unknown>) => C): C;
+  readConfig(validate: (input: Record<string, unknown>) => unknown = validateConfig): unknown {
     const path = this.path('config');
     if (!this.holdsRun()) {
       const remains = this.contents() === 'remains' ? ` It holds the remains of a run without ${RUN_FILES.config}: restore that file, or start over with --force.` : '';
@@ -179,21 +196,21 @@ export class RunFolder {
       throw new CommandError(`${path} is damaged: it holds ${JSON.stringify(value)}, not a config object. ${fix}`);
     }
     try {
-      return validateConfig(value as Record<string, unknown>);
+      return validate(value as Record<string, unknown>);
     } catch (error) {
       throw new ConfigError(`${path} is not a valid config (edited by hand, or written by another version of ebm): ${(error as Error).message}`);
     }
   }
-  /** Writes `config.json` atomically. */
-  async writeConfig(config: TrainConfig): Promise<void> {
+  /** Writes `config.json` atomically (a 2-D run's `TrainConfig` or an image run's config). */
+  async writeConfig(config: object): Promise<void> {
     await this.writeAtomic('config', toRunJson(config, true));
   }
-  /** Writes `summary.json` atomically. */
-  async writeSummary(summary: Summary): Promise<void> {
+  /** Writes `summary.json` atomically (a 2-D run's {@link Summary} or an image run's summary). */
+  async writeSummary(summary: object): Promise<void> {
     await this.writeAtomic('summary', toRunJson(summary, true));
   }
   /** Writes a picture atomically. */
-  async writePicture(name: 'density' | 'flow' | 'loss', png: Uint8Array): Promise<void> {
+  async writePicture(name: RunPicture, png: Uint8Array): Promise<void> {
     await this.writeAtomic(name, png);
   }
   /** The saved `summary.json`, or `undefined` before the run finished; a damaged one throws, naming `ebm eval` as the fix. */

@@ -42,7 +42,7 @@ export interface Session {
  * 2017), which anneals the minibatch noise away by the end of the run. The schedule runs off the
  * optimizer's own update count, which checkpoints save, so a resumed run continues it.
  */
-export function buildOptimizer(config: TrainConfig): tf.Optimizer {
+export function buildOptimizer(config: Pick<TrainConfig, 'optimizer' | 'learningRate' | 'lrSchedule' | 'steps'>): tf.Optimizer {
   const learningRate = config.lrSchedule === 'cosine' ? cosineDecay({ initial: config.learningRate, decaySteps: config.steps }) : config.learningRate;
   switch (config.optimizer) {
     case 'adam':

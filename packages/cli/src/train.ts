@@ -3,7 +3,7 @@
  * train with core's `fit` (checkpoints, resume, Ctrl-C), then evaluate, draw the pictures and
  * print the summary table.
  */
-import { CheckpointError, NonFiniteError } from '@ebm/core';
+import { CheckpointError, type EnergyModel, NonFiniteError } from '@ebm/core';
 import type { FileCheckpointStore } from '@ebm/core/node';
 import { fit, pruneCheckpoints } from '@ebm/core/train';
 import { findCheckpoint, runCheckpoints } from './checkpoints.js';
@@ -27,19 +27,29 @@ export interface TrainFlags {
 }
 
 /** Checkpoints a run keeps: the latest, and the one before it in case the latest is damaged. */
-const CHECKPOINTS_KEPT = 2;
+export const CHECKPOINTS_KEPT = 2;
 
 /** Keys a resumed run may change: only how far it trains and how it reports. */
 const RESUMABLE_KEYS: readonly (keyof TrainConfig)[] = ['steps', 'checkpointEvery', 'evalEvery'];
 
-function resumeConfig(folder: RunFolder, input: Record<string, unknown>): TrainConfig {
-  const saved = folder.readConfig();
-  const merged = validateConfig({ ...saved, ...input });
-  for (const key of Object.keys(input) as (keyof TrainConfig)[]) {
-    if (!RESUMABLE_KEYS.includes(key) && JSON.stringify(merged[key]) !== JSON.stringify(saved[key])) {
+/**
+ * The config of a resumed run: the saved one with `input` on top, checked by `validate` (the 2-D
+ * schema's `validateConfig`, or the image runs'); a `ConfigError` when `input` changes a key
+ * outside `resumable`.
+ */
+export function resumeConfig<C extends object>(
+  folder: RunFolder,
+  input: Record<string, unknown>,
+  validate: (input: Record<string, unknown>) => C,
+  resumable: readonly (keyof C & string)[],
+): C {
+  const saved = folder.readConfig(validate);
+  const merged = validate({ ...saved, ...input });
+  for (const key of Object.keys(input) as (keyof C & string)[]) {
+    if (!resumable.includes(key) && JSON.stringify(merged[key]) !== JSON.stringify(saved[key])) {
       throw new ConfigError(
         `${flagOf(key)} ${JSON.stringify(merged[key])} differs from the saved run's ${JSON.stringify(saved[key])} in ${folder.dir}. ` +
-          `A resumed run keeps its config; only ${RESUMABLE_KEYS.map(flagOf).join(', ')} may change. Use --force to start over.`,
+          `A resumed run keeps its config; only ${resumable.map(flagOf).join(', ')} may change. Use --force to start over.`,
       );
     }
   }
@@ -47,7 +57,7 @@ function resumeConfig(folder: RunFolder, input: Record<string, unknown>): TrainC
 }
 
 /** Where a resumed run starts: its checkpoint step and the metric lines up to it. */
-interface ResumePoint {
+export interface ResumePoint {
   readonly step: number;
   readonly metrics: readonly MetricsLine[];
 }
@@ -59,9 +69,16 @@ interface ResumePoint {
  * finishes an interrupted pruning of old checkpoints, cuts `metrics.jsonl` back to the checkpoint
  * (dropping a torn last line) and saves the config when `--steps` / `--checkpoint-every` /
  * `--eval-every` changed it. Each repair is told in a note. A refused resume loses nothing: by
- * then only leftovers have been cleaned up.
+ * then only leftovers have been cleaned up. `validate` reads the saved config (default: the 2-D
+ * schema; image runs pass theirs).
  */
-async function prepareResume(folder: RunFolder, store: FileCheckpointStore, session: Session, note: (line: string) => void): Promise<ResumePoint> {
+export async function prepareResume(
+  folder: RunFolder,
+  store: FileCheckpointStore,
+  session: { readonly config: { readonly steps: number }; readonly model: EnergyModel },
+  note: (line: string) => void,
+  validate: (input: Record<string, unknown>) => object = validateConfig,
+): Promise<ResumePoint> {
   const { config } = session;
   const leftovers = [...(await folder.cleanUp()).map((name) => `removed ${name} (left by an interrupted write)`), ...(await explainFileErrors('clean up', store.dir, () => store.cleanUp()))];
   for (const line of leftovers) note(line);
@@ -87,7 +104,7 @@ async function prepareResume(folder: RunFolder, store: FileCheckpointStore, sess
   }
   if (torn || kept.length !== lines.length) await folder.rewriteMetrics(kept);
   if (step === 0) note('no checkpoint saved yet: training starts from step 0.');
-  if (JSON.stringify(folder.readConfig()) !== JSON.stringify(config)) await folder.writeConfig(config);
+  if (JSON.stringify(folder.readConfig(validate)) !== JSON.stringify(config)) await folder.writeConfig(config);
   return { step, metrics: kept };
 }
 
@@ -95,7 +112,7 @@ async function prepareResume(folder: RunFolder, store: FileCheckpointStore, sess
  * An error from the middle of training, with how to continue: file-system errors and failed
  * checkpoint writes leave the folder consistent, so `--resume` continues once the cause is fixed.
  */
-function withResumeHint(error: unknown, folder: RunFolder): unknown {
+export function withResumeHint(error: unknown, folder: RunFolder): unknown {
   const hint = `Then continue with: ebm train --out ${folder.dir} --resume (everything saved so far is intact).`;
   if (error instanceof CommandError && error.exitCode === EXIT_CODES.error && isFileSystemError(error.cause)) {
     return new CommandError(`${error.message} ${hint}`, EXIT_CODES.error, { cause: error.cause });
@@ -103,6 +120,11 @@ function withResumeHint(error: unknown, folder: RunFolder): unknown {
   if (error instanceof CheckpointError && isFileSystemError(error.cause)) return new CommandError(`${error.message} ${hint}`, EXIT_CODES.error, { cause: error });
   if (isFileSystemError(error)) return new CommandError(`${fileSystemErrorMessage(error)} ${hint}`, EXIT_CODES.error, { cause: error });
   return error;
+}
+
+/** A `NonFiniteError` from training as a sentence: "loss: is Infinity at step 3 ..." reads "loss is Infinity at step 3 ...". */
+export function divergenceProblem(error: NonFiniteError): string {
+  return error.message.startsWith(`${error.argument}: `) ? `${error.argument} ${error.message.slice(error.argument.length + 2)}` : error.message;
 }
 
 /**
@@ -115,7 +137,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
   if (flags.resume && flags.force) throw new ConfigError('--resume and --force contradict each other: pass one.');
   const folder = new RunFolder(flags.out);
   const note = (line: string): void => io.err(`note: ${line}\n`);
-  const config = flags.resume ? resumeConfig(folder, input) : validateConfig(input);
+  const config = flags.resume ? resumeConfig(folder, input, validateConfig, RESUMABLE_KEYS) : validateConfig(input);
   if (!flags.resume) folder.assertFree(flags.force);
   checkRunFits(config);
   const nothingWritten = 'Interrupted before training started; nothing was written.';
@@ -173,17 +195,23 @@ async function train(session: Session, folder: RunFolder, store: FileCheckpointS
     });
   } catch (error) {
     if (!(error instanceof NonFiniteError)) throw error;
-    // "loss: is Infinity at step 3 ..." reads "loss is Infinity at step 3 ...".
-    const problem = error.message.startsWith(`${error.argument}: `) ? `${error.argument} ${error.message.slice(error.argument.length + 2)}` : error.message;
+    const problem = divergenceProblem(error);
     await folder.writeSummary(divergedTrainingSummary(session, folder, problem));
     throw new DivergedError(`Training diverged: ${problem} (summary.json has status "diverged")`, { cause: error });
   } finally {
     progress?.stop();
   }
   releaseObjectiveState(session.objective, result.state, session.flow);
-  if (result.stopped === 'aborted') {
-    if (result.step === 0) throw new InterruptedError(beforeFirstStep);
-    throw new InterruptedError(`Interrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${folder.dir} --resume`);
-  }
+  assertNotInterrupted(result, folder, beforeFirstStep);
   await finishRun(session, folder, result.step, io, interrupts);
+}
+
+/**
+ * Throws the `InterruptedError` of a training that Ctrl-C stopped (`fit` returned `stopped:
+ * 'aborted'`): `beforeFirstStep` at step 0, otherwise where it stopped and how to continue.
+ */
+export function assertNotInterrupted(result: { readonly stopped?: string; readonly step: number }, folder: RunFolder, beforeFirstStep: string): void {
+  if (result.stopped !== 'aborted') return;
+  if (result.step === 0) throw new InterruptedError(beforeFirstStep);
+  throw new InterruptedError(`Interrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${folder.dir} --resume`);
 }

@@ -45,17 +45,18 @@ export function sourceName(source: unknown): string {
  * for the error a failed fetch throws.
  */
 export async function readSource(source: DataSource, argument: string, nodeAlternative: string): Promise<Uint8Array> {
-  let bytes: Uint8Array;
-  if (source instanceof ArrayBuffer) {
-    bytes = new Uint8Array(source);
-  } else if (ArrayBuffer.isView(source)) {
-    bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-  } else if (typeof source === 'string' || source instanceof URL) {
-    bytes = await fetchBytes(source, argument, nodeAlternative);
-  } else {
-    throw new InvalidArgumentError(argument, `must be a URL, a URL string, an ArrayBuffer or a typed array, got ${typeof source}.`);
-  }
-  return gunzipIfCompressed(bytes, argument, sourceName(source));
+  return gunzipIfCompressed(await sourceBytes(source, argument, nodeAlternative), argument, sourceName(source));
+}
+
+/**
+ * The bytes of `source` as they are (fetched when it is a URL, not gunzipped): for callers that
+ * gunzip with their own name for the file. Arguments as for {@link readSource}.
+ */
+export async function sourceBytes(source: DataSource, argument: string, nodeAlternative: string): Promise<Uint8Array> {
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  if (typeof source === 'string' || source instanceof URL) return fetchBytes(source, argument, nodeAlternative);
+  throw new InvalidArgumentError(argument, `must be a URL, a URL string, an ArrayBuffer or a typed array, got ${typeof source}.`);
 }
 
 async function fetchBytes(url: URL | string, argument: string, nodeAlternative: string): Promise<Uint8Array> {

@@ -37,16 +37,28 @@ export interface IdxData {
   readonly values: Int32Array | Float32Array;
 }
 
+/** The header of an IDX file: element type, dimension sizes, and where the elements start. */
+export interface IdxHeader {
+  /** Element type as written in the file. */
+  readonly type: IdxType;
+  /** Dimension sizes from the header, e.g. `[60000, 28, 28]` for MNIST training images. */
+  readonly shape: number[];
+  /** Bytes before the first element, `4 + 4 * rank`. */
+  readonly headerBytes: number;
+}
+
 /**
- * Decodes an uncompressed IDX byte buffer (see the module comment for the layout). Works in the
- * browser too. Throws an `InvalidArgumentError` naming `bytes` (or `source`, the file they came
- * from, when given) when the header is corrupt or the data is shorter or longer than the header
- * declares (an empty or truncated file).
+ * Decodes and checks the header of an uncompressed IDX byte buffer (see the module comment for
+ * the layout), including that the buffer holds exactly the elements the header declares. Works in
+ * the browser too. Throws an `InvalidArgumentError` naming `bytes` (or `source`, the file they
+ * came from, when given) when the header is corrupt or the data is shorter or longer than the
+ * header declares (an empty or truncated file).
  *
  * @example
- * const { shape, values } = parseIdx(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+ * const { type, shape, headerBytes } = parseIdxHeader(bytes); // 'ubyte', [60000, 28, 28], 16
+ * const pixels = bytes.subarray(headerBytes);                 // no copy
  */
-export function parseIdx(bytes: Uint8Array, source?: string): IdxData {
+export function parseIdxHeader(bytes: Uint8Array, source?: string): IdxHeader {
   const fail = (what: string): never => {
     const [argument, subject] = source === undefined ? ['bytes', ''] : ['source', `${source} `];
     throw new InvalidArgumentError(argument, `${subject}is not a valid IDX file: ${what}. Pass an MNIST-format file (gunzip it first, or use readIdx).`);
@@ -66,7 +78,22 @@ export function parseIdx(bytes: Uint8Array, source?: string): IdxData {
   if (bytes.length !== expected) {
     fail(`the header declares shape [${shape.join(', ')}] of ${type!.name} (${expected} bytes in all) but the file has ${bytes.length} bytes`);
   }
-  const values = type!.dtype === 'int32' ? new Int32Array(count) : new Float32Array(count);
+  return { type: type!.name, shape, headerBytes };
+}
+
+/**
+ * Decodes an uncompressed IDX byte buffer (see the module comment for the layout; the header is
+ * checked by {@link parseIdxHeader}, with the same errors). Works in the browser too.
+ *
+ * @example
+ * const { shape, values } = parseIdx(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+ */
+export function parseIdx(bytes: Uint8Array, source?: string): IdxData {
+  const { type: name, shape, headerBytes } = parseIdxHeader(bytes, source);
+  const type = Object.values(IDX_TYPES).find((t) => t.name === name)!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const values = type.dtype === 'int32' ? new Int32Array(count) : new Float32Array(count);
   const read: (offset: number) => number = {
     ubyte: (o: number) => view.getUint8(o),
     sbyte: (o: number) => view.getInt8(o),
@@ -74,9 +101,9 @@ export function parseIdx(bytes: Uint8Array, source?: string): IdxData {
     int32: (o: number) => view.getInt32(o, false),
     float32: (o: number) => view.getFloat32(o, false),
     float64: (o: number) => view.getFloat64(o, false),
-  }[type!.name];
-  for (let i = 0; i < count; i++) values[i] = read(headerBytes + i * type!.bytes);
-  return { type: type!.name, shape, values };
+  }[type.name];
+  for (let i = 0; i < count; i++) values[i] = read(headerBytes + i * type.bytes);
+  return { type: type.name, shape, values };
 }
 
 /**

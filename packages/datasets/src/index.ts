@@ -5,7 +5,19 @@
  */
 export type { DataSource } from './bytes.js';
 export { DIGITS_COUNT, DIGITS_MAX_VALUE, DIGITS_PIXELS, type Digits, type LoadDigitsOptions, loadDigits, parseDigitsCsv } from './digits.js';
-export { type IdxData, type IdxType, parseIdx, readIdx } from './idx.js';
+export { type IdxData, type IdxHeader, type IdxType, parseIdx, parseIdxHeader, readIdx } from './idx.js';
+export { DIGITS_TEST_EVERY, DIGIT_CLASSES, type ImageDataset, type ImageSplit, digitsImageDataset } from './image-dataset.js';
+export {
+  FASHION_MNIST_CLASSES,
+  MNIST_DATASET_NAMES,
+  MNIST_FILES,
+  MNIST_SOURCES,
+  type MnistDatasetName,
+  type MnistFileBytes,
+  type MnistFileRole,
+  decodeMnist,
+} from './mnist.js';
+export { BINARIZATIONS, type Binarization, IMAGE_RANGES, type ImageRange, type ImagesToTensorOptions, imagesToTensor } from './image-tensor.js';
 export {
   CHECKERBOARD_ENTROPY,
   CIRCLES_ENTROPY,

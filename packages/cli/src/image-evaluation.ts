@@ -1,0 +1,305 @@
+/**
+ * Evaluating an image run where no exact likelihood exists (@ebm/eval): a classifier trained on
+ * the real training images judges model samples (Fréchet distance to the test images in its
+ * penultimate features, spread over classes), next to the same numbers for held-out real images
+ * and trivial baselines so they mean something; Langevin denoising and inpainting of test images
+ * (PSNR); and for an RBM the test log-likelihood with log Z exact or by AIS.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type Key, disposeState, foldIn, normal, runChain, split, uniform } from '@ebm/core';
+import { type ContrastiveDivergenceState } from '@ebm/cd';
+import { type ClassSpread, type ImageClassifier, classSpread, frechetDistance, pixelBernoulli, psnr, restoreImages, trainImageClassifier } from '@ebm/eval';
+import { gaussianNoise } from '@ebm/nce';
+import { ais, exactLogPartition, logLikelihood, visibleBiasFromData } from '@ebm/rbm';
+import type { ImageSession } from './image-session.js';
+import { sampleStepsOf } from './image-session.js';
+import type { RunFolder } from './run-folder.js';
+import { formatTable } from './table.js';
+
+/** Quality of one set of images, judged by the run's classifier. */
+export interface ImageQuality extends ClassSpread {
+  /** Fréchet distance to the test images in the classifier's penultimate features (lower is better). */
+  readonly frechetDistance: number;
+  readonly count: number;
+}
+
+/** Denoising and inpainting PSNR (dB) of test images, before and after Langevin restoration. */
+export interface RestorationSummary {
+  readonly images: number;
+  readonly steps: number;
+  /** Standard deviation of the Gaussian noise added to the [0, 1] images (then clipped). */
+  readonly noiseStd: number;
+  readonly denoise: { readonly corruptedPsnr: number; readonly restoredPsnr: number };
+  /** The bottom half replaced by uniform noise, the top half kept. */
+  readonly inpaint: { readonly corruptedPsnr: number; readonly restoredPsnr: number };
+}
+
+/** An RBM's average log-probabilities (nats per image) with log Z exact or by AIS. */
+export interface RbmLikelihood {
+  readonly method: 'exact' | 'ais';
+  readonly logZ: number;
+  /** AIS's 3-standard-error bounds on log Z (absent when exact). */
+  readonly logZLower?: number;
+  readonly logZUpper?: number;
+  readonly aisRuns?: number;
+  readonly testLogLikelihood: number;
+  readonly trainLogLikelihood: number;
+}
+
+/** The final numbers of an image run, as written to `summary.json`. */
+export interface ImageSummary {
+  readonly dataset: string;
+  readonly model: string;
+  readonly objective: string;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly loss: number;
+  readonly backend: string;
+  /** Sampler steps of the model samples, from fresh noise. */
+  readonly sampleSteps: number;
+  /** The classifier's accuracy on the real test images: how far to trust its judgement. */
+  readonly classifierAccuracy: number;
+  /** Fresh short-run samples from noise. */
+  readonly samples: ImageQuality;
+  /** The replay buffer (or persistent chains), where training left it. */
+  readonly buffer?: ImageQuality;
+  /**
+   * The same numbers for real images other than the test set (the last `sampleSize` training
+   * images, at most a quarter of them, held out from the classifier: about the floor a perfect
+   * model would reach with as many samples) and for trivial baselines fitted to the training
+   * images: independent Bernoulli pixels, and a full-covariance Gaussian (clipped to [0, 1]).
+   */
+  readonly reference: { readonly realImages: ImageQuality; readonly pixelBernoulli: ImageQuality; readonly gaussian: ImageQuality };
+  readonly restoration?: RestorationSummary;
+  readonly rbm?: RbmLikelihood;
+}
+
+/** Noise of the denoising check, in intensity units of [0, 1] images. */
+const RESTORE_NOISE_STD = 0.3;
+/** Test images restored (and shown in restoration.png). */
+const RESTORE_IMAGES = 64;
+/** Images the classifier trains on per epoch budget: epochs = clamp(ceil(CLASSIFIER_IMAGES / N), 1, 10). */
+const CLASSIFIER_IMAGES = 20_000;
+/** Ridge on the diagonal of the pixel covariance of the Gaussian baseline (the border pixels of digits never vary). */
+const GAUSSIAN_RIDGE = 1e-3;
+/** Training images the Gaussian baseline is fitted to (its covariance is D x D; more rows only cost time). */
+const GAUSSIAN_FIT_IMAGES = 10_000;
+/** Enumerate log Z exactly when the smaller layer of the RBM has at most this many units (2^20 states); AIS otherwise. */
+const EXACT_UNITS = 20;
+/** Training images whose log-likelihood is reported next to the test set's. */
+const TRAIN_LIKELIHOOD_IMAGES = 10_000;
+
+/** `x` as `[N, H, W, C]` images (RBM data is flattened). */
+export function asImages(session: ImageSession, x: tf.Tensor): tf.Tensor4D {
+  return tf.reshape(x, [x.shape[0]!, ...session.dataset.imageShape]);
+}
+
+/** `n` model samples from fresh chains (`steps` sampler steps from `chainStart`), in the model's shape; the caller disposes them. */
+export function drawImageSamples(session: ImageSession, n: number, steps: number, key: Key = session.sampleKey): tf.Tensor {
+  const [startKey, chainKey] = split(key, 2) as [Key, Key];
+  const start = session.chainStart.sample(startKey, n);
+  const { state, meanInfo } = runChain(session.sampler, session.sampler.init(start, session.model.energy, { check: false }), {
+    energy: session.model.energy,
+    key: chainKey,
+    numSteps: steps,
+  });
+  const samples = tf.clone(state.position);
+  disposeState([start, state, meanInfo]);
+  return samples;
+}
+
+/** Up to `n` rows of the replay buffer (its filled part) or the persistent chains; undefined for CD from the data. The caller disposes them. */
+export function bufferImages(state: unknown, n: number): tf.Tensor | undefined {
+  const { replay, chains } = (state ?? {}) as Partial<ContrastiveDivergenceState>;
+  const source = replay != null ? replay.buffer : chains;
+  if (source == null) return undefined;
+  const rows = replay != null ? Math.min(replay.count, replay.buffer.shape[0]!) : source.shape[0]!;
+  if (rows === 0) return undefined;
+  return tf.slice(source, 0, Math.min(n, rows));
+}
+
+/** Corrupted and restored test images of the denoising and inpainting check; the caller disposes them. */
+export interface Restorations {
+  readonly clean: tf.Tensor;
+  readonly noisy: tf.Tensor;
+  readonly denoised: tf.Tensor;
+  readonly masked: tf.Tensor;
+  readonly inpainted: tf.Tensor;
+}
+
+/** Runs the denoising and inpainting check on the first test images (conv and mlp models). */
+export function restore(session: ImageSession, key: Key): Restorations {
+  const [noiseKey, holeKey, denoiseKey, inpaintKey] = split(key, 4) as [Key, Key, Key, Key];
+  const { imageShape } = session.dataset;
+  const n = Math.min(RESTORE_IMAGES, session.test.shape[0]!);
+  const steps = session.config.restoreSteps;
+  const clean = tf.slice(session.test, 0, n);
+  const noisy = tf.tidy(() => tf.clipByValue(tf.add(clean, tf.mul(normal(noiseKey, clean.shape), RESTORE_NOISE_STD)), 0, 1));
+  const keep = tf.tidy(() => {
+    const top = Math.floor(imageShape[0] / 2);
+    return tf.concat([tf.ones([1, top, imageShape[1], imageShape[2]]), tf.zeros([1, imageShape[0] - top, imageShape[1], imageShape[2]])], 1);
+  });
+  const masked = tf.tidy(() => tf.add(tf.mul(keep, clean), tf.mul(tf.sub(1, keep), uniform(holeKey, clean.shape, 0, 1))));
+  const denoised = restoreImages({ energy: session.model.energy, sampler: session.sampler, corrupted: noisy, key: denoiseKey, steps });
+  const inpainted = restoreImages({ energy: session.model.energy, sampler: session.sampler, corrupted: masked, keep, key: inpaintKey, steps });
+  keep.dispose();
+  return { clean, noisy, denoised, masked, inpainted };
+}
+
+/** Training images held out from the classifier, as the real-image reference: `sampleSize`, at most a quarter of the training images. */
+function heldOutCount(session: ImageSession): number {
+  return Math.min(session.config.sampleSize, Math.floor(session.data.shape[0]! / 4));
+}
+
+/** The run's judge: a classifier trained on the model's training images (all but the held-out ones) with their labels. */
+function trainJudge(session: ImageSession, key: Key): ImageClassifier {
+  const n = session.data.shape[0]! - heldOutCount(session);
+  const images = tf.tidy(() => asImages(session, tf.slice(session.data, 0, n)));
+  const classifier = trainImageClassifier(images, session.dataset.train.labels.slice(0, n), {
+    classes: session.dataset.classes.length,
+    key,
+    epochs: Math.min(10, Math.max(1, Math.ceil(CLASSIFIER_IMAGES / n))),
+  });
+  images.dispose();
+  return classifier;
+}
+
+/** Fréchet distance and class spread of `images` against the test features. */
+function qualityOf(classifier: ImageClassifier, testFeatures: tf.Tensor2D, images: tf.Tensor): ImageQuality {
+  const [features, probabilities] = [classifier.features(images), classifier.probabilities(images)];
+  try {
+    return { count: images.shape[0]!, frechetDistance: frechetDistance(testFeatures, features), ...classSpread(probabilities) };
+  } finally {
+    tf.dispose([features, probabilities]);
+  }
+}
+
+/** The RBM's average test and train log-probabilities, log Z exact for a small layer, AIS (Salakhutdinov & Murray's schedule) otherwise. */
+function rbmLikelihood(session: ImageSession, key: Key): RbmLikelihood {
+  const rbm = session.rbm!;
+  const trainRows = tf.slice(session.data, 0, Math.min(TRAIN_LIKELIHOOD_IMAGES, session.data.shape[0]!));
+  try {
+    const evaluate = (logZ: number) => ({ logZ, testLogLikelihood: logLikelihood(rbm, session.test, logZ), trainLogLikelihood: logLikelihood(rbm, trainRows, logZ) });
+    if (Math.min(rbm.visible, rbm.hidden) <= EXACT_UNITS) return { method: 'exact', ...evaluate(exactLogPartition(rbm, { maxUnits: EXACT_UNITS })) };
+    const base = visibleBiasFromData(session.data);
+    const result = ais(rbm, { key, baseVisibleBias: base });
+    base.dispose();
+    return { method: 'ais', ...evaluate(result.logZ), logZLower: result.logZLower, logZUpper: result.logZUpper, aisRuns: result.logWeights.length };
+  } finally {
+    trainRows.dispose();
+  }
+}
+
+/** What the pictures of a run are drawn from: samples, buffer rows and restorations; `dispose()` frees them. */
+export interface ImageEvidence {
+  readonly samples: tf.Tensor;
+  readonly buffer: tf.Tensor | undefined;
+  readonly restorations: Restorations | undefined;
+  dispose(): void;
+}
+
+/** Draws the samples, buffer rows and (conv, mlp) restorations of a trained run. */
+export function gatherEvidence(session: ImageSession, objectiveState: unknown): ImageEvidence {
+  const samples = drawImageSamples(session, session.config.sampleSize, sampleStepsOf(session.config));
+  const buffer = bufferImages(objectiveState, session.config.sampleSize);
+  const restorations = session.rbm === undefined ? restore(session, foldIn(session.evalKey, 1)) : undefined;
+  return {
+    samples,
+    buffer,
+    restorations,
+    dispose: () => tf.dispose([samples, ...(buffer ? [buffer] : []), ...(restorations ? Object.values(restorations) : [])]),
+  };
+}
+
+/** Evaluates a trained image run (see the module comment); `evidence` holds its samples, buffer rows and restorations. */
+export function evaluateImageRun(session: ImageSession, folder: RunFolder, steps: number, evidence: ImageEvidence): ImageSummary {
+  const { config } = session;
+  const [classifierKey, baselineKey, aisKey] = split(foldIn(session.evalKey, 0), 3) as [Key, Key, Key];
+  const classifier = trainJudge(session, classifierKey);
+  const testImages = asImages(session, session.test);
+  const testFeatures = classifier.features(testImages);
+  const n = config.sampleSize;
+  const judged = (x: tf.Tensor): ImageQuality => {
+    const images = asImages(session, x);
+    try {
+      return qualityOf(classifier, testFeatures, images);
+    } finally {
+      images.dispose();
+    }
+  };
+  try {
+    const pixels = session.dataset.imageShape.reduce((a, b) => a * b, 1);
+    const flat = tf.tidy(() => tf.reshape(tf.slice(session.data, 0, Math.min(GAUSSIAN_FIT_IMAGES, session.data.shape[0]!)), [-1, pixels]));
+    const bernoulli = pixelBernoulli(flat);
+    const gaussian = gaussianNoise.fit(flat, { ridge: GAUSSIAN_RIDGE });
+    const [bernoulliKey, gaussianKey] = split(baselineKey, 2) as [Key, Key];
+    const baselines = tf.tidy(() => [
+      tf.slice(session.data, session.data.shape[0]! - heldOutCount(session), heldOutCount(session)),
+      bernoulli.sample(bernoulliKey, n),
+      tf.clipByValue(gaussian.sample(gaussianKey, n), 0, 1),
+    ]);
+    const [real, pixel, gauss] = baselines.map(judged) as [ImageQuality, ImageQuality, ImageQuality];
+    tf.dispose([flat, ...baselines]);
+    bernoulli.dispose();
+    gaussian.dispose();
+    const metrics = folder.readMetrics().lines;
+    const { restorations } = evidence;
+    return {
+      dataset: config.dataset,
+      model: config.model,
+      objective: config.model === 'rbm' ? `${config.rbmObjective}-${config.gibbsSteps}` : config.objective,
+      steps,
+      seconds: metrics.at(-1)?.seconds ?? 0,
+      loss: metrics.at(-1)?.loss ?? Number.NaN,
+      backend: config.backend,
+      sampleSteps: sampleStepsOf(config),
+      classifierAccuracy: classifier.accuracy(testImages, session.dataset.test.labels),
+      samples: judged(evidence.samples),
+      ...(evidence.buffer === undefined ? {} : { buffer: judged(evidence.buffer) }),
+      reference: { realImages: real, pixelBernoulli: pixel, gaussian: gauss },
+      ...(restorations === undefined
+        ? {}
+        : {
+            restoration: {
+              images: restorations.clean.shape[0]!,
+              steps: config.restoreSteps,
+              noiseStd: RESTORE_NOISE_STD,
+              denoise: { corruptedPsnr: psnr(restorations.noisy, restorations.clean).mean, restoredPsnr: psnr(restorations.denoised, restorations.clean).mean },
+              inpaint: { corruptedPsnr: psnr(restorations.masked, restorations.clean).mean, restoredPsnr: psnr(restorations.inpainted, restorations.clean).mean },
+            },
+          }),
+      ...(session.rbm === undefined ? {} : { rbm: rbmLikelihood(session, aisKey) }),
+    };
+  } finally {
+    tf.dispose([testImages, testFeatures]);
+    classifier.dispose();
+  }
+}
+
+/** The summary table printed at the end of an image run and by `ebm eval`. */
+export function imageSummaryTable(summary: ImageSummary): string {
+  const fd = (q: ImageQuality | undefined) => (q === undefined ? undefined : q.frechetDistance.toFixed(2));
+  const spread = (q: ImageQuality | undefined) => (q === undefined ? undefined : `${q.classesCovered}/${q.counts.length}, IS ${q.inceptionScore.toFixed(2)}`);
+  const rows: [string, string | number | undefined][] = [
+    ['FD samples (classifier features)', fd(summary.samples)],
+    ['FD replay buffer / chains', fd(summary.buffer)],
+    ['FD held-out real images (floor)', fd(summary.reference.realImages)],
+    ['FD per-pixel Bernoulli', fd(summary.reference.pixelBernoulli)],
+    ['FD Gaussian fit', fd(summary.reference.gaussian)],
+    ['classes covered, samples', spread(summary.samples)],
+    ['classes covered, real images', spread(summary.reference.realImages)],
+    ['classifier test accuracy', summary.classifierAccuracy.toFixed(4)],
+  ];
+  if (summary.restoration) {
+    const r = summary.restoration;
+    rows.push(['denoise PSNR dB (noisy -> restored)', `${r.denoise.corruptedPsnr.toFixed(2)} -> ${r.denoise.restoredPsnr.toFixed(2)}`]);
+    rows.push(['inpaint PSNR dB (masked -> restored)', `${r.inpaint.corruptedPsnr.toFixed(2)} -> ${r.inpaint.restoredPsnr.toFixed(2)}`]);
+  }
+  if (summary.rbm) {
+    rows.push([`log Z (${summary.rbm.method})`, summary.rbm.logZ.toFixed(2)]);
+    rows.push(['test log-likelihood (nats)', summary.rbm.testLogLikelihood.toFixed(2)]);
+    rows.push(['train log-likelihood (nats)', summary.rbm.trainLogLikelihood.toFixed(2)]);
+  }
+  rows.push(['steps', String(summary.steps)], ['time (s)', summary.seconds.toFixed(1)]);
+  return formatTable(['metric', 'value'], rows, 4);
+}
