@@ -6,6 +6,7 @@
  */
 export { type GaussianEnergy, type GaussianEnergyOptions, gaussianEnergy } from './gaussian.js';
 export { type MlpEnergy, type MlpEnergyOptions, mlpEnergy } from './mlp.js';
+export { type MlpNetwork, type MlpNetworkOptions, mlpNetwork } from './mlp-network.js';
 export { layersEnergy } from './layers-energy.js';
 export { dense } from './dense.js';
 export { ACTIVATIONS, type Activation } from './activations.js';
