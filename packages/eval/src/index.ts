@@ -10,3 +10,5 @@ export { type Nll2dOptions, type Nll2dResult, nll2d } from './nll.js';
 export { type Kl2dOptions, type Kl2dResult, kl2d } from './kl.js';
 export { type DensityGrid, densityGrid } from './density-grid.js';
 export { type MmdOptions, type MmdResult, mmd } from './mmd.js';
+export { type CalibrationBin, type CalibrationResult, expectedCalibrationError } from './calibration.js';
+export { type AurocResult, auroc } from './auroc.js';
