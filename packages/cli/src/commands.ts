@@ -3,22 +3,28 @@
  * latest checkpoint) and on the installed plugins.
  */
 import { writeFileSync } from 'node:fs';
-import { disposeState, prngKey } from '@ebm/core';
+import { type EnergyModel, disposeState, prngKey } from '@ebm/core';
 import { fileCheckpointStore } from '@ebm/core/node';
 import { loadCheckpoint } from '@ebm/core/train';
-import { TOY_DATASET_NAMES } from '@ebm/datasets';
-import { ConfigError } from './config.js';
-import { drawPictures, drawSamples, evaluateRun, summaryTable } from './evaluation.js';
+import { CONDITIONAL_TOY_NAMES, TOY_DATASET_NAMES } from '@ebm/datasets';
+import { ConfigError, type TrainConfig } from './config.js';
+import { CONDITIONAL_OBJECTIVES } from './conditional-recipes.js';
+import { isConditionalConfig } from './conditional-session.js';
+import { drawSamples } from './evaluation.js';
 import type { Io } from './io.js';
 import { OBJECTIVES } from './objectives.js';
 import { SAMPLERS } from './samplers.js';
 import { RunFolder } from './run-folder.js';
-import { type Session, openSession } from './session.js';
+import { openSession } from './session.js';
+import { openTrainingRun } from './training-run.js';
 
 /** Opens a saved run: its config, and the model restored from its latest checkpoint. */
-async function openRun(dir: string): Promise<{ session: Session; folder: RunFolder; step: number }> {
+async function openRun<R extends { readonly model: EnergyModel; dispose(): void }>(
+  dir: string,
+  open: (config: TrainConfig) => Promise<R>,
+): Promise<{ session: R; folder: RunFolder; step: number }> {
   const folder = new RunFolder(dir);
-  const session = await openSession(folder.readConfig());
+  const session = await open(folder.readConfig());
   try {
     const loaded = await loadCheckpoint(fileCheckpointStore(folder.path('checkpoint')), { model: session.model });
     disposeState(loaded.objectiveState);
@@ -41,7 +47,10 @@ export async function sampleCommand(dir: string, opts: Record<string, string | u
   const n = positiveInteger('--num', opts.num, 1000);
   const seed = Number(opts.seed ?? '1');
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`Invalid value '${opts.seed}' for --seed: expected an integer >= 0.`);
-  const { session } = await openRun(dir);
+  if (isConditionalConfig(new RunFolder(dir).readConfig())) {
+    throw new ConfigError(`${dir} holds a conditional run: ebm sample draws 2-D points. Its pictures (ebm plot) show p(y | x) or class-conditional samples.`);
+  }
+  const { session } = await openRun(dir, openSession);
   try {
     const steps = positiveInteger('--steps', opts.steps, session.config.sampleSteps);
     const samples = drawSamples(session, n, steps, prngKey(seed));
@@ -65,17 +74,9 @@ export async function sampleCommand(dir: string, opts: Record<string, string | u
 
 /** `ebm eval <run>`: recomputes the summary from the checkpoint, prints it and writes summary.json. */
 export async function evalCommand(dir: string, io: Io): Promise<void> {
-  const { session, folder, step } = await openRun(dir);
+  const { session, folder, step } = await openRun(dir, openTrainingRun);
   try {
-    const samples = drawSamples(session, session.config.sampleSize, session.config.sampleSteps);
-    let summary;
-    try {
-      summary = evaluateRun(session, folder, step, samples);
-    } finally {
-      samples.dispose();
-    }
-    folder.writeJson('summary', summary);
-    io.out(`${summaryTable(summary)}\n`);
+    io.out(`${await session.summarize(folder, step)}\n`);
   } finally {
     session.dispose();
   }
@@ -83,15 +84,10 @@ export async function evalCommand(dir: string, io: Io): Promise<void> {
 
 /** `ebm plot <run>`: redraws density.png and loss.png from the checkpoint and metrics. */
 export async function plotCommand(dir: string, io: Io): Promise<void> {
-  const { session, folder } = await openRun(dir);
+  const { session, folder } = await openRun(dir, openTrainingRun);
   try {
-    const samples = drawSamples(session, session.config.sampleSize, session.config.sampleSteps);
-    try {
-      await drawPictures(session, folder, samples, folder.readSummary());
-    } finally {
-      samples.dispose();
-    }
-    io.out(`Wrote ${folder.path('density')} and ${folder.path('loss')}\n`);
+    const written = await session.plot(folder);
+    io.out(`Wrote ${written.join(' and ')}\n`);
   } finally {
     session.dispose();
   }
@@ -103,5 +99,8 @@ export async function listCommand(io: Io): Promise<void> {
     Object.entries(entries)
       .map(([name, e]) => `  ${name.padEnd(10)} ${e.description}`)
       .join('\n');
-  io.out(`datasets:\n  ${TOY_DATASET_NAMES.join(', ')}\nobjectives:\n${rows(OBJECTIVES)}\nsamplers:\n${rows(SAMPLERS)}\n`);
+  io.out(
+    `datasets:\n  ${TOY_DATASET_NAMES.join(', ')}\nobjectives:\n${rows(OBJECTIVES)}\nsamplers:\n${rows(SAMPLERS)}\n` +
+      `conditional datasets:\n  ${CONDITIONAL_TOY_NAMES.join(', ')} (pairs x, y), digits (images, labels)\nconditional objectives:\n${rows(CONDITIONAL_OBJECTIVES)}\n`,
+  );
 }

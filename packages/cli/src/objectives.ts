@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { contrastiveDivergence } from '@ebm/cd';
-import type { Objective, Sampler } from '@ebm/core';
+import { InvalidArgumentError, type Objective, type Sampler } from '@ebm/core';
 import { gaussianNoise, nce } from '@ebm/nce';
 import { denoisingScoreMatching, scoreMatching, slicedScoreMatching } from '@ebm/score-matching';
 import { z } from 'zod';
@@ -91,11 +91,14 @@ export const OBJECTIVES = {
 /** An objective name a config may give. */
 export type ObjectiveName = keyof typeof OBJECTIVES;
 
-/** The config values every objective recipe reads. */
-export type ObjectiveConfig = ConfigValues<RegistryKeys<typeof OBJECTIVES>> & { readonly objective: ObjectiveName };
+/** The config values every objective recipe reads (the config's objective may also name a conditional recipe). */
+export type ObjectiveConfig = ConfigValues<RegistryKeys<typeof OBJECTIVES>> & { readonly objective: string };
 
 /** The objective named in the config. */
 export function buildObjective(config: ObjectiveConfig, context: ObjectiveContext): Objective {
-  const recipe: ObjectiveRecipe = OBJECTIVES[config.objective];
+  if (!Object.hasOwn(OBJECTIVES, config.objective)) {
+    throw new InvalidArgumentError('objective', `'${config.objective}' does not train a density of 2-D points; use one of ${Object.keys(OBJECTIVES).join(', ')}.`);
+  }
+  const recipe: ObjectiveRecipe = OBJECTIVES[config.objective as ObjectiveName];
   return recipe.build(config, context);
 }

@@ -7,8 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { type Key, type Objective, type Sampler, cosineDecay, prngKey, split, useBackend } from '@ebm/core';
 import { type MlpEnergy, mlpEnergy } from '@ebm/core/models';
 import { adam, rmsprop, sgd } from '@ebm/core/train';
-import { type ToyDataset, toyDatasets } from '@ebm/datasets';
-import type { TrainConfig } from './config.js';
+import { type ToyDataset, isToyDatasetName, toyDatasets } from '@ebm/datasets';
+import { ConfigError, type TrainConfig } from './config.js';
 import { buildObjective } from './objectives.js';
 import { buildSampler } from './samplers.js';
 
@@ -53,6 +53,7 @@ export function buildOptimizer(config: TrainConfig): tf.Optimizer {
 export async function openSession(config: TrainConfig): Promise<Session> {
   await useBackend(config.backend);
   const [dataKey, testKey, modelKey, trainKey, sampleKey] = split(prngKey(config.seed), 5) as [Key, Key, Key, Key, Key];
+  if (!isToyDatasetName(config.dataset)) throw new ConfigError(`--dataset ${config.dataset} is not a 2-D toy; it trains with a conditional objective (ebm list).`);
   const dataset = toyDatasets[config.dataset];
   const data = dataset.sample(dataKey, config.dataSize);
   const test = dataset.sample(testKey, config.testSize);

@@ -6,11 +6,10 @@ import { disposeState } from '@ebm/core';
 import { fileCheckpointStore } from '@ebm/core/node';
 import { fit } from '@ebm/core/train';
 import { ConfigError, type TrainConfig, flagOf, validateConfig } from './config.js';
-import { evaluateNll, finishRun } from './evaluation.js';
 import type { Io } from './io.js';
 import { createProgress } from './progress.js';
 import { RunFolder } from './run-folder.js';
-import { openSession } from './session.js';
+import { openTrainingRun } from './training-run.js';
 
 export interface TrainFlags {
   readonly out: string;
@@ -41,7 +40,7 @@ function resumeConfig(folder: RunFolder, input: Record<string, unknown>, flags: 
 export async function trainCommand(input: Record<string, unknown>, flags: TrainFlags, io: Io): Promise<void> {
   const folder = new RunFolder(flags.out);
   const config = flags.resume ? resumeConfig(folder, input, flags) : validateConfig(input);
-  const session = await openSession(config);
+  const session = await openTrainingRun(config);
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
@@ -76,7 +75,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
       signal: abort.signal,
       onStep: ({ step, loss, metrics, elapsedSeconds }) => {
         const evaluate = step % config.evalEvery === 0 || step === config.steps;
-        const nll = evaluate ? evaluateNll(session).nll : undefined;
+        const nll = evaluate ? session.evaluate() : undefined;
         if (nll !== undefined) lastNll = nll;
         folder.appendMetrics({ step, loss, seconds: offsetSeconds + elapsedSeconds, ...metrics, ...(nll === undefined ? {} : { nll }) });
         progress?.update({ step, loss, nll: lastNll });
@@ -88,7 +87,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
       io.out(`\nInterrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${flags.out} --resume\n`);
       return;
     }
-    await finishRun(session, folder, result.step, io);
+    await session.finish(folder, result.step, io);
   } finally {
     process.off('SIGINT', onSigint);
     session.dispose();

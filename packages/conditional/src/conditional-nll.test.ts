@@ -13,15 +13,21 @@ describeBackends('exact conditional evaluation', () => {
   it('the conditional NLL by quadrature equals the closed form E(x, y) + 1/2 log(2 pi / a) within its error bound', () => {
     const { x, y } = linearGaussianData(prngKey(1), 40, TRUTH);
     const model = linearGaussian({ a: 2.5, w: 1.2, b: 0.1 });
-    // y = w x + b lies in [-3, 3.5]: +-8 around it is > 10 sd of the model's conditional.
-    const result = conditionalNll(model, x, y, { interval: [-12, 12], grid: 512, chunkSize: 200 });
-    const closedForm = tf.tidy(() => tf.add(model.conditionalEnergy(x, y), model.logPartition!(x)).dataSync());
+    // Without its closed-form log-partition, conditionalNll integrates over y. y = w x + b lies in
+    // [-3, 3.5]: +-8 around it is > 10 sd of the model's conditional.
+    const unnormalised = { ...model, logPartition: undefined };
+    const result = conditionalNll(unnormalised, x, y, { interval: [-12, 12], grid: 512, chunkSize: 200 });
+    const closedForm = Array.from(tf.tidy(() => tf.add(model.conditionalEnergy(x, y), model.logPartition!(x)).dataSync()));
     const expected = closedForm.reduce((s, v) => s + v, 0) / closedForm.length;
     expect(result.partition.errorBound).toBeLessThan(1e-4);
     expect(Math.abs(result.nll - expected)).toBeLessThanOrEqual(result.partition.errorBound + 1e-5);
     result.perPair.forEach((v, i) => expect(v).toBeCloseTo(closedForm[i]!, 4));
     const sd = Math.sqrt(closedForm.reduce((s, v) => s + (v - expected) ** 2, 0) / (closedForm.length - 1));
     expect(result.standardError).toBeCloseTo(sd / Math.sqrt(40), 4);
+    // With it, the same numbers in closed form, and no quadrature error.
+    const closed = conditionalNll(model, x, y);
+    expect(closed.partition.errorBound).toBe(0);
+    expect(closed.nll).toBeCloseTo(expected, 5);
     tf.dispose([x, y, ...model.variables]);
   });
 
@@ -55,7 +61,7 @@ describeBackends('exact conditional evaluation', () => {
       expect(column).toBeCloseTo(1, 5);
       expect(heat.logPartition[i]).toBeCloseTo(0.5 * Math.log((2 * Math.PI) / TRUTH.a), 3);
     }
-    tf.dispose(model.variables);
+    tf.dispose([...model.variables]);
   });
 
   it('names missing ranges and unsupported target dimensions, and leaks nothing', () => {

@@ -83,15 +83,17 @@ export function conditionalLogPartition(model: ConditionalEnergyModel, x: tf.Ten
  *
  *   NLL = -1/N sum_i log p(y_i | x_i) = 1/N sum_i [ E(x_i, y_i) + A_{x_i} ],
  *
- * with each `A_x` by {@link conditionalLogPartition}. Compare with the data's conditional NLL
- * floor, `-1/N sum_i log p_data(y_i | x_i)` on the same pairs.
+ * with each `A_x` in closed form when the model has one (`logPartition`: a Gaussian regression,
+ * a classifier; the quadrature options are then unused and the error bound is 0), and by
+ * {@link conditionalLogPartition} otherwise. Compare with the data's conditional NLL floor,
+ * `-1/N sum_i log p_data(y_i | x_i)` on the same pairs.
  *
  * @example
  * const { nll, standardError } = conditionalNll(model, xTest, yTest, { interval: [-4, 4], grid: 512 });
  */
-export function conditionalNll(model: ConditionalEnergyModel, x: tf.Tensor, y: tf.Tensor, options: ConditionalQuadratureOptions): ConditionalNllResult {
+export function conditionalNll(model: ConditionalEnergyModel, x: tf.Tensor, y: tf.Tensor, options: ConditionalQuadratureOptions = {}): ConditionalNllResult {
   assertPairs(model, x, y);
-  const partition = conditionalLogPartition(model, x, options);
+  const partition = model.logPartition === undefined ? conditionalLogPartition(model, x, options) : closedFormLogPartition(model.logPartition, x);
   const energies = tf.tidy(() => model.conditionalEnergy(x, y).dataSync());
   const n = energies.length;
   const perPair = Float64Array.from(energies, (e, i) => e + partition.logPartition[i]!);
@@ -101,6 +103,12 @@ export function conditionalNll(model: ConditionalEnergyModel, x: tf.Tensor, y: t
   const nll = perPair.reduce((s, v) => s + v, 0) / n;
   const variance = n > 1 ? perPair.reduce((s, v) => s + (v - nll) ** 2, 0) / (n - 1) : 0;
   return { nll, standardError: Math.sqrt(variance / n), perPair, partition };
+}
+
+/** `A_x` of a model normalised in closed form, as a quadrature result with no error. */
+function closedFormLogPartition(logPartition: (x: tf.Tensor) => tf.Tensor1D, x: tf.Tensor): ConditionalLogPartitionResult {
+  const values = tf.tidy(() => logPartition(x).dataSync());
+  return { logPartition: Float64Array.from(values), errorBound: 0, tailMass: 0 };
 }
 
 /** The 1-D or 2-D quadrature the target shape calls for, with its options checked. */
