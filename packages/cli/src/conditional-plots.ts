@@ -15,8 +15,8 @@ export interface TitledGrid {
 }
 
 /**
- * Heatmaps side by side (one row per entry of `rows`), with a shared colour scale and `points`
- * overlaid on the last panel of each row.
+ * Heatmaps side by side (one row per entry of `rows`), each with its own colour scale from 0 to
+ * its largest density (the legend beside it), and `points` overlaid on the last panel of each row.
  */
 export function heatmapRowsSpec(
   rows: readonly (readonly TitledGrid[])[],
@@ -32,7 +32,7 @@ export function heatmapRowsSpec(
     title: { text: title, anchor: 'middle' },
     config: baseConfig,
     vconcat: rows.map(row),
-    resolve: { scale: { color: 'shared' } },
+    resolve: { scale: { color: 'independent' } },
   } as unknown as vl.TopLevelSpec;
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { type EnergyModel, InvalidArgumentError, type Key, ShapeError, assertInteger } from '@ebm/core';
-import { type Activation, mlpNetwork } from '@ebm/core/models';
+import { type EnergyModel, InvalidArgumentError, ShapeError, assertInteger } from '@ebm/core';
+import { type MlpNetworkOptions, mlpNetwork } from '@ebm/core/models';
 import { checkShape, conditionalEnergyModel } from './conditional-model.js';
 import { assertConditionalModel } from './pairs.js';
 import type { ConditionalEnergyModel } from './types.js';
@@ -69,18 +69,9 @@ export function classifierEnergy(options: ClassifierEnergyOptions): ClassifierMo
   return { ...model, numClasses, logits, logPartition, marginal };
 }
 
-/** Options of {@link mlpClassifier}. */
-export interface MlpClassifierOptions {
-  readonly inputShape: readonly number[];
+/** Options of {@link mlpClassifier}: core's `mlpNetwork` options (default name `classifier`) with `numClasses` outputs. */
+export interface MlpClassifierOptions extends Omit<MlpNetworkOptions, 'outputs'> {
   readonly numClasses: number;
-  /** Hidden widths (default `[128, 128]`). */
-  readonly hidden?: readonly number[];
-  /** Hidden activation (default `'swish'`). */
-  readonly activation?: Activation;
-  /** Weight-initialisation key (default `prngKey(0)`). */
-  readonly key?: Key;
-  /** Variable-name prefix (default `classifier`, made unique). */
-  readonly name?: string;
 }
 
 /**
@@ -90,15 +81,9 @@ export interface MlpClassifierOptions {
  * const model = mlpClassifier({ inputShape: [64], numClasses: 10, hidden: [128, 128], key: prngKey(0) });
  */
 export function mlpClassifier(options: MlpClassifierOptions): ClassifierModel {
-  const network = mlpNetwork({
-    inputShape: options.inputShape,
-    outputs: options.numClasses,
-    hidden: options.hidden,
-    activation: options.activation,
-    key: options.key,
-    name: options.name ?? 'classifier',
-  });
-  return classifierEnergy({ logits: network.apply, variables: network.variables, inputShape: network.inputShape, numClasses: options.numClasses });
+  const { numClasses, ...rest } = options;
+  const network = mlpNetwork({ ...rest, outputs: numClasses, name: options.name ?? 'classifier' });
+  return classifierEnergy({ logits: network.apply, variables: network.variables, inputShape: network.inputShape, numClasses });
 }
 
 /** Checks that `model` is a {@link ClassifierModel} and returns it. */

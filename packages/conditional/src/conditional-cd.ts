@@ -11,9 +11,10 @@ import {
   assertInteger,
   assertNonNegative,
   assertOneOf,
+  assertSampler,
+  contrastiveGradients,
   runChain,
   split,
-  variableGradients,
 } from '@ebm/core';
 import { assertConditionalDistribution } from './distributions.js';
 import { energyGivenInput } from './given.js';
@@ -55,7 +56,7 @@ export interface ConditionalContrastiveDivergenceOptions<S extends ChainState = 
  *
  *   L = mean E(x, y+) - mean E(x, y-) + alpha (mean E(x, y+)^2 + mean E(x, y-)^2)
  *
- * is differentiated with the negatives held constant. No state: the inputs change every batch,
+ * is differentiated with the negatives held constant (core's `contrastiveGradients`). No state: the inputs change every batch,
  * so chains do not persist (`null`). Metrics (device scalars): `positiveEnergy`,
  * `negativeEnergy`, `energyGap` and the sampler's mean `acceptanceRate` when it reports one.
  *
@@ -66,9 +67,7 @@ export function conditionalContrastiveDivergence<S extends ChainState, I extends
   options: ConditionalContrastiveDivergenceOptions<S, I>,
 ): Objective<null> {
   const { sampler, noise } = options ?? ({} as ConditionalContrastiveDivergenceOptions<S, I>);
-  if (sampler === null || typeof sampler !== 'object' || typeof sampler.init !== 'function' || typeof sampler.step !== 'function') {
-    throw new InvalidArgumentError('sampler', 'must be a Sampler ({ name, init, step }), e.g. mala({ stepSize: 0.02 }) from @ebm/mcmc-langevin.');
-  }
+  assertSampler('sampler', sampler);
   const k = options.k ?? 20;
   assertInteger('k', k, 1);
   const count = options.count ?? 1;
@@ -97,17 +96,13 @@ export function conditionalContrastiveDivergence<S extends ChainState, I extends
         // No start check (a device read): a non-finite start makes the loss non-finite, which fit's read catches.
         const { state: last, meanInfo } = runChain(sampler, sampler.init(first, energy, { check: false }), { energy, key: chainKey, numSteps: k });
         const negatives = last.position;
-        const { value, grads: g, aux } = variableGradients(() => {
-          const positive = m.conditionalEnergy(x, y);
-          const negative = m.conditionalEnergy(inputs, negatives);
-          const positiveEnergy = tf.mean(positive) as tf.Scalar;
-          const negativeEnergy = tf.mean(negative) as tf.Scalar;
-          const gap = tf.sub(positiveEnergy, negativeEnergy) as tf.Scalar;
-          const regulariser = tf.mul(alpha, tf.add(tf.mean(tf.square(positive)), tf.mean(tf.square(negative))));
-          return { loss: (alpha === 0 ? gap : tf.add(gap, regulariser)) as tf.Scalar, aux: { positiveEnergy, negativeEnergy } };
-        }, m.variables);
+        const { value, grads: g, metrics: energies } = contrastiveGradients(
+          () => ({ positive: m.conditionalEnergy(x, y), negative: m.conditionalEnergy(inputs, negatives) }),
+          m.variables,
+          alpha,
+        );
         const samplerMetrics: Record<string, tf.Scalar> = meanInfo.acceptanceRate === undefined ? {} : { acceptanceRate: meanInfo.acceptanceRate };
-        return { loss: value, grads: g, metrics: { ...aux, energyGap: tf.sub(aux.positiveEnergy, aux.negativeEnergy) as tf.Scalar, ...samplerMetrics } };
+        return { loss: value, grads: g, metrics: { ...energies, ...samplerMetrics } };
       });
       return { loss, grads, state: null, metrics };
     },

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from '@ebm/core';
 import { type Box2d, LogSumExp } from '@ebm/core/math';
-import { type Interval, checkInterval, densityGrid } from '@ebm/eval';
+import { type DensityGrid, type Interval, checkInterval, densityGrid } from '@ebm/eval';
 import { sizeOf } from './pairs.js';
 import type { ConditionalEnergyModel } from './types.js';
 
@@ -20,20 +20,13 @@ export interface ConditionalDensityGridOptions {
   readonly chunkSize?: number;
 }
 
-/** What {@link conditionalDensityGrid} returns. */
-export interface ConditionalDensityGrid {
-  /** `[inputInterval, targetInterval]`. */
-  readonly box: Box2d;
-  /** Cells per axis. */
-  readonly grid: number;
-  /** x of each column's centre, ascending. */
-  readonly xs: Float64Array;
-  /** y of each row's centre, ascending (row 0 is the bottom). */
-  readonly ys: Float64Array;
-  /** `E(x, y)` at each cell centre, row-major: `energy[j * grid + i]` is at `(xs[i], ys[j])`. */
-  readonly energy: Float32Array;
-  /** `p(y | x) = exp(-E(x, y) - A_x)` at each cell centre, same layout: every column sums to 1 / cell height. */
-  readonly density: Float32Array;
+/**
+ * What {@link conditionalDensityGrid} returns: `@ebm/eval`'s `DensityGrid` fields over
+ * `[inputInterval, targetInterval]` (x along columns, y along rows), with `density` the
+ * conditional `p(y | x) = exp(-E(x, y) - A_x)` at each cell centre (every column sums to 1 / cell
+ * height) and `A_x` per column in place of one `logZ`.
+ */
+export interface ConditionalDensityGrid extends Omit<DensityGrid, 'logZ' | 'cellArea'> {
   /** `A_x` of each column by the midpoint rule on the grid's rows. */
   readonly logPartition: Float64Array;
 }

@@ -1,25 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Activation } from '@ebm/core/models';
-import type { Key } from '@ebm/core';
-import { mlpEnergy } from '@ebm/core/models';
+import { type Activation, type MlpEnergyOptions, mlpEnergy } from '@ebm/core/models';
 import { checkShape } from './conditional-model.js';
 import { assertPairs, packPairs, sizeOf } from './pairs.js';
 import type { ConditionalEnergyModel } from './types.js';
 
-/** Options of {@link conditionalMlpEnergy}. */
-export interface ConditionalMlpEnergyOptions {
+/** Options of {@link conditionalMlpEnergy}: core's `mlpEnergy` options for the pair (default name `conditional_mlp`), with the shapes of x and y. */
+export interface ConditionalMlpEnergyOptions extends Omit<MlpEnergyOptions, 'inputShape'> {
   /** Per-sample shape of x, e.g. `[1]`. */
   readonly inputShape: readonly number[];
   /** Per-sample shape of y, e.g. `[1]` or `[2]`. */
   readonly targetShape: readonly number[];
-  /** Hidden widths (default `[128, 128]`). */
-  readonly hidden?: readonly number[];
-  /** Hidden activation (default `'swish'`). */
-  readonly activation?: Activation;
-  /** Weight-initialisation key (default `prngKey(0)`). */
-  readonly key?: Key;
-  /** Variable-name prefix (default `conditional_mlp`, made unique). */
-  readonly name?: string;
 }
 
 /**
@@ -35,13 +25,8 @@ export interface ConditionalMlpEnergyOptions {
 export function conditionalMlpEnergy(options: ConditionalMlpEnergyOptions): ConditionalEnergyModel & { readonly hidden: readonly number[]; readonly activation: Activation } {
   const inputShape = checkShape('inputShape', options.inputShape);
   const targetShape = checkShape('targetShape', options.targetShape);
-  const mlp = mlpEnergy({
-    inputShape: [sizeOf(inputShape) + sizeOf(targetShape)],
-    hidden: options.hidden,
-    activation: options.activation,
-    key: options.key,
-    name: options.name ?? 'conditional_mlp',
-  });
+  const { targetShape: _targetShape, ...rest } = options;
+  const mlp = mlpEnergy({ ...rest, inputShape: [sizeOf(inputShape) + sizeOf(targetShape)], name: options.name ?? 'conditional_mlp' });
   const shapes = { inputShape, targetShape };
   const conditionalEnergy = (x: tf.Tensor, y: tf.Tensor): tf.Tensor1D =>
     tf.tidy(() => {

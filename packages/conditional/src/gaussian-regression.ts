@@ -1,26 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Key, assertInteger } from '@ebm/core';
-import { type Activation, mlpNetwork } from '@ebm/core/models';
+import { assertInteger } from '@ebm/core';
+import { type MlpNetworkOptions, mlpNetwork } from '@ebm/core/models';
 import { checkShape, conditionalEnergyModel } from './conditional-model.js';
 import type { ConditionalEnergyModel } from './types.js';
 
 /** `log(2 pi)`, the constant of the Gaussian log-density per dimension. */
 const LOG_TWO_PI = Math.log(2 * Math.PI);
 
-/** Options of {@link gaussianRegression}. */
-export interface GaussianRegressionOptions {
-  /** Per-sample shape of x. */
-  readonly inputShape: readonly number[];
+/** Options of {@link gaussianRegression}: core's `mlpNetwork` options (default name `gaussian_regression`) with `2 D` outputs. */
+export interface GaussianRegressionOptions extends Omit<MlpNetworkOptions, 'outputs'> {
   /** Dimension D of y (targets `[N, D]`). */
   readonly targetDim: number;
-  /** Hidden widths of the shared body (default `[128, 128]`). */
-  readonly hidden?: readonly number[];
-  /** Hidden activation (default `'swish'`). */
-  readonly activation?: Activation;
-  /** Weight-initialisation key (default `prngKey(0)`). */
-  readonly key?: Key;
-  /** Variable-name prefix (default `gaussian_regression`, made unique). */
-  readonly name?: string;
 }
 
 /** A Gaussian regression network: a normalised conditional energy with a mean and a scale head. */
@@ -52,17 +42,10 @@ export interface GaussianRegressionModel extends ConditionalEnergyModel {
  * await fit(baseline, maximumLikelihood(), packPairs(x, y), { optimizer: adam({ learningRate: 1e-3 }), steps: 2000, key });
  */
 export function gaussianRegression(options: GaussianRegressionOptions): GaussianRegressionModel {
+  const { targetDim: d, ...rest } = options;
   const inputShape = checkShape('inputShape', options.inputShape);
-  const d = options.targetDim;
   assertInteger('targetDim', d);
-  const network = mlpNetwork({
-    inputShape,
-    outputs: 2 * d,
-    hidden: options.hidden,
-    activation: options.activation,
-    key: options.key,
-    name: options.name ?? 'gaussian_regression',
-  });
+  const network = mlpNetwork({ ...rest, inputShape, outputs: 2 * d, name: options.name ?? 'gaussian_regression' });
   const heads = (x: tf.Tensor): [tf.Tensor2D, tf.Tensor2D] => {
     const out = network.apply(x);
     const n = x.shape[0]!;

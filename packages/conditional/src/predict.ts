@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Key, type Sampler, ShapeError, assertBatch, assertEventShape, assertInteger, disposeState, runChain, split } from '@ebm/core';
+import { type Key, type Sampler, ShapeError, assertBatch, assertEventShape, assertInteger, assertSampler, disposeState, runChain, split } from '@ebm/core';
 import { assertConditionalDistribution } from './distributions.js';
 import { energyGivenInput } from './given.js';
 import type { ConditionalDistribution, ConditionalEnergyModel } from './types.js';
@@ -67,7 +67,10 @@ export function predictByEnergyMinimisation(model: ConditionalEnergyModel, x: tf
   if (!Array.isArray(stages) || stages.length === 0) {
     throw new ShapeError('stages', 'must list at least one { sampler, steps } stage, e.g. [{ sampler: langevin({ stepSize: 1e-3, noiseScale: 0 }), steps: 100 }].');
   }
-  stages.forEach((stage, i) => assertInteger(`stages[${i}].steps`, stage.steps, 1));
+  stages.forEach((stage, i) => {
+    assertSampler(`stages[${i}].sampler`, stage.sampler);
+    assertInteger(`stages[${i}].steps`, stage.steps, 1);
+  });
   const n = x.shape[0]!;
   const keys = split(key, stages.length + 1);
   const energy = energyGivenInput(model, x, { count });

@@ -37,12 +37,14 @@ export {
   assertNonNegative,
   assertOneOf,
   assertPositive,
+  assertSampler,
 } from './validate.js';
 export { disposeReplaced, disposeState } from './state.js';
 export { readScalars, readScalarsSync } from './read-scalars.js';
 export { countDeviceReads } from './device-reads.js';
 export { energyAndGradient } from './energy-gradient.js';
 export { type LossWithAux, variableGradients } from './variable-gradients.js';
+export { type ContrastiveEnergies, contrastiveGradients } from './contrastive-gradients.js';
 export {
   type CosineDecayOptions,
   type ExponentialDecayOptions,
