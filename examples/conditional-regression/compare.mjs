@@ -1,7 +1,8 @@
 // Trains conditional EBMs p(y | x) and the Gaussian regression baseline on the conditional toys
 // with the ebm CLI (same MLP width, data, seed and steps for every model) and prints one table:
 // the exact conditional test NLL (log-partitions by quadrature over y for the EBMs, in closed
-// form for the baseline), the floor -log p_data(y | x) on the same test pairs, the gap, and seconds.
+// form for the baseline), the floor -log p_data(y | x) on the same test pairs, the gap with its
+// standard error over the pairs, and seconds.
 // Run: node compare.mjs [--toys branching,heteroscedastic,ring] [--objectives cnce,gaussian] [--steps N] [--tiny] [--no-train]
 // Runs land in runs/conditional/<toy>-<objective>, with conditional.png (p(y | x) beside the truth) and loss.png.
 import { readFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ for (const toy of toys) {
     }
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     if (!process.argv.includes('--no-train')) console.log(`NLL ${s.nll.toFixed(3)}, gap ${s.gap.toFixed(3)} in ${s.seconds.toFixed(0)} s`);
-    rows.push([toy, objective, s.nll, s.standardError, s.nllFloor, s.gap, s.logZError.toExponential(1), s.seconds.toFixed(0)]);
+    rows.push([toy, objective, s.nll, s.nllFloor, s.gap, s.gapStandardError, s.logZError.toExponential(1), s.seconds.toFixed(0)]);
   }
 }
-console.log(`\n${formatTable(['toy', 'objective', 'test NLL', '± se', 'floor', 'gap', 'logZ error', 'seconds'], rows, 4)}`);
+console.log(`\n${formatTable(['toy', 'objective', 'test NLL', 'floor', 'gap', 'gap se', 'logZ error', 'seconds'], rows, 4)}`);

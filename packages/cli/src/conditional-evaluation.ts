@@ -66,9 +66,10 @@ export interface ConditionalSummary {
   readonly standardError: number;
   /** Test pairs it was computed on. */
   readonly testPairs: number;
-  /** Toys: `-mean log p_data(y | x)` on the same pairs, and the gap `nll - nllFloor`. */
+  /** Toys: `-mean log p_data(y | x)` on the same pairs, the gap `nll - nllFloor`, and the gap's standard error over the pairs. */
   readonly nllFloor?: number;
   readonly gap?: number;
+  readonly gapStandardError?: number;
   /** Toys: the largest quadrature error bound of the log-partitions (0 for the closed-form Gaussian regression). */
   readonly logZError?: number;
   /** Digits: test accuracy, expected calibration error (15 bins), AUROC of log p(x) against uniform noise and against `--ood-images`. */
@@ -90,7 +91,10 @@ function testSubset(session: ConditionalSession, count: number): { x: tf.Tensor2
  * The conditional test NLL on up to `final ? 2000 : 500` test pairs: `conditionalNll`, closed form
  * for a model with a log-partition (Gaussian regression, classifier), quadrature over y otherwise.
  */
-export function evaluateConditionalNll(session: ConditionalSession, final = false): { nll: number; standardError: number; errorBound: number; pairs: number } {
+export function evaluateConditionalNll(
+  session: ConditionalSession,
+  final = false,
+): { nll: number; standardError: number; errorBound: number; pairs: number; perPair: Float64Array } {
   const { x, y } = testSubset(session, final ? FINAL_PAIRS : TRAIN_PAIRS);
   try {
     const [first, second] = session.targetRange;
@@ -99,7 +103,7 @@ export function evaluateConditionalNll(session: ConditionalSession, final = fals
         ? { interval: first, grid: GRID_1D[final ? 1 : 0] }
         : { box: [first!, second] as const, grid: GRID_2D[final ? 1 : 0] };
     const result = conditionalNll(session.model, x, y, options);
-    return { nll: result.nll, standardError: result.standardError, errorBound: result.partition.errorBound, pairs: x.shape[0] };
+    return { nll: result.nll, standardError: result.standardError, errorBound: result.partition.errorBound, pairs: x.shape[0], perPair: result.perPair };
   } finally {
     tf.dispose([x, y]);
   }
@@ -115,12 +119,20 @@ function truthModel(toy: ConditionalToyDataset): ConditionalEnergyModel {
   });
 }
 
-/** `-mean log p_data(y | x)` on the first `pairs` test pairs: the floor of the conditional NLL. */
-function floorOn(session: ConditionalSession, toy: ConditionalToyDataset, pairs: number): number {
-  const { x, y } = testSubset(session, pairs);
-  const floor = tf.tidy(() => -tf.mean(toy.logDensity(x, y)).dataSync()[0]!);
+/**
+ * The floor `-mean log p_data(y | x)` on the same test pairs as `perPair` (the model's
+ * `-log p(y | x)` per pair), the gap, and the gap's standard error: the pairs are iid, so it is
+ * `sd_i(model_i - floor_i) / sqrt(N)`, much smaller than either NLL's own.
+ */
+function gapTo(session: ConditionalSession, toy: ConditionalToyDataset, perPair: Float64Array): { nllFloor: number; gap: number; gapStandardError: number } {
+  const n = perPair.length;
+  const { x, y } = testSubset(session, n);
+  const floors = Array.from(tf.tidy(() => tf.neg(toy.logDensity(x, y)).dataSync()));
   tf.dispose([x, y]);
-  return floor;
+  const gaps = Array.from(perPair, (v, i) => v - floors[i]!);
+  const gap = gaps.reduce((s, v) => s + v, 0) / n;
+  const sd = Math.sqrt(gaps.reduce((s, v) => s + (v - gap) ** 2, 0) / Math.max(n - 1, 1));
+  return { nllFloor: floors.reduce((s, v) => s + v, 0) / n, gap, gapStandardError: sd / Math.sqrt(n) };
 }
 
 /** `log p(x) + log Z = -E(x) = logsumexp f(x)` of each row: the in-distribution score. */
@@ -154,12 +166,11 @@ export async function idxImagesAs8x8(path: string): Promise<tf.Tensor2D> {
 export async function evaluateConditionalRun(session: ConditionalSession, folder: RunFolder, steps: number): Promise<ConditionalSummary> {
   const { config, toy } = session;
   const last = folder.readMetrics().at(-1);
-  const { nll, standardError, errorBound, pairs } = evaluateConditionalNll(session, true);
+  const { nll, standardError, errorBound, pairs, perPair } = evaluateConditionalNll(session, true);
   const base = { dataset: config.dataset, objective: config.objective, steps, seconds: last?.seconds ?? 0, nll, standardError, testPairs: pairs };
   const tail = { loss: last?.loss ?? Number.NaN, backend: config.backend };
   if (toy !== undefined) {
-    const nllFloor = floorOn(session, toy, pairs);
-    return { ...base, nllFloor, gap: nll - nllFloor, logZError: errorBound, ...tail };
+    return { ...base, ...gapTo(session, toy, perPair), logZError: errorBound, ...tail };
   }
   const model = session.model as ClassifierModel;
   const probabilities = tf.tidy(() => tf.softmax(model.logits(session.test.x)));
@@ -258,6 +269,7 @@ export function conditionalSummaryTable(summary: ConditionalSummary): string {
     ['  standard error', summary.standardError],
     ['NLL floor', summary.nllFloor],
     ['gap', summary.gap],
+    ['  standard error', summary.gapStandardError],
     ['test accuracy', summary.accuracy],
     ['ECE (15 bins)', summary.ece],
     ['AUROC log p(x), noise', summary.aurocNoise],

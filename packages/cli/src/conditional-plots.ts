@@ -15,8 +15,8 @@ export interface TitledGrid {
 }
 
 /**
- * Heatmaps side by side (one row per entry of `rows`), each with its own colour scale from 0 to
- * its largest density (the legend beside it), and `points` overlaid on the last panel of each row.
+ * Heatmaps side by side (one row per entry of `rows`), all on one colour scale from 0 to the
+ * largest density of any of them, with `points` overlaid on the last panel of each row.
  */
 export function heatmapRowsSpec(
   rows: readonly (readonly TitledGrid[])[],
@@ -24,15 +24,17 @@ export function heatmapRowsSpec(
   title: string,
   labels: { readonly x: string; readonly y: string; readonly legend: string },
 ): vl.TopLevelSpec {
+  const max = Math.max(...rows.flat().map((g) => g.grid.density.reduce((a, b) => Math.max(a, b), 0)));
   const row = (grids: readonly TitledGrid[]): Spec => ({
-    hconcat: grids.map((g, i) => panel(g.grid, i === grids.length - 1 ? points : [], g.title, 'white', labels)),
+    hconcat: grids.map((g, i) => panel(g.grid, i === grids.length - 1 ? points : [], g.title, 'white', labels, max)),
   });
   return {
     $schema: SCHEMA,
-    title: { text: title, anchor: 'middle' },
+    // The offset keeps the run's title clear of the first row's panel titles.
+    title: { text: title, anchor: 'middle', offset: 24 },
     config: baseConfig,
     vconcat: rows.map(row),
-    resolve: { scale: { color: 'independent' } },
+    resolve: { scale: { color: 'shared' } },
   } as unknown as vl.TopLevelSpec;
 }
 

@@ -46,7 +46,11 @@ function conditionalRecipe<K extends ConfigKeys>(recipe: ConditionalObjectiveRec
  * JEM's SGLD and replay buffer. Grathwohl et al. (2020) take step 1 and noise 0.01 on [-1, 1]
  * images and a WideResNet; on the [0, 1] digits with an MLP, whose input gradients are larger,
  * step 1 sends the chains to the corners of the box and training diverges (measured: the energy
- * gap fell to -10^4 within 1000 steps), while step 0.01 with noise 0.01 trains stably.
+ * gap fell to -10^4 within 1000 steps), while step 0.01 with noise 0.01 trains stably. With the
+ * p(x) term at full weight (JEM's 1) the classifier fits the 1,437 training digits more slowly and
+ * ends underconfident (4000 steps: ECE 0.062 against the plain classifier's 0.036, at equal
+ * accuracy); at weight 0.3 it is calibrated (ECE 0.030, mean confidence 0.956 at accuracy 0.967).
+ * The weight was chosen on one split of the digits (examples/jem-digits reports other splits).
  */
 const sgldKeys = {
   sgldStepSize: z.number().positive().default(0.01).describe('JEM SGLD step size h (x <- x - h dE/dx + s xi, clamped to [0, 1])'),
@@ -54,7 +58,7 @@ const sgldKeys = {
   sgldSteps: z.number().int().positive().default(20).describe('JEM SGLD steps per training step'),
   sgldBufferSize: z.number().int().positive().default(10_000).describe('JEM replay buffer size'),
   energyAlpha: z.number().min(0).default(0).describe('JEM energy regulariser alpha (E(x+)^2 + E(x-)^2)'),
-  generativeWeight: z.number().min(0).default(1).describe('JEM weight of the p(x) term against the cross-entropy'),
+  generativeWeight: z.number().min(0).default(0.3).describe('JEM weight of the p(x) term against the cross-entropy'),
 };
 
 /** The JEM sampler: Langevin with a decoupled noise scale, clamped to the image box [0, 1]. */

@@ -36,8 +36,6 @@ export interface ConditionalTestSet {
 /** Everything a conditional command needs, built by {@link openConditionalSession}; `dispose()` frees its tensors. */
 export interface ConditionalSession {
   readonly config: TrainConfig;
-  readonly objectiveName: ConditionalObjectiveName;
-  readonly recipe: ConditionalObjectiveRecipe;
   /** The conditional toy, or undefined for the digits. */
   readonly toy: ConditionalToyDataset | undefined;
   /** Training pairs packed `[N, Dx + Dy]`. */
@@ -61,13 +59,13 @@ export function isConditionalConfig(config: TrainConfig): boolean {
 }
 
 /** `[lo, hi]` widened by `scale` about its centre. */
-export function widen([lo, hi]: readonly [number, number], scale: number): [number, number] {
+function widen([lo, hi]: readonly [number, number], scale: number): [number, number] {
   const [mid, half] = [(lo + hi) / 2, ((hi - lo) / 2) * scale];
   return [mid - half, mid + half];
 }
 
 /** Checks that the objective and the data set go together, and returns the recipe. */
-function recipeFor(config: TrainConfig): { name: ConditionalObjectiveName; recipe: ConditionalObjectiveRecipe } {
+function recipeFor(config: TrainConfig): ConditionalObjectiveRecipe {
   const name = config.objective as ConditionalObjectiveName;
   const recipe: ConditionalObjectiveRecipe = CONDITIONAL_OBJECTIVES[name];
   const toys = Object.keys(conditionalToyDatasets).join(', ');
@@ -77,12 +75,12 @@ function recipeFor(config: TrainConfig): { name: ConditionalObjectiveName; recip
   if (recipe.data === 'toy' && !isConditionalToyName(config.dataset)) {
     throw new ConfigError(`--objective ${name} trains p(y | x) on a conditional toy: pass --dataset ${toys.replace(/, /g, '|')} (got '${config.dataset}').`);
   }
-  return { name, recipe };
+  return recipe;
 }
 
 /** Selects the backend and builds everything a conditional run needs from its config. */
 export async function openConditionalSession(config: TrainConfig): Promise<ConditionalSession> {
-  const { name, recipe } = recipeFor(config);
+  const recipe = recipeFor(config);
   await useBackend(config.backend);
   const [dataKey, testKey, modelKey, trainKey, sampleKey] = split(prngKey(config.seed), 5) as [Key, Key, Key, Key, Key];
   const toy = isConditionalToyName(config.dataset) ? conditionalToyDatasets[config.dataset] : undefined;
@@ -108,8 +106,6 @@ export async function openConditionalSession(config: TrainConfig): Promise<Condi
   const optimizer = buildOptimizer(config);
   return {
     config,
-    objectiveName: name,
-    recipe,
     toy,
     data,
     test,

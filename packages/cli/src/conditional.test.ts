@@ -36,6 +36,8 @@ describe('ebm train on a conditional toy', () => {
     const summary = readSummary(out);
     expect(summary).toMatchObject({ dataset: 'branching', objective: 'cnce', steps: 10, testPairs: 64 });
     expect(summary.gap).toBeCloseTo(summary.nll - summary.nllFloor!, 10);
+    // The gap's standard error is over paired differences: below either NLL's own.
+    expect(summary.gapStandardError).toBeGreaterThan(0);
     // A quadrature over y stands behind the NLL of an energy (after 10 steps the energy is still flat-ish, so the bound is loose).
     expect(summary.logZError).toBeGreaterThan(0);
     const [width, height] = pngSize(join(out, 'conditional.png'));

@@ -82,8 +82,9 @@ export interface PanelLabels {
 }
 
 /**
- * One heatmap panel: the grid's density as an image (colour scale from 0 to its maximum, with a
- * legend) and `points` overlaid in `color`.
+ * One heatmap panel: the grid's density as an image (colour scale from 0 to `max`, by default the
+ * grid's largest density, with a legend) and `points` overlaid in `color`. Panels that share a
+ * colour scale must share `max`.
  */
 export function panel(
   grid: Pick<DensityGrid, 'box' | 'grid' | 'density'>,
@@ -91,9 +92,9 @@ export function panel(
   title: string,
   color: string,
   labels: PanelLabels = { x: 'x1', y: 'x2', legend: 'model p(x)' },
+  max = grid.density.reduce((a, b) => Math.max(a, b), 0),
 ): Spec {
   const [domainX, domainY] = grid.box;
-  const max = grid.density.reduce((a, b) => Math.max(a, b), 0);
   const inBox = points.filter((p) => p[0]! >= domainX[0] && p[0]! <= domainX[1] && p[1]! >= domainY[0] && p[1]! <= domainY[1]);
   const x = { field: 'x', type: 'quantitative', scale: { domain: domainX, nice: false, zero: false }, title: labels.x };
   const y = { field: 'y', type: 'quantitative', scale: { domain: domainY, nice: false, zero: false }, title: labels.y };
