@@ -61,19 +61,18 @@ export function jem<S>(options: JemOptions<S>): Objective<JemState<S>> {
     init: (model: EnergyModel, key: Key) => ({ generative: generative.init(assertClassifier(model).marginal, key) }),
     gradients(model: EnergyModel, batch: tf.Tensor, state: JemState<S>, key: Key): ObjectiveStep<JemState<S>> {
       const classifier = assertClassifier(model);
-      const x = tf.tidy(() => unpackPairs(classifier, batch).x);
+      const { x, y } = unpackPairs(classifier, batch);
       let gen: ObjectiveStep<S>;
       try {
         gen = generative.gradients(classifier.marginal, x, state.generative, key);
       } catch (error) {
-        x.dispose();
+        tf.dispose([x, y]);
         throw error;
       }
       const { loss, grads, metrics } = tf.tidy(() => {
-        const { x: inputs, y } = unpackPairs(classifier, batch);
         const { value, grads: g, aux } = variableGradients(() => {
-          const crossEntropy = tf.mean(exactNegativeLogLikelihood(classifier, inputs, y)) as tf.Scalar;
-          const correct = tf.equal(tf.argMax(classifier.logits(inputs), 1), tf.argMax(y, 1));
+          const crossEntropy = tf.mean(exactNegativeLogLikelihood(classifier, x, y)) as tf.Scalar;
+          const correct = tf.equal(tf.argMax(classifier.logits(x), 1), tf.argMax(y, 1));
           return { loss: crossEntropy, aux: { crossEntropy, accuracy: tf.mean(tf.cast(correct, 'float32')) as tf.Scalar } };
         }, classifier.variables);
         const combined = Object.fromEntries(
@@ -89,7 +88,7 @@ export function jem<S>(options: JemOptions<S>): Objective<JemState<S>> {
         for (const [name, gradient] of Object.entries(gen.grads)) if (!(name in combined)) combined[name] = tf.mul(weight, gradient);
         return { loss: tf.add(value, tf.mul(weight, gen.loss)) as tf.Scalar, grads: combined, metrics: { ...aux, ...prefixed } as Metrics };
       });
-      tf.dispose([x, gen.loss, ...Object.values(gen.grads), ...Object.values(gen.metrics)]);
+      tf.dispose([x, y, gen.loss, ...Object.values(gen.grads), ...Object.values(gen.metrics)]);
       return { loss, grads, metrics, state: { generative: gen.state } };
     },
   };
