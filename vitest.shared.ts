@@ -13,6 +13,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@ebm\/([a-z0-9-]+)\/([a-z0-9-]+)\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/$2/$3.ts` },
       { find: /^@ebm\/([a-z0-9-]+)\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/$2/index.ts` },
       { find: /^@ebm\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
     ],

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { disposeReplaced, disposeState, foldIn, prngKey, split } from '@ebm/core';
 import { contrastiveDivergence } from '@ebm/cd';
-import { loadDigits } from '@ebm/datasets';
+import { loadDigits } from '@ebm/datasets/node';
 import { bernoulliRBM, blockGibbs } from '@ebm/rbm';
 
 /** The two settings of the issue: scikit-learn's test settings, and a wider RBM with larger batches. */
@@ -26,7 +26,7 @@ const sklearnCache = new Map();
 function sklearnMsPerEpoch({ hidden, batch }, epochs) {
   const id = `${hidden}/${batch}/${epochs}`;
   if (!sklearnCache.has(id)) {
-    const csv = fileURLToPath(import.meta.resolve('@ebm/datasets').replace(/dist\/index\.js$/, 'data/digits.csv.gz'));
+    const csv = fileURLToPath(import.meta.resolve('@ebm/datasets/data/digits.csv.gz'));
     let result;
     try {
       const text = execFileSync('/usr/bin/python3', [sklearnScript, csv, hidden, LEARNING_RATE, batch, epochs, 0].map(String), {

@@ -1,19 +1,21 @@
 // Sampler efficiency (issue 11): NUTS, HMC, preconditioned MALA and random-walk Metropolis, each
 // warmed up by core's windowAdaptation (dense inverse mass, Stan's schedule), then run from the
-// warmed positions on two Gaussian targets with closed-form moments:
+// warmed positions on two Gaussian targets with closed-form moments (@ebm/core/testing/targets):
 //   - the correlated 2-D Gaussian of the tests (mean (1, -1), covariance [[1, 0.8], [0.8, 1]]);
 //   - a 10-D Gaussian with a dense covariance of condition number 100 (illConditionedGaussian).
 // Per sampler: the tuned step size, acceptance, min ESS over coordinates of x and of (x - mu)^2
 // (core's split-chain Geyer ESS; the smaller is used), max split R-hat, the largest error of the
 // sample mean and covariance in Monte Carlo standard errors, gradient (or energy) evaluations per
-// chain and step (NUTS: what a one-chain NUTS computes; the batched implementation runs every
-// chain to the deepest tree of the batch), ESS per 1000 evaluations and ESS per second.
+// chain and step (NUTS: what a one-chain NUTS computes, and in brackets what the lock-step batch
+// computes, 2^D - 1 for its deepest tree), ESS per 1000 evaluations (one-chain count) and ESS per
+// second (which pays the batch count).
 //
 //   node bench/sampler-efficiency.mjs [--backend wasm] [--chains 8] [--warmup 1000] [--steps 1000] [--seed 0]
 import * as tf from '@tensorflow/tfjs';
 import { prngKey, sampleChain, split, traceDiagnostics, useBackend, windowAdaptation, disposeState } from '@ebm/core';
 import { inverseSPD } from '@ebm/core/math';
 import { gaussianEnergy } from '@ebm/core/models';
+import { CORRELATED_GAUSSIAN_2D, illConditionedGaussian } from '@ebm/core/testing/targets';
 import { mala } from '@ebm/mcmc-langevin';
 import { hmc, nuts } from '@ebm/mcmc-hmc';
 import { randomWalkMetropolis } from '@ebm/mcmc-mh';
@@ -43,7 +45,7 @@ function momentErrors(samples, mean, covariance, ess) {
 }
 
 /** Warm up `sampler` with windowAdaptation, sample, and measure. */
-export function measureSampler({ name, sampler, evaluationsPerStep, target, chains, warmup, steps, key }) {
+function measureSampler({ name, sampler, evaluationsPerStep, target, chains, warmup, steps, key }) {
   const model = gaussianEnergy({ dim: target.mean.length, mean: target.mean, precision: inverseSPD(target.covariance) });
   const init = tf.zeros([chains, target.mean.length]);
   const [adaptKey, sampleKey] = split(key);
@@ -58,6 +60,8 @@ export function measureSampler({ name, sampler, evaluationsPerStep, target, chai
   const ess = Math.min(essMean, essSquare);
   const { worstMean, worstCov } = momentErrors(run.samples, target.mean, target.covariance, ess);
   const perStep = evaluationsPerStep ?? run.meanInfo.meanGradientEvaluations;
+  // NUTS's chains double in lock-step: the batch pays for its deepest tree, 2^D - 1 per chain.
+  const batchPerStep = evaluationsPerStep ?? run.meanInfo.batchGradientEvaluations;
   const evaluations = chains * steps * perStep;
   const row = {
     name,
@@ -69,6 +73,7 @@ export function measureSampler({ name, sampler, evaluationsPerStep, target, chai
     worstMean,
     worstCov,
     evaluationsPerStep: perStep,
+    batchEvaluationsPerStep: batchPerStep,
     essPerKiloEvaluation: (1000 * ess) / evaluations,
     essPerSecond: ess / seconds,
     seconds,
@@ -79,27 +84,13 @@ export function measureSampler({ name, sampler, evaluationsPerStep, target, chai
 }
 
 /** The four samplers of the comparison, untuned (window adaptation sets step size and mass). */
-export function samplerRows() {
+function samplerRows() {
   return [
     { name: 'nuts', sampler: nuts({ stepSize: 0.1 }) },
     { name: 'hmc L=16 jitter', sampler: hmc({ stepSize: 0.1, numLeapfrogSteps: 16, jitter: 0.2 }), evaluationsPerStep: 16 },
     { name: 'mala (precond.)', sampler: mala({ stepSize: 0.1 }), evaluationsPerStep: 1 },
     { name: 'rwm (precond.)', sampler: randomWalkMetropolis({ scale: 0.1 }), evaluationsPerStep: 1 },
   ];
-}
-
-/**
- * A D-dimensional Gaussian with covariance `Q diag(lambda) Q^T` of condition number `kappa`:
- * eigenvalues log-spaced from `1 / sqrt(kappa)` to `sqrt(kappa)`, `Q` the orthogonal factor of the
- * QR decomposition of a seeded standard normal matrix (a random rotation), mean `(1, -1, 1, ...)`.
- */
-export function rotatedGaussian(dim, kappa, seed = 7) {
-  const q = tf.tidy(() => tf.linalg.qr(tf.randomNormal([dim, dim], 0, 1, 'float32', seed))[0].arraySync());
-  const lambda = Array.from({ length: dim }, (_, i) => kappa ** (i / (dim - 1) - 0.5));
-  const covariance = q.map((_, i) => q.map((__, j) => lambda.reduce((s, l, k) => s + q[i][k] * l * q[j][k], 0)));
-  // Symmetrise the float32 round-off.
-  const symmetric = covariance.map((row, i) => row.map((v, j) => (v + covariance[j][i]) / 2));
-  return { mean: Array.from({ length: dim }, (_, i) => (i % 2 === 0 ? 1 : -1)), covariance: symmetric };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -110,19 +101,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const steps = Number(arg('steps', 1000));
   const seed = Number(arg('seed', 0));
   const targets = [
-    { label: 'correlated 2-D Gaussian (mean (1, -1), covariance [[1, 0.8], [0.8, 1]])', target: { mean: [1, -1], covariance: [[1, 0.8], [0.8, 1]] } },
-    { label: '10-D Gaussian, condition number 100 (randomly rotated, dense)', target: rotatedGaussian(10, 100) },
+    { label: 'correlated 2-D Gaussian (mean (1, -1), covariance [[1, 0.8], [0.8, 1]])', target: { mean: [...CORRELATED_GAUSSIAN_2D.mean], covariance: CORRELATED_GAUSSIAN_2D.covariance.map((row) => [...row]) } },
+    { label: '10-D Gaussian, condition number 100 (dense: illConditionedGaussian)', target: illConditionedGaussian(10, 100) },
   ];
   console.log(`backend ${backend}, ${chains} chains, ${warmup} warm-up + ${steps} sampling steps, seed ${seed}`);
   for (const [t, { label, target }] of targets.entries()) {
     console.log(`\n${label}`);
-    console.log('| sampler | step size | accept | ESS x | ESS (x-mu)^2 | max R-hat | worst mean / cov error (se) | evals / step | ESS / 1k evals | ESS/s |');
+    console.log('| sampler | step size | accept | ESS x | ESS (x-mu)^2 | max R-hat | worst mean / cov error (se) | evals / step (batch) | ESS / 1k evals | ESS/s |');
     console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const [i, row] of samplerRows().entries()) {
       const r = measureSampler({ ...row, target, chains, warmup, steps, key: prngKey(seed * 1000 + t * 100 + i) });
       console.log(
         `| ${r.name} | ${r.stepSize.toFixed(3)} | ${r.acceptance.toFixed(3)} | ${r.essMean.toFixed(0)} | ${r.essSquare.toFixed(0)} | ${r.maxRhat.toFixed(4)} | ` +
-          `${r.worstMean.toFixed(2)} / ${r.worstCov.toFixed(2)} | ${r.evaluationsPerStep.toFixed(1)} | ${r.essPerKiloEvaluation.toFixed(1)} | ${r.essPerSecond.toFixed(0)} |`,
+          `${r.worstMean.toFixed(2)} / ${r.worstCov.toFixed(2)} | ${r.evaluationsPerStep.toFixed(1)} (${r.batchEvaluationsPerStep.toFixed(1)}) | ${r.essPerKiloEvaluation.toFixed(1)} | ${r.essPerSecond.toFixed(0)} |`,
       );
     }
   }

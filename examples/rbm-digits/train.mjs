@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeState, foldIn, prngKey, split, useBackend } from '@ebm/core';
 import { fit } from '@ebm/core/train';
 import { contrastiveDivergence } from '@ebm/cd';
-import { loadDigits } from '@ebm/datasets';
+import { loadDigits } from '@ebm/datasets/node';
 import { ais, aisSchedule, bernoulliRBM, blockGibbs, logLikelihood, pseudoLikelihood, visibleBiasFromData } from '@ebm/rbm';
 import pngjs from 'pngjs';
 

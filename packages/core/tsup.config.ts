@@ -6,5 +6,10 @@ const SUBPATHS = ['models', 'train', 'node', 'math', 'testing'] as const;
 
 export default defineConfig({
   ...libraryBuild,
-  entry: { index: 'src/index.ts', ...Object.fromEntries(SUBPATHS.map((subpath) => [`${subpath}/index`, `src/${subpath}/index.ts`])) },
+  entry: {
+    index: 'src/index.ts',
+    ...Object.fromEntries(SUBPATHS.map((subpath) => [`${subpath}/index`, `src/${subpath}/index.ts`])),
+    // Test targets without vitest, for benchmarks and scripts (the testing entry imports vitest).
+    'testing/targets': 'src/testing/targets.ts',
+  },
 });

@@ -1,1 +1,4 @@
-export { default } from '../../tsup.shared';
+import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.shared';
+
+export default defineConfig({ ...libraryBuild, entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts' } });

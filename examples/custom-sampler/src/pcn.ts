@@ -33,5 +33,6 @@ export function pcn(options: { readonly beta: number }): TunableSampler<Metropol
     propose: (key, x) => tf.add(tf.mul(Math.sqrt(1 - beta * beta), x), tf.mul(beta, normal(key, x.shape))),
     logProposalRatio: (x, proposal) => tf.sub(halfSquaredNorm(proposal), halfSquaredNorm(x)) as tf.Tensor1D,
   });
-  return { ...kernel, stepSize: beta, targetAcceptance: 0.234, withStepSize: (stepSize) => pcn({ beta: stepSize }) };
+  // Dual averaging may ask for a step above 1: beta = 1 (an independence sampler from the prior) is the largest.
+  return { ...kernel, stepSize: beta, targetAcceptance: 0.234, withStepSize: (stepSize) => pcn({ beta: Math.min(stepSize, 1) }) };
 }

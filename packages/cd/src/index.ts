@@ -1,6 +1,6 @@
 /**
  * `@ebm/cd`: contrastive divergence for energy-based models: CD-k from the data, persistent CD and
- * replay-buffer CD, with any `Sampler` from the @ebm plugins.
+ * replay-buffer CD, with any `Sampler` from the `@ebm` plugins.
  */
 export {
   CHAIN_INITS,

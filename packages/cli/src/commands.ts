@@ -2,15 +2,18 @@
  * `ebm sample`, `ebm eval`, `ebm plot` and `ebm list`: commands on a saved run (its config and
  * latest checkpoint) and on the installed plugins.
  */
-import { writeFileSync } from 'node:fs';
-import { type EnergyModel, disposeState, prngKey } from '@ebm/core';
-import { fileCheckpointStore } from '@ebm/core/node';
-import { loadCheckpoint } from '@ebm/core/train';
+import { resolve } from 'node:path';
+import { type EnergyModel, prngKey } from '@ebm/core';
+import { writeFileAtomic } from '@ebm/core/node';
 import { CONDITIONAL_TOY_NAMES, TOY_DATASET_NAMES } from '@ebm/datasets';
+import { findCheckpoint, runCheckpoints } from './checkpoints.js';
 import { ConfigError, type TrainConfig } from './config.js';
 import { CONDITIONAL_OBJECTIVES } from './conditional-recipes.js';
 import { isConditionalConfig } from './conditional-session.js';
-import { drawSamples } from './evaluation.js';
+import { assertConverged, drawSamples, warn } from './evaluation.js';
+import { CommandError } from './failures.js';
+import { explainFileErrors } from './fs-errors.js';
+import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
 import { OBJECTIVES } from './objectives.js';
 import { SAMPLERS } from './samplers.js';
@@ -18,22 +21,32 @@ import { RunFolder } from './run-folder.js';
 import { openSession } from './session.js';
 import { openTrainingRun } from './training-run.js';
 
-/** Opens a saved run: its config, and the model restored from its latest checkpoint. */
+/**
+ * Opens a saved run: its config, and the model restored from its latest checkpoint (or, when
+ * `latest.json` is missing or damaged, the newest checkpoint that loads, said in a note on
+ * stderr). Writes nothing, so it works on a read-only folder.
+ */
 async function openRun<R extends { readonly model: EnergyModel; dispose(): void }>(
   dir: string,
+  io: Io,
   open: (config: TrainConfig) => Promise<R>,
 ): Promise<{ session: R; folder: RunFolder; step: number }> {
   const folder = new RunFolder(dir);
   const session = await open(folder.readConfig());
   try {
-    const loaded = await loadCheckpoint(fileCheckpointStore(folder.path('checkpoint')), { model: session.model });
-    disposeState(loaded.objectiveState);
-    return { session, folder, step: loaded.step };
+    const { step } = await findCheckpoint(runCheckpoints(folder), session.model, (line) => io.err(`note: ${line}\n`));
+    if (step === undefined) {
+      throw new CommandError(`${folder.dir} holds no checkpoint yet (its training stopped before the first one). Continue it with: ebm train --out ${folder.dir} --resume`);
+    }
+    return { session, folder, step };
   } catch (error) {
     session.dispose();
     throw error;
   }
 }
+
+/** What Ctrl-C during a command on a saved run means: nothing was written. */
+const INTERRUPTED = 'Interrupted; nothing was written.';
 
 function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -42,17 +55,18 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
   return n;
 }
 
-/** `ebm sample <run>`: model samples as CSV (`x1,x2` rows) on stdout or in `--file`. */
-export async function sampleCommand(dir: string, opts: Record<string, string | undefined>, io: Io): Promise<void> {
+/** `ebm sample <run>`: model samples as CSV (`x1,x2` rows) on stdout or in `--file` (written atomically). */
+export async function sampleCommand(dir: string, opts: Record<string, string | undefined>, io: Io, interrupts: Interrupts): Promise<void> {
   const n = positiveInteger('--num', opts.num, 1000);
   const seed = Number(opts.seed ?? '1');
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`Invalid value '${opts.seed}' for --seed: expected an integer >= 0.`);
   if (isConditionalConfig(new RunFolder(dir).readConfig())) {
     throw new ConfigError(`${dir} holds a conditional run: ebm sample draws 2-D points. Its pictures (ebm plot) show p(y | x) or class-conditional samples.`);
   }
-  const { session } = await openRun(dir, openSession);
+  const { session } = await openRun(dir, io, openSession);
   try {
     const steps = positiveInteger('--steps', opts.steps, session.config.sampleSteps);
+    interrupts.check(INTERRUPTED);
     const samples = drawSamples(session, n, steps, prngKey(seed));
     let rows: number[][];
     try {
@@ -60,9 +74,11 @@ export async function sampleCommand(dir: string, opts: Record<string, string | u
     } finally {
       samples.dispose();
     }
+    interrupts.check(INTERRUPTED);
     const csv = `x1,x2\n${rows.map((r) => r.map((v) => v.toFixed(5)).join(',')).join('\n')}\n`;
     if (opts.file !== undefined) {
-      writeFileSync(opts.file, csv);
+      const file = resolve(opts.file);
+      await explainFileErrors('write', file, () => writeFileAtomic(file, csv));
       io.out(`Wrote ${n} samples (${steps} ${session.config.sampler} steps) to ${opts.file}\n`);
     } else {
       io.out(csv);
@@ -72,21 +88,35 @@ export async function sampleCommand(dir: string, opts: Record<string, string | u
   }
 }
 
-/** `ebm eval <run>`: recomputes the summary from the checkpoint, prints it and writes summary.json. */
-export async function evalCommand(dir: string, io: Io): Promise<void> {
-  const { session, folder, step } = await openRun(dir, openTrainingRun);
+/**
+ * `ebm eval <run>`: recomputes the summary from the checkpoint, prints it and writes
+ * summary.json; a diverged run ends with a `DivergedError` (exit code 3).
+ */
+export async function evalCommand(dir: string, io: Io, interrupts: Interrupts): Promise<void> {
+  const { session, folder, step } = await openRun(dir, io, openTrainingRun);
   try {
-    io.out(`${await session.summarize(folder, step)}\n`);
+    interrupts.check(INTERRUPTED);
+    const { summary, table } = await session.summarize(folder, step);
+    io.out(`${table}\n`);
+    warn(summary, io);
+    interrupts.check(INTERRUPTED);
+    await folder.writeSummary(summary);
+    assertConverged(summary);
   } finally {
     session.dispose();
   }
 }
 
-/** `ebm plot <run>`: redraws density.png and loss.png from the checkpoint and metrics. */
-export async function plotCommand(dir: string, io: Io): Promise<void> {
-  const { session, folder } = await openRun(dir, openTrainingRun);
+/**
+ * `ebm plot <run>`: redraws the pictures from the checkpoint and metrics: density.png and
+ * loss.png, or for a conditional run loss.png and conditional.png (toys) or samples.png and
+ * reliability.png (digits).
+ */
+export async function plotCommand(dir: string, io: Io, interrupts: Interrupts): Promise<void> {
+  const { session, folder } = await openRun(dir, io, openTrainingRun);
   try {
-    const written = await session.plot(folder);
+    interrupts.check(INTERRUPTED);
+    const written = await session.plot(folder, interrupts, INTERRUPTED);
     io.out(`Wrote ${written.join(' and ')}\n`);
   } finally {
     session.dispose();

@@ -5,8 +5,7 @@
  * expected calibration error, out-of-distribution AUROC of log p(x) (uniform noise, and the images
  * of `--ood-images`), class-conditional samples and the reliability diagram.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import {
   type ClassifierModel,
@@ -19,14 +18,16 @@ import {
 } from '@ebm/conditional';
 import { disposeState, sampleChain, split, uniformDistribution } from '@ebm/core';
 import type { ConditionalToyDataset } from '@ebm/datasets';
-import { readIdx } from '@ebm/datasets';
+import { readIdx } from '@ebm/datasets/node';
 import { auroc, densityGrid, expectedCalibrationError } from '@ebm/eval';
 import { ConfigError } from './config.js';
 import { type ConditionalSession, DIGIT_CLASSES } from './conditional-session.js';
 import { type TitledGrid, heatmapRowsSpec, imageGridPng, reliabilitySpec } from './conditional-plots.js';
+import { assertConverged, divergence, warn } from './evaluation.js';
+import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
 import { lossSpec, renderPng } from './plots.js';
-import type { RunFolder } from './run-folder.js';
+import type { RunFolder, Summary } from './run-folder.js';
 import { formatTable } from './table.js';
 
 /** Test pairs of the NLL logged during training (quadrature per pair: keep it a fraction of a second per 1-D evaluation). */
@@ -51,15 +52,12 @@ const SAMPLES_PER_CLASS = 10;
 /** Bins of the expected calibration error (Guo et al. 2017). */
 const CALIBRATION_BINS = 15;
 
-/** The file names a conditional run writes besides config, checkpoint, metrics, summary and loss.png. */
-export const CONDITIONAL_FILES = { conditional: 'conditional.png', samples: 'samples.png', reliability: 'reliability.png' } as const;
-
-/** Final numbers of a conditional run, as written to `summary.json`. */
-export interface ConditionalSummary {
-  readonly dataset: string;
-  readonly objective: string;
-  readonly steps: number;
-  readonly seconds: number;
+/**
+ * Final numbers of a conditional run, as written to `summary.json`: the fields of a run's
+ * `Summary` (`status` is `diverged` when the loss or the NLL is not finite, or the NLL is more
+ * than 10 nats above a constant energy's), with `nll` the conditional one, and these.
+ */
+export interface ConditionalSummary extends Summary {
   /** Conditional test NLL `-mean log p(y | x)` in nats (exact: closed form, or quadrature over y). */
   readonly nll: number;
   /** Its standard error over the test pairs. */
@@ -77,8 +75,6 @@ export interface ConditionalSummary {
   readonly ece?: number;
   readonly aurocNoise?: number;
   readonly aurocOod?: number;
-  readonly loss: number;
-  readonly backend: string;
 }
 
 /** The first `count` test pairs (or all). The caller disposes them. */
@@ -162,13 +158,34 @@ export async function idxImagesAs8x8(path: string): Promise<tf.Tensor2D> {
   }
 }
 
+/**
+ * The conditional NLL of a constant energy: `log volume` of the quadrature box over y for a toy,
+ * `log K` for a classifier of K classes (what {@link divergence} measures a diverged run against).
+ */
+function uniformNll(session: ConditionalSession): number {
+  if (session.toy === undefined) return Math.log(DIGIT_CLASSES);
+  return session.targetRange.reduce((sum, [lo, hi]) => sum + Math.log(hi - lo), 0);
+}
+
 /** Evaluates a trained conditional model: the summary written to summary.json. */
 export async function evaluateConditionalRun(session: ConditionalSession, folder: RunFolder, steps: number): Promise<ConditionalSummary> {
   const { config, toy } = session;
-  const last = folder.readMetrics().at(-1);
+  const last = folder.readMetrics().lines.at(-1);
   const { nll, standardError, errorBound, pairs, perPair } = evaluateConditionalNll(session, true);
-  const base = { dataset: config.dataset, objective: config.objective, steps, seconds: last?.seconds ?? 0, nll, standardError, testPairs: pairs };
-  const tail = { loss: last?.loss ?? Number.NaN, backend: config.backend };
+  const loss = last?.loss ?? Number.NaN;
+  const problems = divergence({ loss, nll }, uniformNll(session));
+  const base = {
+    dataset: config.dataset,
+    objective: config.objective,
+    steps,
+    seconds: last?.seconds ?? 0,
+    status: problems.length === 0 ? ('completed' as const) : ('diverged' as const),
+    ...(problems.length === 0 ? {} : { problems }),
+    nll,
+    standardError,
+    testPairs: pairs,
+  };
+  const tail = { loss, backend: config.backend };
   if (toy !== undefined) {
     return { ...base, ...gapTo(session, toy, perPair), logZError: errorBound, ...tail };
   }
@@ -189,28 +206,36 @@ export async function evaluateConditionalRun(session: ConditionalSession, folder
   return { ...base, accuracy, ece, aurocNoise, ...(aurocOod === undefined ? {} : { aurocOod }), ...tail };
 }
 
-/** Draws loss.png and, for a toy, conditional.png (p(y | x) beside the truth); for the digits, samples.png and reliability.png. */
-export async function drawConditionalPictures(session: ConditionalSession, folder: RunFolder, summary: ConditionalSummary | undefined): Promise<string[]> {
+/**
+ * Draws loss.png and, for a toy, conditional.png (p(y | x) beside the truth); for the digits,
+ * samples.png and reliability.png (each written atomically). `check` runs before each picture (a
+ * Ctrl-C check). Returns the paths written.
+ */
+export async function drawConditionalPictures(
+  session: ConditionalSession,
+  folder: RunFolder,
+  summary: ConditionalSummary | undefined,
+  check: () => void = () => undefined,
+): Promise<string[]> {
   const { config, toy } = session;
   const title = `${config.dataset} · ${config.objective}`;
-  const written = [folder.path('loss')];
-  writeFileSync(folder.path('loss'), await renderPng(lossSpec(folder.readMetrics(), `${title} · ${config.steps} steps (nll: conditional test NLL)`)));
-  const path = (name: keyof typeof CONDITIONAL_FILES): string => join(folder.dir, CONDITIONAL_FILES[name]);
+  check();
+  await folder.writePicture('loss', await renderPng(lossSpec(folder.readMetrics().lines, `${title} · ${config.steps} steps (nll: conditional test NLL)`)));
+  check();
   if (toy !== undefined) {
     const gap = summary?.gap === undefined ? '' : ` · NLL ${summary.nll.toFixed(3)}, gap ${summary.gap.toFixed(3)}`;
-    writeFileSync(path('conditional'), await renderPng(conditionalPicture(session, toy, `${title}${gap}`)));
-    written.push(path('conditional'));
-    return written;
+    await folder.writePicture('conditional', await renderPng(conditionalPicture(session, toy, `${title}${gap}`)));
+    return [folder.path('loss'), folder.path('conditional')];
   }
   const model = session.model as ClassifierModel;
-  writeFileSync(path('samples'), classConditionalSamples(session, model));
+  await folder.writePicture('samples', classConditionalSamples(session, model));
+  check();
   const probabilities = tf.tidy(() => tf.softmax(model.logits(session.test.x)));
   const { bins, ece, accuracy } = expectedCalibrationError(probabilities, session.test.labels!, { bins: CALIBRATION_BINS });
   probabilities.dispose();
   const reliabilityTitle = `${title} · accuracy ${(100 * accuracy).toFixed(1)}%, ECE ${ece.toFixed(4)}`;
-  writeFileSync(path('reliability'), await renderPng(reliabilitySpec(bins, reliabilityTitle)));
-  written.push(path('samples'), path('reliability'));
-  return written;
+  await folder.writePicture('reliability', await renderPng(reliabilitySpec(bins, reliabilityTitle)));
+  return [folder.path('loss'), folder.path('samples'), folder.path('reliability')];
 }
 
 /** p(y | x) of the model beside the truth: heatmaps over (x, y) for 1-D targets, p(y | x) at three inputs for 2-D targets. */
@@ -276,15 +301,33 @@ export function conditionalSummaryTable(summary: ConditionalSummary): string {
     ['AUROC log p(x), --ood-images', summary.aurocOod],
     ['steps', String(summary.steps)],
     ['time (s)', summary.seconds.toFixed(1)],
+    ...(summary.status === 'diverged' ? [['status', 'DIVERGED'] as [string, string]] : []),
   ];
   return formatTable(['metric', 'value'], rows.filter(([, v]) => v !== undefined), 4);
 }
 
-/** After training: evaluate, write summary.json, draw the pictures, print the table. */
-export async function finishConditionalRun(session: ConditionalSession, folder: RunFolder, steps: number, io: Io): Promise<ConditionalSummary> {
+/**
+ * After training: evaluate, write summary.json, draw the pictures, print the table; between these
+ * phases a Ctrl-C stops with what is saved said. A diverged run gets its summary (with
+ * `status: "diverged"`) and pictures, then throws a `DivergedError`.
+ */
+export async function finishConditionalRun(
+  session: ConditionalSession,
+  folder: RunFolder,
+  steps: number,
+  io: Io,
+  interrupts: Interrupts,
+): Promise<ConditionalSummary> {
+  const interrupted = `Interrupted during the final evaluation: training is complete (checkpoint step ${steps} saved). Finish it with: ebm train --out ${folder.dir} --resume`;
+  interrupts.check(interrupted);
   const summary = await evaluateConditionalRun(session, folder, steps);
-  folder.writeJson('summary', summary);
-  const pictures = await drawConditionalPictures(session, folder, summary);
+  interrupts.check(interrupted);
+  await folder.writeSummary(summary);
+  const pictures = await drawConditionalPictures(session, folder, summary, () =>
+    interrupts.check(`Interrupted while drawing the pictures: summary.json is written. Redraw them with: ebm plot ${folder.dir}`),
+  );
   io.out(`\n${conditionalSummaryTable(summary)}\n\nRun folder: ${folder.dir} (summary.json, ${pictures.map((p) => p.slice(folder.dir.length + 1)).join(', ')}, metrics.jsonl, checkpoint/)\n`);
+  warn(summary, io);
+  assertConverged(summary);
   return summary;
 }

@@ -14,7 +14,8 @@ import {
   packPairs,
 } from '@ebm/conditional';
 import { type Key, type Objective, type Sampler, permutation, prngKey, split, uniformDistribution, useBackend } from '@ebm/core';
-import { type ConditionalToyDataset, conditionalToyDatasets, isConditionalToyName, loadDigits } from '@ebm/datasets';
+import { type ConditionalToyDataset, conditionalToyDatasets, isConditionalToyName } from '@ebm/datasets';
+import { loadDigits } from '@ebm/datasets/node';
 import { ConfigError, type TrainConfig } from './config.js';
 import { CONDITIONAL_OBJECTIVES, type ConditionalObjectiveName, type ConditionalObjectiveRecipe, buildSgld, isConditionalObjective } from './conditional-recipes.js';
 import { buildOptimizer } from './session.js';
@@ -46,10 +47,11 @@ export interface ConditionalSession {
   readonly optimizer: tf.Optimizer;
   /** The JEM sampler (Langevin on [0, 1] images), used for class-conditional samples. */
   readonly sgld: Sampler;
-  /** One `[lo, hi]` per target dimension: the toy's range widened by {@link TARGET_RANGE_SCALE}. */
+  /** One `[lo, hi]` per target dimension: the toy's range widened 1.25 times about its centre (`TARGET_RANGE_SCALE`). */
   readonly targetRange: readonly [number, number][];
   readonly trainKey: Key;
   readonly sampleKey: Key;
+  /** Frees the session's tensors (model, data, test set, objective state). */
   dispose(): void;
 }
 

@@ -34,6 +34,8 @@ export const LR_SCHEDULES = ['constant', 'cosine'] as const;
 
 const positive = z.number().positive();
 const positiveInt = z.number().int().positive();
+/** The MMD compares pairs within each sample set, so test points and model samples number at least 2. */
+const atLeastTwo = z.number().int().min(2);
 
 /**
  * The keys of every run, whatever its recipe: data, model, the recipe's choice of objective and
@@ -42,7 +44,7 @@ const positiveInt = z.number().int().positive();
 const BASE_KEYS = {
   dataset: z.enum(DATASET_NAMES).default('8gaussians').describe('data set: a 2-D toy, a conditional toy, or digits'),
   dataSize: positiveInt.default(50_000).describe('training points drawn from the data set'),
-  testSize: positiveInt.default(5_000).describe('held-out points for the test NLL and MMD'),
+  testSize: atLeastTwo.default(5_000).describe('held-out points for the test NLL and MMD (at least 2)'),
   hidden: z.array(positiveInt).min(1).default([64, 64]).describe('MLP hidden widths, comma-separated'),
   activation: z.enum(ACTIVATIONS).default('swish').describe('MLP activation'),
   objective: z.enum(OBJECTIVE_NAMES).default('nce').describe('training objective'),
@@ -56,7 +58,7 @@ const BASE_KEYS = {
   backend: z.enum(BACKEND_NAMES).default('wasm').describe('tfjs backend'),
   checkpointEvery: positiveInt.default(1000).describe('checkpoint every N steps (and at the end, and on Ctrl-C)'),
   evalEvery: positiveInt.default(500).describe('evaluate the test NLL every N steps'),
-  sampleSize: positiveInt.default(1000).describe('model samples for MMD and plots'),
+  sampleSize: atLeastTwo.default(1000).describe('model samples for MMD and plots (at least 2)'),
   sampleSteps: positiveInt.default(500).describe('MCMC steps to draw model samples'),
 };
 

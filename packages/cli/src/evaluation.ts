@@ -2,11 +2,12 @@
  * Evaluating a run: exact test NLL by quadrature (@ebm/eval), MMD between model samples and test
  * data, the pictures, `summary.json` and the summary table.
  */
-import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { disposeState, sampleChain, split } from '@ebm/core';
 import type { Box2d } from '@ebm/core/math';
 import { type Nll2dResult, densityGrid, mmd, nll2d } from '@ebm/eval';
+import { DivergedError } from './failures.js';
+import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
 import { densitySpec, lossSpec, renderPng } from './plots.js';
 import { RunFolder, type Summary } from './run-folder.js';
@@ -28,6 +29,15 @@ const PLOT_POINTS = 1000;
  * put mass beyond the data, and log Z must count it (what is still outside is in `errorBound`).
  */
 const QUADRATURE_BOX_SCALE = 1.5;
+
+/**
+ * How much worse than a constant energy a model's test NLL may be before the run counts as
+ * diverged: a model that gives the test data `e^10` (about 22,000) times less probability than
+ * the uniform density on the quadrature box has learnt nothing and its numbers mean nothing (a
+ * PCD run with `--step-size 1e6` reaches 347,000 nats; an untrained MLP stays within a nat or two
+ * of the uniform).
+ */
+const DIVERGENCE_MARGIN = 10;
 
 /** The data set's box scaled by {@link QUADRATURE_BOX_SCALE} about its centre. */
 function quadratureBox(session: Session): Box2d {
@@ -60,26 +70,73 @@ export function drawSamples(session: Session, n: number, steps: number, key = se
   return position;
 }
 
-/** Evaluates the trained model: NLL, floor, gap, MMD, with the run's seconds and steps. */
+/**
+ * What makes a run diverged, one sentence each: a non-finite loss, NLL or MMD, or a test NLL more
+ * than {@link DIVERGENCE_MARGIN} nats above `uniformNll`, that of a constant energy: `log area` of
+ * the quadrature box for a density of points; for a conditional run, `log volume` of the target
+ * box, or `log K` for a classifier of K classes.
+ *
+ * @example
+ * divergence({ loss: Number.NaN, nll: 3.1 }, Math.log(64)); // ['loss is NaN']
+ */
+export function divergence(values: Readonly<Partial<Record<'loss' | 'nll' | 'mmd', number>>>, uniformNll: number): string[] {
+  const problems = Object.entries(values)
+    .filter((entry): entry is [string, number] => entry[1] !== undefined && !Number.isFinite(entry[1]))
+    .map(([name, value]) => `${name} is ${value}`);
+  const nll = values.nll;
+  if (nll !== undefined && Number.isFinite(nll) && nll > uniformNll + DIVERGENCE_MARGIN) {
+    problems.push(`the test NLL ${nll.toFixed(1)} is ${(nll - uniformNll).toFixed(1)} nats worse than a constant energy's (${uniformNll.toFixed(2)})`);
+  }
+  return problems;
+}
+
+/** Evaluates the trained model: NLL, floor, gap, MMD, with the run's seconds and steps, whether it diverged, and warnings. */
 export function evaluateRun(session: Session, folder: RunFolder, steps: number, samples: tf.Tensor2D): Summary {
   const { config, dataset } = session;
-  const metrics = folder.readMetrics();
-  const last = metrics.at(-1);
+  const last = folder.readMetrics().lines.at(-1);
   const quadrature = evaluateNll(session, FINAL_GRID);
   const testSubset = tf.slice(session.test, [0, 0], [Math.min(samples.shape[0], session.test.shape[0]), 2]);
   const mmdValue = mmd(samples, testSubset).mmd2;
   testSubset.dispose();
+  const loss = last?.loss ?? Number.NaN;
+  const [[x0, x1], [y0, y1]] = quadratureBox(session);
+  const problems = divergence({ loss, nll: quadrature.nll, mmd: mmdValue }, Math.log((x1 - x0) * (y1 - y0)));
+  const logZError = quadrature.partition.errorBound;
+  const warnings = Number.isFinite(logZError)
+    ? []
+    : [
+        `logZError is ${logZError}: the model density does not fall off at the edge of the quadrature box, so the test NLL counts the box only ` +
+          '(an undertrained or diverging model)',
+      ];
   return {
     dataset: config.dataset,
     objective: config.objective,
     steps,
     seconds: last?.seconds ?? 0,
+    status: problems.length === 0 ? 'completed' : 'diverged',
+    ...(problems.length === 0 ? {} : { problems }),
+    ...(warnings.length === 0 ? {} : { warnings }),
     nll: quadrature.nll,
     ...(dataset.entropy === undefined ? {} : { nllFloor: dataset.entropy, gap: quadrature.nll - dataset.entropy }),
-    logZError: quadrature.partition.errorBound,
+    logZError,
     mmd: mmdValue,
-    loss: last?.loss ?? Number.NaN,
+    loss,
     backend: config.backend,
+  };
+}
+
+/** The summary of a run whose training stopped on a non-finite loss (`fit`'s NonFiniteError), at the last finite step. */
+export function divergedTrainingSummary(session: Pick<Session, 'config'>, folder: RunFolder, problem: string): Summary {
+  const last = folder.readMetrics().lines.at(-1);
+  return {
+    dataset: session.config.dataset,
+    objective: session.config.objective,
+    steps: last?.step ?? 0,
+    seconds: last?.seconds ?? 0,
+    status: 'diverged',
+    problems: [problem],
+    loss: Number.NaN,
+    backend: session.config.backend,
   };
 }
 
@@ -93,10 +150,10 @@ export async function drawPictures(session: Session, folder: RunFolder, samples:
   const samplePoints = (await samples.array()) as number[][];
   const gap = summary?.gap === undefined ? '' : `, gap ${summary.gap.toFixed(3)}`;
   const title = `${config.dataset} · ${config.objective}${summary?.nll === undefined ? '' : ` · test NLL ${summary.nll.toFixed(3)}${gap}`}`;
-  writeFileSync(folder.path('density'), await renderPng(densitySpec(grid, dataPoints, samplePoints, title)));
-  writeFileSync(
-    folder.path('loss'),
-    await renderPng(lossSpec(folder.readMetrics(), `${config.dataset} · ${config.objective} · ${config.steps} steps`, dataset.entropy)),
+  await folder.writePicture('density', await renderPng(densitySpec(grid, dataPoints, samplePoints, title)));
+  await folder.writePicture(
+    'loss',
+    await renderPng(lossSpec(folder.readMetrics().lines, `${config.dataset} · ${config.objective} · ${config.steps} steps`, dataset.entropy)),
   );
 }
 
@@ -111,21 +168,48 @@ export function summaryTable(summary: Summary): string {
       ['MMD^2', summary.mmd === undefined ? undefined : summary.mmd.toExponential(2)],
       ['steps', String(summary.steps)],
       ['time (s)', summary.seconds.toFixed(1)],
+      ...(summary.status === 'diverged' ? [['status', 'DIVERGED']] : []),
     ],
     4,
   );
 }
 
-/** After training: evaluate, write summary.json, draw the pictures, print the table. */
-export async function finishRun(session: Session, folder: RunFolder, steps: number, io: Io): Promise<Summary> {
+/**
+ * After training: evaluate, write summary.json, draw the pictures, print the table; between
+ * these phases a Ctrl-C stops with what is saved said. A diverged run (see {@link evaluateRun})
+ * gets its summary (with `status: "diverged"`) and pictures, then throws a `DivergedError`.
+ */
+export async function finishRun(session: Session, folder: RunFolder, steps: number, io: Io, interrupts: Interrupts): Promise<Summary> {
+  const interrupted = `Interrupted during the final evaluation: training is complete (checkpoint step ${steps} saved). Finish it with: ebm train --out ${folder.dir} --resume`;
+  interrupts.check(interrupted);
   const samples = drawSamples(session, session.config.sampleSize, session.config.sampleSteps);
+  let summary: Summary;
   try {
-    const summary = evaluateRun(session, folder, steps, samples);
-    folder.writeJson('summary', summary);
+    interrupts.check(interrupted);
+    summary = evaluateRun(session, folder, steps, samples);
+    interrupts.check(interrupted);
+    await folder.writeSummary(summary);
+    interrupts.check(`Interrupted while drawing the pictures: summary.json is written. Redraw them with: ebm plot ${folder.dir}`);
     await drawPictures(session, folder, samples, summary);
-    io.out(`\n${summaryTable(summary)}\n\nRun folder: ${folder.dir} (summary.json, density.png, loss.png, metrics.jsonl, checkpoint/)\n`);
-    return summary;
   } finally {
     samples.dispose();
   }
+  io.out(`\n${summaryTable(summary)}\n\nRun folder: ${folder.dir} (summary.json, density.png, loss.png, metrics.jsonl, checkpoint/)\n`);
+  warn(summary, io);
+  assertConverged(summary);
+  return summary;
+}
+
+/** Prints the summary's warnings as notes on stderr. */
+export function warn(summary: Summary, io: Io): void {
+  for (const warning of summary.warnings ?? []) io.err(`note: ${warning}.\n`);
+}
+
+/** Throws a `DivergedError` (exit code 3) naming the problems when `summary` says the run diverged. */
+export function assertConverged(summary: Summary): void {
+  if (summary.status !== 'diverged') return;
+  throw new DivergedError(
+    `The run diverged: ${(summary.problems ?? []).join('; ')} (summary.json has status "diverged"). ` +
+      "Lower --learning-rate or the sampler's --step-size, and train again with --force.",
+  );
 }

@@ -17,13 +17,14 @@ export {
   flagOf,
 } from './config.js';
 export { type Io, defaultIo } from './io.js';
-export { RunFolder, RUN_FILES, type Summary, type MetricsLine } from './run-folder.js';
+export { CommandError, DivergedError, EXIT_CODES, InterruptedError } from './failures.js';
+export { RunFolder, RUN_FILES, type FolderContents, type MetricsLine, type MetricsRead, type PictureName, type Summary } from './run-folder.js';
 export { type Points, densitySpec, lossSpec, renderPng } from './plots.js';
-export { type ConfigKeys, type ConfigValues, type Recipe } from './recipe.js';
-export { OBJECTIVES, type ObjectiveContext, type ObjectiveName, type ObjectiveRecipe, buildObjective } from './objectives.js';
-export { SAMPLERS, type SamplerName, type SamplerRecipe, buildSampler } from './samplers.js';
+export { type ConfigKeys, type ConfigValues, type Recipe, type Registry, type RegistryKeys, type UnionToIntersection } from './recipe.js';
+export { OBJECTIVES, type ObjectiveConfig, type ObjectiveContext, type ObjectiveName, type ObjectiveRecipe, buildObjective } from './objectives.js';
+export { SAMPLERS, type SamplerConfig, type SamplerName, type SamplerRecipe, buildSampler } from './samplers.js';
 export { type Session, openSession, buildOptimizer } from './session.js';
-export { formatTable } from './table.js';
+export { type Cell, formatTable } from './table.js';
 export { CONDITIONAL_OBJECTIVES, type ConditionalObjectiveName, type ConditionalObjectiveRecipe } from './conditional-recipes.js';
 export { type ConditionalSession, openConditionalSession } from './conditional-session.js';
 export { type ConditionalSummary, evaluateConditionalRun } from './conditional-evaluation.js';

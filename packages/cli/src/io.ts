@@ -1,6 +1,8 @@
 /** Where the CLI writes: stdout and stderr by default, buffers in tests. */
 export interface Io {
+  /** Writes to standard output (results, tables). */
   readonly out: (text: string) => void;
+  /** Writes to standard error (progress, warnings). */
   readonly err: (text: string) => void;
   /** Whether `out` is a terminal (progress bar) or not (plain log lines). */
   readonly tty: boolean;

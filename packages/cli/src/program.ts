@@ -2,11 +2,14 @@
  * The `ebm` command: `train`, `sample`, `eval`, `plot` and `list`, parsed by commander.
  */
 import { readFileSync } from 'node:fs';
-import { EbmError } from '@ebm/core';
 import { Command, CommanderError, Option } from 'commander';
 import { CONFIG_KEYS, ConfigError, RECIPE_KEY_READERS, type TrainConfig, flagOf, parseFlagValue, trainConfigSchema } from './config.js';
 import { evalCommand, listCommand, plotCommand, sampleCommand } from './commands.js';
+import { EXIT_CODES } from './failures.js';
+import { explainFileError } from './fs-errors.js';
+import { type Interrupts, ignoreInterrupts, listenForInterrupts } from './interrupt.js';
 import { type Io, defaultIo } from './io.js';
+import { DEBUG_ENV, debugRequested, reportFailure } from './report.js';
 import { trainCommand } from './train.js';
 
 /** A config key's flag help: its `.describe()` text, and for a recipe key the recipes that read it. */
@@ -39,8 +42,10 @@ function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    throw new ConfigError(`--config: cannot read ${path}. Pass the path of a JSON file of config keys, e.g. {"objective": "pcd"}.`);
+  } catch (error) {
+    const explained = explainFileError(error, 'read', path);
+    const why = explained instanceof Error && explained !== error ? explained.message : `cannot read ${path}`;
+    throw new ConfigError(`--config: ${why} Pass the path of a JSON file of config keys, e.g. {"objective": "pcd"}.`);
   }
   try {
     const value: unknown = JSON.parse(text);
@@ -61,10 +66,14 @@ function flagsToConfig(opts: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** Builds the commander program; `io` receives all output. */
-export function buildProgram(io: Io): Command {
+/**
+ * Builds the commander program; `io` receives all output, `interrupts` tells the commands about
+ * Ctrl-C (`main` listens for it; by default the commands are never interrupted).
+ */
+export function buildProgram(io: Io, interrupts: Interrupts = ignoreInterrupts()): Command {
   const program = new Command('ebm')
     .description('Train, sample, evaluate and plot energy-based models on 2-D toy data (TensorFlow.js).')
+    .option('--debug', `on an error, print its stack trace (also: ${DEBUG_ENV}=1)`)
     .exitOverride()
     .showSuggestionAfterError()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
@@ -97,6 +106,7 @@ export function buildProgram(io: Io): Command {
         quiet: opts.quiet === true,
       },
       io,
+      interrupts,
     );
   });
 
@@ -108,19 +118,19 @@ export function buildProgram(io: Io): Command {
     .option('--steps <n>', 'MCMC steps (default: the run config sampleSteps)')
     .option('--seed <n>', 'random seed', '1')
     .option('--file <path>', 'write CSV here instead of stdout')
-    .action(async (run: string, opts: Record<string, string | undefined>) => sampleCommand(run, opts, io));
+    .action(async (run: string, opts: Record<string, string | undefined>) => sampleCommand(run, opts, io, interrupts));
 
   program
     .command('eval')
     .description('Evaluate a trained run (test NLL, gap to the floor, MMD) and update its summary.json.')
     .argument('<run>', 'run folder')
-    .action(async (run: string) => evalCommand(run, io));
+    .action(async (run: string) => evalCommand(run, io, interrupts));
 
   program
     .command('plot')
     .description('Redraw the density and loss pictures of a trained run.')
     .argument('<run>', 'run folder')
-    .action(async (run: string) => plotCommand(run, io));
+    .action(async (run: string) => plotCommand(run, io, interrupts));
 
   program
     .command('list')
@@ -131,28 +141,34 @@ export function buildProgram(io: Io): Command {
 }
 
 /**
- * Runs the `ebm` command on `argv` (without `node` and the script) and returns the exit code:
- * 0 on success (and after Ctrl-C, with a checkpoint saved), 1 on a usage or config error.
+ * Runs the `ebm` command on `argv` (without `node` and the script) and returns the exit code (see
+ * `EXIT_CODES`): 0 on success, 1 on an expected error (usage, config, file system, damaged run
+ * files), 2 on an internal error, 3 when training diverged, 130 after Ctrl-C. Never throws: every
+ * error becomes one line on `io.err`, with its stack trace only under `--debug` or `EBM_DEBUG=1`.
+ * Ctrl-C is handled from the start to the end of the call.
  */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
-  const program = buildProgram(io);
+  const interrupts = listenForInterrupts(io);
   try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return 0;
+    const program = buildProgram(io, interrupts);
+    try {
+      await program.parseAsync([...argv], { from: 'user' });
+      return EXIT_CODES.ok;
+    } catch (error) {
+      if (!(error instanceof CommanderError)) throw error;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return EXIT_CODES.ok;
       if (error.code === 'commander.unknownOption') {
-        const train = program.commands.find((c) => c.name() === argv[0]);
-        const flags = (train ?? program).options.map((o) => o.long).filter(Boolean);
+        const command = program.commands.find((c) => c.name() === argv[0]);
+        const flags = (command ?? program).options.map((o) => o.long).filter(Boolean);
         io.err(`Accepted options: ${flags.join(', ')}\n`);
       }
-      return error.exitCode === 0 ? 0 : 1;
+      return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.error;
     }
-    if (error instanceof ConfigError || error instanceof EbmError) {
-      io.err(`error: ${(error as Error).message}\n`);
-      return 1;
-    }
-    throw error;
+  } catch (error) {
+    const { exitCode, text } = reportFailure(error, debugRequested(argv));
+    io.err(text);
+    return exitCode;
+  } finally {
+    interrupts.dispose();
   }
 }

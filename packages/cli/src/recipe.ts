@@ -28,7 +28,8 @@ export interface Recipe<K extends ConfigKeys, Context, Built> {
   build(config: ConfigValues<K>, context: Context): Built;
 }
 
-type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+/** `A | B` -> `A & B` (for merging the key shapes of a registry's recipes). */
+export type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 /** Recipes by config name: the values a choice key (`objective`, `sampler`) may take. */
 export type Registry = Readonly<Record<string, { readonly keys: ConfigKeys }>>;

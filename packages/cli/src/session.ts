@@ -28,6 +28,7 @@ export interface Session {
   readonly trainKey: Key;
   /** The key model samples (plots, MMD) are drawn with. */
   readonly sampleKey: Key;
+  /** Frees the session's tensors (model, data, objective state). */
   dispose(): void;
 }
 

@@ -1,15 +1,22 @@
 /**
- * `ebm train`: validate the config, prepare the run folder, train with core's `fit` (checkpoints,
- * resume, Ctrl-C), then evaluate, draw the pictures and print the summary table.
+ * `ebm train`: validate the config, prepare the run folder (or reconcile it, on `--resume`),
+ * train with core's `fit` (checkpoints, resume, Ctrl-C), then evaluate, draw the pictures and
+ * print the summary table.
  */
-import { disposeState } from '@ebm/core';
-import { fileCheckpointStore } from '@ebm/core/node';
-import { fit } from '@ebm/core/train';
+import { CheckpointError, NonFiniteError, disposeState } from '@ebm/core';
+import type { FileCheckpointStore } from '@ebm/core/node';
+import { fit, pruneCheckpoints } from '@ebm/core/train';
+import { findCheckpoint, runCheckpoints } from './checkpoints.js';
 import { ConfigError, type TrainConfig, flagOf, validateConfig } from './config.js';
+import { divergedTrainingSummary } from './evaluation.js';
+import { CommandError, DivergedError, EXIT_CODES, InterruptedError } from './failures.js';
+import { explainFileErrors, fileSystemErrorMessage, isFileSystemError } from './fs-errors.js';
+import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
 import { createProgress } from './progress.js';
-import { RunFolder } from './run-folder.js';
-import { openTrainingRun } from './training-run.js';
+import { type MetricsLine, RunFolder } from './run-folder.js';
+import { checkRunFits } from './run-size.js';
+import { type TrainingRun, openTrainingRun } from './training-run.js';
 
 export interface TrainFlags {
   readonly out: string;
@@ -18,10 +25,13 @@ export interface TrainFlags {
   readonly quiet: boolean;
 }
 
+/** Checkpoints a run keeps: the latest, and the one before it in case the latest is damaged. */
+const CHECKPOINTS_KEPT = 2;
+
 /** Keys a resumed run may change: only how far it trains and how it reports. */
 const RESUMABLE_KEYS: readonly (keyof TrainConfig)[] = ['steps', 'checkpointEvery', 'evalEvery'];
 
-function resumeConfig(folder: RunFolder, input: Record<string, unknown>, flags: TrainFlags): TrainConfig {
+function resumeConfig(folder: RunFolder, input: Record<string, unknown>): TrainConfig {
   const saved = folder.readConfig();
   const merged = validateConfig({ ...saved, ...input });
   for (const key of Object.keys(input) as (keyof TrainConfig)[]) {
@@ -32,64 +42,147 @@ function resumeConfig(folder: RunFolder, input: Record<string, unknown>, flags: 
       );
     }
   }
-  if (flags.force) throw new ConfigError('--resume and --force contradict each other: pass one.');
   return merged;
 }
 
-/** Runs `ebm train`; resolves when training ended (completed or interrupted with a checkpoint). */
-export async function trainCommand(input: Record<string, unknown>, flags: TrainFlags, io: Io): Promise<void> {
-  const folder = new RunFolder(flags.out);
-  const config = flags.resume ? resumeConfig(folder, input, flags) : validateConfig(input);
-  const session = await openTrainingRun(config);
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    if (flags.resume) {
-      folder.writeJson('config', config);
-    } else {
-      folder.create(config, flags.force);
-    }
-    const store = fileCheckpointStore(folder.path('checkpoint'));
-    const startStep = flags.resume ? ((await store.latest()) ?? 0) : 0;
-    if (flags.resume) folder.truncateMetrics(startStep);
-    const previous = folder.readMetrics();
-    const offsetSeconds = previous.at(-1)?.seconds ?? 0;
-    let lastNll = [...previous].reverse().find((m) => m.nll !== undefined)?.nll;
+/** Where a resumed run starts: its checkpoint step and the metric lines up to it. */
+interface ResumePoint {
+  readonly step: number;
+  readonly metrics: readonly MetricsLine[];
+}
 
-    if (!flags.quiet) {
-      io.out(
-        `${startStep > 0 ? `Resuming at step ${startStep}` : 'Training'}: ${config.objective} on ${config.dataset}, ` +
-          `MLP ${config.hidden.join('x')} ${config.activation}, ${config.steps} steps, batch ${config.batchSize}, ` +
-          `${config.optimizer} lr ${config.learningRate}, backend ${config.backend} -> ${folder.dir}\n`,
-      );
-    }
-    const progress = flags.quiet ? undefined : createProgress(startStep, config.steps, io.tty, io.out);
-    const result = await fit(session.model, session.objective, session.data, {
+/**
+ * Reconciles a run folder before training continues in it: removes the leftovers of interrupted
+ * writes (putting back a checkpoint an interrupted re-save had moved aside), finds the checkpoint
+ * to continue from, refuses a `--steps` below it, repairs a missing or damaged `latest.json`,
+ * finishes an interrupted pruning of old checkpoints, cuts `metrics.jsonl` back to the checkpoint
+ * (dropping a torn last line) and saves the config when `--steps` / `--checkpoint-every` /
+ * `--eval-every` changed it. Each repair is told in a note. A refused resume loses nothing: by
+ * then only leftovers have been cleaned up.
+ */
+async function prepareResume(folder: RunFolder, store: FileCheckpointStore, session: TrainingRun, note: (line: string) => void): Promise<ResumePoint> {
+  const { config } = session;
+  const leftovers = [...(await folder.cleanUp()).map((name) => `removed ${name} (left by an interrupted write)`), ...(await explainFileErrors('clean up', store.dir, () => store.cleanUp()))];
+  for (const line of leftovers) note(line);
+  const found = await findCheckpoint(store, session.model, note);
+  const step = found.step ?? 0;
+  if (step > config.steps) {
+    throw new ConfigError(
+      `${flagOf('steps')} ${config.steps} is less than the ${step} steps this run has trained (checkpoint step ${step} in ${folder.dir}). ` +
+        `A resumed run only trains further: pass ${flagOf('steps')} ${step} or more, or evaluate the run as it is with \`ebm eval ${folder.dir}\`.`,
+    );
+  }
+  if (found.latestIsWrong) {
+    await explainFileErrors('write', `${store.dir}/latest.json`, () => store.setLatest(step));
+    note(`${store.dir}/latest.json now points at step ${step}.`);
+  }
+  // A crash between a save and its pruning leaves one checkpoint too many: finish the pruning.
+  if (step > 0) await explainFileErrors('prune', store.dir, () => pruneCheckpoints(store, { keep: CHECKPOINTS_KEPT, latest: step }));
+  const { lines, torn } = folder.readMetrics();
+  if (torn) note(`dropped the torn last line of ${folder.path('metrics')} (an append was interrupted).`);
+  const kept = lines.filter((line) => line.step <= step);
+  if (kept.length < step) {
+    note(`${folder.path('metrics')} holds ${kept.length} of the ${step} lines up to the checkpoint: the curves of the missing steps are lost; training continues.`);
+  }
+  if (torn || kept.length !== lines.length) await folder.rewriteMetrics(kept);
+  if (step === 0) note('no checkpoint saved yet: training starts from step 0.');
+  if (JSON.stringify(folder.readConfig()) !== JSON.stringify(config)) await folder.writeConfig(config);
+  return { step, metrics: kept };
+}
+
+/**
+ * An error from the middle of training, with how to continue: file-system errors and failed
+ * checkpoint writes leave the folder consistent, so `--resume` continues once the cause is fixed.
+ */
+function withResumeHint(error: unknown, folder: RunFolder): unknown {
+  const hint = `Then continue with: ebm train --out ${folder.dir} --resume (everything saved so far is intact).`;
+  if (error instanceof CommandError && error.exitCode === EXIT_CODES.error && isFileSystemError(error.cause)) {
+    return new CommandError(`${error.message} ${hint}`, EXIT_CODES.error, { cause: error.cause });
+  }
+  if (error instanceof CheckpointError && isFileSystemError(error.cause)) return new CommandError(`${error.message} ${hint}`, EXIT_CODES.error, { cause: error });
+  if (isFileSystemError(error)) return new CommandError(`${fileSystemErrorMessage(error)} ${hint}`, EXIT_CODES.error, { cause: error });
+  return error;
+}
+
+/**
+ * Runs `ebm train`; resolves when training and its evaluation are complete. Throws an
+ * `InterruptedError` after Ctrl-C (with the checkpoint saved when training had started), a
+ * `DivergedError` when training diverged, and a `ConfigError` / `CommandError` for anything the
+ * user can fix, before writing anything where possible.
+ */
+export async function trainCommand(input: Record<string, unknown>, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
+  if (flags.resume && flags.force) throw new ConfigError('--resume and --force contradict each other: pass one.');
+  const folder = new RunFolder(flags.out);
+  const note = (line: string): void => io.err(`note: ${line}\n`);
+  const config = flags.resume ? resumeConfig(folder, input) : validateConfig(input);
+  if (!flags.resume) folder.assertFree(flags.force);
+  checkRunFits(config);
+  const nothingWritten = 'Interrupted before training started; nothing was written.';
+  interrupts.check(nothingWritten);
+  const session = await openTrainingRun(config);
+  // Once the folder holds the run, a failure leaves it resumable, and the message says so.
+  let runExists = flags.resume;
+  try {
+    interrupts.check(nothingWritten);
+    const store = runCheckpoints(folder);
+    const start: ResumePoint = flags.resume ? await prepareResume(folder, store, session, note) : { step: 0, metrics: [] };
+    if (!flags.resume) await folder.create(config, flags.force);
+    runExists = true;
+    await train(session, folder, store, start, flags, io, interrupts);
+  } catch (error) {
+    throw runExists ? withResumeHint(error, folder) : error;
+  } finally {
+    session.dispose();
+  }
+}
+
+async function train(session: TrainingRun, folder: RunFolder, store: FileCheckpointStore, start: ResumePoint, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
+  const { config } = session;
+  const beforeFirstStep = `Interrupted before the first step. Start the run with: ebm train --out ${folder.dir} --resume`;
+  interrupts.check(beforeFirstStep);
+  const offsetSeconds = start.metrics.at(-1)?.seconds ?? 0;
+  let lastNll = [...start.metrics].reverse().find((m) => m.nll !== undefined)?.nll;
+  if (!flags.quiet) {
+    const what =
+      start.step === config.steps ? `Run already trained to step ${start.step}; finishing its evaluation` : start.step > 0 ? `Resuming at step ${start.step}` : 'Training';
+    io.out(
+      `${what}: ${config.objective} on ${config.dataset}, MLP ${config.hidden.join('x')} ${config.activation}, ${config.steps} steps, ` +
+        `batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, backend ${config.backend} -> ${folder.dir}\n`,
+    );
+  }
+  const progress = flags.quiet ? undefined : createProgress(start.step, config.steps, io.tty, io.out);
+  let result;
+  try {
+    result = await fit(session.model, session.objective, session.data, {
       optimizer: session.optimizer,
       steps: config.steps,
       batchSize: config.batchSize,
       key: session.trainKey,
-      checkpoint: { store, every: config.checkpointEvery },
+      checkpoint: { store, every: config.checkpointEvery, keep: CHECKPOINTS_KEPT },
       resume: flags.resume,
-      signal: abort.signal,
-      onStep: ({ step, loss, metrics, elapsedSeconds }) => {
+      signal: interrupts.signal,
+      onStep: async ({ step, loss, metrics, elapsedSeconds }) => {
         const evaluate = step % config.evalEvery === 0 || step === config.steps;
         const nll = evaluate ? session.evaluate() : undefined;
         if (nll !== undefined) lastNll = nll;
-        folder.appendMetrics({ step, loss, seconds: offsetSeconds + elapsedSeconds, ...metrics, ...(nll === undefined ? {} : { nll }) });
+        const durable = step % config.checkpointEvery === 0 || step === config.steps;
+        await folder.appendMetrics({ step, loss, seconds: offsetSeconds + elapsedSeconds, ...metrics, ...(nll === undefined ? {} : { nll }) }, durable);
         progress?.update({ step, loss, nll: lastNll });
       },
     });
-    progress?.stop();
-    disposeState(result.state);
-    if (result.stopped === 'aborted') {
-      io.out(`\nInterrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${flags.out} --resume\n`);
-      return;
-    }
-    await session.finish(folder, result.step, io);
+  } catch (error) {
+    if (!(error instanceof NonFiniteError)) throw error;
+    // "loss: is Infinity at step 3 ..." reads "loss is Infinity at step 3 ...".
+    const problem = error.message.startsWith(`${error.argument}: `) ? `${error.argument} ${error.message.slice(error.argument.length + 2)}` : error.message;
+    await folder.writeSummary(divergedTrainingSummary(session, folder, problem));
+    throw new DivergedError(`Training diverged: ${problem} (summary.json has status "diverged")`, { cause: error });
   } finally {
-    process.off('SIGINT', onSigint);
-    session.dispose();
+    progress?.stop();
   }
+  disposeState(result.state);
+  if (result.stopped === 'aborted') {
+    if (result.step === 0) throw new InterruptedError(beforeFirstStep);
+    throw new InterruptedError(`Interrupted at step ${result.step}; checkpoint saved. Continue with: ebm train --out ${folder.dir} --resume`);
+  }
+  await session.finish(folder, result.step, io, interrupts);
 }

@@ -16,8 +16,9 @@ import {
   finishConditionalRun,
 } from './conditional-evaluation.js';
 import { drawPictures, drawSamples, evaluateNll, evaluateRun, finishRun, summaryTable } from './evaluation.js';
+import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
-import type { RunFolder } from './run-folder.js';
+import type { RunFolder, Summary } from './run-folder.js';
 import { openSession } from './session.js';
 
 /** What the commands need of a run, whatever its kind. */
@@ -30,12 +31,16 @@ export interface TrainingRun {
   readonly trainKey: Key;
   /** The test NLL logged every `evalEvery` steps (conditional runs: the conditional NLL of y given x). */
   evaluate(): number;
-  /** After training: evaluate, write summary.json and the pictures, print the table. */
-  finish(folder: RunFolder, steps: number, io: Io): Promise<unknown>;
-  /** `ebm eval`: the summary of the loaded model, written to summary.json; returns the table. */
-  summarize(folder: RunFolder, steps: number): Promise<string>;
-  /** `ebm plot`: redraws the pictures; returns their paths. */
-  plot(folder: RunFolder): Promise<string[]>;
+  /**
+   * After training: evaluate, write summary.json and the pictures, print the table (Ctrl-C
+   * between the phases stops with what is saved said); throws a `DivergedError` for a diverged run.
+   */
+  finish(folder: RunFolder, steps: number, io: Io, interrupts: Interrupts): Promise<Summary>;
+  /** `ebm eval`: the summary of the loaded model and its table; writes nothing. */
+  summarize(folder: RunFolder, steps: number): Promise<{ readonly summary: Summary; readonly table: string }>;
+  /** `ebm plot`: redraws the pictures (checking `interrupts` before each); returns their paths. */
+  plot(folder: RunFolder, interrupts: Interrupts, interrupted: string): Promise<string[]>;
+  /** Frees the run's tensors. */
   dispose(): void;
 }
 
@@ -46,13 +51,13 @@ export async function openTrainingRun(config: TrainConfig): Promise<TrainingRun>
     return {
       ...session,
       evaluate: () => evaluateConditionalNll(session).nll,
-      finish: (folder, steps, io) => finishConditionalRun(session, folder, steps, io),
+      finish: (folder, steps, io, interrupts) => finishConditionalRun(session, folder, steps, io, interrupts),
       summarize: async (folder, steps) => {
         const summary = await evaluateConditionalRun(session, folder, steps);
-        folder.writeJson('summary', summary);
-        return conditionalSummaryTable(summary);
+        return { summary, table: conditionalSummaryTable(summary) };
       },
-      plot: (folder) => drawConditionalPictures(session, folder, folder.readSummary() as unknown as ConditionalSummary | undefined),
+      plot: (folder, interrupts, interrupted) =>
+        drawConditionalPictures(session, folder, folder.readSummary() as ConditionalSummary | undefined, () => interrupts.check(interrupted)),
     };
   }
   const session = await openSession(config);
@@ -67,15 +72,15 @@ export async function openTrainingRun(config: TrainConfig): Promise<TrainingRun>
   return {
     ...session,
     evaluate: () => evaluateNll(session).nll,
-    finish: (folder, steps, io) => finishRun(session, folder, steps, io),
+    finish: (folder, steps, io, interrupts) => finishRun(session, folder, steps, io, interrupts),
     summarize: (folder, steps) =>
       withSamples((samples) => {
         const summary = evaluateRun(session, folder, steps, samples);
-        folder.writeJson('summary', summary);
-        return summaryTable(summary);
+        return { summary, table: summaryTable(summary) };
       }),
-    plot: (folder) =>
+    plot: (folder, interrupts, interrupted) =>
       withSamples(async (samples) => {
+        interrupts.check(interrupted);
         await drawPictures(session, folder, samples, folder.readSummary());
         return [folder.path('density'), folder.path('loss')];
       }),

@@ -10,7 +10,7 @@ describe('useBackend', () => {
     else process.env[BACKEND_ENV_VAR] = saved;
   });
 
-  it('selects cpu and wasm by name', async () => {
+  it('selects cpu and wasm by name (wasm loaded by name in Node)', async () => {
     expect(await useBackend('cpu')).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
     expect(await useBackend('wasm')).toBe('wasm');
@@ -31,14 +31,14 @@ describe('useBackend', () => {
     await expect(useBackend()).rejects.toThrow(/Unknown backend EBM_BACKEND='fast'/);
   });
 
-  it('names the package to install when a backend package is missing', async () => {
+  it('names the package to install when a backend package is missing in Node', async () => {
     // @tensorflow/tfjs-backend-webgpu and @tensorflow/tfjs-node are optional peers, not installed here.
     await expect(useBackend('webgpu')).rejects.toThrow(/needs the package @tensorflow\/tfjs-backend-webgpu, which is not installed.*npm install @tensorflow\/tfjs-backend-webgpu@4\.22\.0/);
     await expect(useBackend('tensorflow')).rejects.toThrow(/npm install @tensorflow\/tfjs-node@/);
   });
 
   it('says when a bundled backend cannot start here', async () => {
-    await expect(useBackend('webgl')).rejects.toThrow(/'webgl' backend is not available in this environment/);
+    await expect(useBackend('webgl')).rejects.toThrow(/'webgl' backend is not available in this environment \(it needs a browser with WebGL\)/);
     await useBackend('cpu');
   });
 });

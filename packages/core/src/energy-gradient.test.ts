@@ -57,4 +57,31 @@ describeBackends('energyAndGradient', () => {
     expect(Array.from(energy.dataSync())).toEqual([11, 2]);
     tf.dispose([x, energy, gradient]);
   });
+
+  it('leaks nothing when the energy returns the wrong shape or throws after recording ops on the tape', () => {
+    const x = tf.ones([3, 2]);
+    // tf.mul keeps its inputs for the backward pass: before the fix these leaked once per call.
+    const wrongShape = (z: tf.Tensor) => tf.sum(tf.mul(z, z), 0) as tf.Tensor1D;
+    const throwing = (z: tf.Tensor): tf.Tensor1D => {
+      tf.mul(z, z);
+      throw new Error('energy failed');
+    };
+    const viaValueAndGrad = Object.assign((z: tf.Tensor) => tf.sum(z, 1) as tf.Tensor1D, {
+      valueAndGrad: (z: tf.Tensor) => ({ energy: tf.sum(z) as unknown as tf.Tensor1D, gradient: tf.onesLike(z) }),
+    });
+    for (const [energy, pattern] of [
+      [wrongShape, /^energy: must return one value per sample, shape \[3\], got \[2\]/],
+      [throwing, /^energy failed$/],
+      [viaValueAndGrad, /^energy: must return one value per sample, shape \[3\], got \[\]/],
+    ] as const) {
+      const attempt = () => energyAndGradient(energy, x);
+      expect(attempt).toThrow(pattern);
+      expectNoLeaks(() => expect(attempt).toThrow(pattern), 100);
+      expectNoLeaks(() => expect(() => tf.tidy(() => void attempt())).toThrow(pattern), 100);
+    }
+    // The engine is left in a usable state: a later call still differentiates correctly.
+    const { energy, gradient } = energyAndGradient((z) => tf.sum(tf.square(z), 1) as tf.Tensor1D, x);
+    expect(Array.from(gradient.dataSync())).toEqual([2, 2, 2, 2, 2, 2]);
+    tf.dispose([x, energy, gradient]);
+  });
 });

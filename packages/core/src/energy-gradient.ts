@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EnergyAndGradient, EnergyFn } from './types.js';
 import { InvalidArgumentError } from './errors.js';
+import { guardTape } from './tape-guard.js';
 import { assertEnergyShape } from './validate.js';
 
 /**
@@ -10,25 +11,37 @@ import { assertEnergyShape } from './validate.js';
  * Uses `energy.valueAndGrad` when the energy provides one (a hand-written backward pass),
  * otherwise `tf.grad` of `sum_i E(x_i)`. Both are differentiable, so score matching can take a
  * second derivative through the result. Throws a `ShapeError` when the energy does not return
- * one value per sample.
+ * one value per sample; that error, or one the energy throws, leaks no tensor.
  */
 export function energyAndGradient(energy: EnergyFn, x: tf.Tensor): EnergyAndGradient {
   if (energy.valueAndGrad) {
     const result = energy.valueAndGrad(x);
-    assertEnergyShape(result.energy, x.shape[0]!);
+    try {
+      assertEnergyShape(result.energy, x.shape[0]!);
+    } catch (error) {
+      tf.dispose([result.energy, result.gradient]);
+      throw error;
+    }
     return result;
   }
   let energies: tf.Tensor | undefined;
   try {
     // The tidy frees what the energy made when it throws.
     return tf.tidy(() => {
-      const gradient = tf.grad((z: tf.Tensor) => {
-        const e = energy(z);
-        energies = tf.keep(e);
-        return tf.sum(e);
-      })(x);
-      // The shape is checked after the backward pass: throwing while the tape records would strand
-      // the tensors tfjs saved for it.
+      // An energy that throws while the tape records would strand the tensors tfjs saved for the
+      // backward pass: the guard holds its error until the backward pass has freed them.
+      const guard = guardTape(
+        (z: tf.Tensor) => {
+          const e = energy(z);
+          energies = tf.keep(e);
+          return tf.sum(e);
+        },
+        // Connected to z, so that tf.grad runs the backward pass.
+        (z: tf.Tensor) => tf.sum(tf.mul(z, 0)),
+      );
+      const gradient = tf.grad(guard.guarded)(x);
+      guard.throwIfFailed(gradient);
+      // The shape is checked after the backward pass, for the same reason.
       assertEnergyShape(energies!, x.shape[0]!);
       // tf.keep lifts the energies out of tf.grad's scope but also out of every enclosing tidy; a
       // clone shares the same data and is tracked by this tidy, which hands it to the caller's scope.

@@ -1,5 +1,5 @@
 /**
- * `@ebm/core`: the contract shared by every @ebm package (energies, samplers, objectives,
+ * `@ebm/core`: the contract shared by every `@ebm` package (energies, samplers, objectives,
  * distributions) and the parts samplers and objectives are built from: PRNG keys, backends,
  * validation, the Metropolis-Hastings step, the leapfrog integrator, chain runners, schedules.
  *
@@ -22,7 +22,7 @@ export type {
   StepInfo,
   TunableSampler,
 } from './types.js';
-export { BackendError, CheckpointError, EbmError, InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
+export { BackendError, CheckpointError, EbmError, EnvironmentError, InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
 export { type Key, foldIn, prngKey, randomUint32, seedOf, split } from './key.js';
 export { bernoulli, normal, permutation, uniform } from './random.js';
 export { randomIndices } from './random-indices.js';
@@ -32,6 +32,7 @@ export {
   assertEnergyShape,
   assertEventShape,
   assertFinite,
+  assertFiniteAsync,
   assertInRange,
   assertInteger,
   assertNonNegative,
@@ -64,8 +65,8 @@ export { assertDistribution } from './distributions/validate-distribution.js';
 export { type NormalDistribution, type NormalDistributionOptions, normalDistribution } from './distributions/normal.js';
 export { type UniformDistribution, type UniformDistributionOptions, uniformDistribution } from './distributions/uniform.js';
 export { type ChainStateFields, assertChainState } from './mcmc/chain-state.js';
-export { initChainState } from './mcmc/init-chain-state.js';
-export { type MetropolisInfo, acceptReject, selectChains } from './mcmc/accept-reject.js';
+export { initChainState, startCheckEnabled } from './mcmc/init-chain-state.js';
+export { type MetropolisInfo, acceptReject, selectChains, selectState } from './mcmc/accept-reject.js';
 export { type MetropolisFields, type MetropolisProposal, metropolisHastingsStep } from './mcmc/metropolis-hastings-step.js';
 export {
   type LogProposalRatio,
@@ -75,6 +76,7 @@ export {
   metropolisHastings,
 } from './mcmc/metropolis-hastings.js';
 export { type LeapfrogOptions, type PhasePoint, leapfrog } from './mcmc/leapfrog.js';
+export { type AdaptableSamplerSpec, type MetricChainState, adaptableSampler } from './mcmc/adaptable-sampler.js';
 export {
   type DenseMetric,
   type DiagonalMetric,
@@ -85,6 +87,7 @@ export {
   assertMetric,
   cloneMetric,
   createMetric,
+  dotPerChain,
   initChainStateWithMetric,
   kineticEnergy,
   massQuadraticForm,
@@ -98,6 +101,7 @@ export {
   type SampleChainOptions,
   type SampleChainResult,
   sampleChain,
+  sampleChainAsync,
   traceDiagnostics,
 } from './mcmc/sample-chain.js';
 export { type ScalarTrace, effectiveSampleSize, splitRhat } from './mcmc/diagnostics.js';
@@ -108,20 +112,4 @@ export {
   type DualAveragingState,
   dualAveraging,
 } from './mcmc/dual-averaging.js';
-export {
-  MASS_ADAPTATIONS,
-  type MassAdaptation,
-  type SlowWindow,
-  type WindowAdaptationOptions,
-  type WindowAdaptationResult,
-  slowWindows,
-  windowAdaptation,
-} from './mcmc/window-adaptation.js';
-export {
-  type StepSizeAdaptationConstants,
-  type StepSizeAdaptationOptions,
-  type StepSizeAdaptationState,
-  startStepSizeAdaptation,
-  stepSizeAdaptationConstants,
-  updateStepSizeAdaptation,
-} from './mcmc/step-size-adaptation.js';
+export { MASS_ADAPTATIONS, type MassAdaptation, type WindowAdaptationOptions, type WindowAdaptationResult, windowAdaptation } from './mcmc/window-adaptation.js';

@@ -21,6 +21,7 @@ export interface EnergyAndGradient {
  */
 export interface EnergyFn {
   (x: tf.Tensor): tf.Tensor1D;
+  /** `E(x)` and `dE/dx` together, faster than a gradient tape (optional; see above). */
   readonly valueAndGrad?: (x: tf.Tensor) => EnergyAndGradient;
 }
 
@@ -87,13 +88,15 @@ export interface Sampler<S extends ChainState = ChainState, I extends StepInfo =
 /**
  * A sampler whose step size adaptation can tune towards a target acceptance rate: `withStepSize`
  * returns the same kernel with another step size, and `targetAcceptance` is the acceptance rate
- * the sampler is most efficient at (MALA 0.574, HMC 0.65, random-walk Metropolis 0.234). MALA,
- * HMC and random-walk Metropolis implement it; every step reports `acceptanceRate`.
+ * the sampler is most efficient at (MALA 0.574, HMC 0.65, NUTS 0.8, random-walk Metropolis 0.234).
+ * MALA, HMC, NUTS, random-walk Metropolis and the pCN example implement it; every step reports
+ * `acceptanceRate`.
  */
 export interface TunableSampler<S extends ChainState = ChainState, I extends StepInfo = StepInfo> extends Sampler<S, I> {
   readonly stepSize: number;
   /** The acceptance rate dual averaging aims for by default, in (0, 1). */
   readonly targetAcceptance: number;
+  /** The same kernel with step size `stepSize`. */
   withStepSize(stepSize: number): TunableSampler<S, I>;
 }
 
@@ -106,7 +109,9 @@ export interface TunableSampler<S extends ChainState = ChainState, I extends Ste
 export interface AdaptableSampler<S extends ChainState = ChainState, I extends StepInfo = StepInfo> extends TunableSampler<S, I> {
   /** The current inverse mass (undefined: the identity). */
   readonly inverseMass: readonly number[] | readonly (readonly number[])[] | undefined;
+  /** The same kernel (and inverse mass) with step size `stepSize`. */
   withStepSize(stepSize: number): AdaptableSampler<S, I>;
+  /** The same kernel (and step size) with another inverse mass: a diagonal (length D) or a dense D x D matrix. */
   withInverseMass(inverseMass: readonly number[] | readonly (readonly number[])[]): AdaptableSampler<S, I>;
 }
 
@@ -144,6 +149,7 @@ export interface Objective<S = unknown> {
   readonly name: string;
   /** Chains, buffers, learned constants. */
   init(model: EnergyModel, key: Key): S;
+  /** One minibatch: the loss, a gradient for every model variable, the next state and the metrics (see above). */
   gradients(model: EnergyModel, batch: tf.Tensor, state: S, key: Key): ObjectiveStep<S>;
   /**
    * Trainable variables the objective owns besides the model's (e.g. NCE's learned log Z).
@@ -156,7 +162,7 @@ export interface Objective<S = unknown> {
  * A normalised probability distribution over samples of a fixed per-sample shape: noise for
  * noise-contrastive estimation, fresh starts for contrastive-divergence chains, a normalizing flow.
  *
- * This is the one place @ebm speaks of a log-density rather than an energy: `logProb` is the
+ * This is the one place `@ebm` speaks of a log-density rather than an energy: `logProb` is the
  * normalised `log p(x)`, which objectives compare with a model's `-E(x) - log Z`.
  */
 export interface Distribution {

@@ -70,11 +70,34 @@ export function assertEventShape(argument: string, x: tf.Tensor, expected: reado
   }
 }
 
-/** All entries of `x` must be finite. Reads the tensor (one small device-to-host transfer). */
+/** The error both finiteness checks throw. */
+function nonFinite(argument: string, what: string): NonFiniteError {
+  return new NonFiniteError(argument, `contains NaN or Infinity ${what}. Clean or rescale it before use.`);
+}
+
+/**
+ * All entries of `x` must be finite. Reads one boolean synchronously (a small device-to-host
+ * transfer): fine on cpu and wasm; on webgl it waits for the GPU queue and on webgpu it is
+ * unreliable, so code that can await uses {@link assertFiniteAsync} there.
+ */
 export function assertFinite(argument: string, x: tf.Tensor, what = 'values'): void {
   const ok = tf.tidy(() => tf.all(tf.isFinite(x)).dataSync()[0]);
-  if (!ok) {
-    throw new NonFiniteError(argument, `contains NaN or Infinity ${what}. Clean or rescale it before use.`);
+  if (!ok) throw nonFinite(argument, what);
+}
+
+/**
+ * {@link assertFinite} with an asynchronous read, safe on every backend (webgpu included): the
+ * check `all(isFinite(x))` runs on the device and only its one boolean comes back.
+ *
+ * @example
+ * await assertFiniteAsync('data', data);   // NonFiniteError "data: contains NaN or Infinity values. ..."
+ */
+export async function assertFiniteAsync(argument: string, x: tf.Tensor, what = 'values'): Promise<void> {
+  const flag = tf.tidy(() => tf.all(tf.isFinite(x)));
+  try {
+    if (!(await flag.data())[0]) throw nonFinite(argument, what);
+  } finally {
+    flag.dispose();
   }
 }
 

@@ -14,6 +14,22 @@ describeBackends('variableGradients', () => {
     expectNoLeaks(() => tf.tidy(() => void variableGradients(() => tf.sum(used) as tf.Scalar, [used, unused])), 1000);
     tf.dispose([value, ...Object.values(grads), used, unused]);
   });
+
+  it('leaks nothing when the loss throws after recording ops on the tape (a model given rows of the wrong width)', () => {
+    const w = tf.variable(tf.tensor1d([1, 2]), true, 'vg/throws');
+    const failing = () =>
+      variableGradients(() => {
+        // tf.mul keeps its inputs for the backward pass: before the fix these leaked once per call.
+        tf.mul(w, w);
+        throw new Error('rows of the wrong width');
+      }, [w]);
+    expect(failing).toThrow(/^rows of the wrong width$/);
+    expectNoLeaks(() => expect(failing).toThrow(/^rows of the wrong width$/), 100);
+    expectNoLeaks(() => expect(() => tf.tidy(failing)).toThrow(/^rows of the wrong width$/), 100);
+    const { value, grads } = tf.tidy(() => variableGradients(() => tf.sum(tf.square(w)) as tf.Scalar, [w]));
+    expect(Array.from(grads['vg/throws']!.dataSync())).toEqual([2, 4]);
+    tf.dispose([value, ...Object.values(grads), w]);
+  });
 });
 
 describeBackends('variableGradients with aux', () => {
@@ -35,5 +51,14 @@ describeBackends('variableGradients with aux', () => {
     expect(value.dataSync()[0]).toBe(5);
     expectNoLeaks(() => tf.tidy(() => void run()), 1000);
     tf.dispose([value, ...Object.values(grads), ...Object.values(aux), w]);
+  });
+
+  it('frees the aux tensors when tfjs refuses the loss (no variable reaches it)', () => {
+    const w = tf.variable(tf.tensor1d([1, 2]), true, 'vg/unreached');
+    const before = tf.memory().numTensors;
+    const unconnected = () => variableGradients(() => ({ loss: tf.scalar(1), aux: { total: tf.sum(tf.ones([3])) as tf.Scalar } }), [w]);
+    expect(() => tf.tidy(unconnected)).toThrow();
+    expect(tf.memory().numTensors).toBe(before);
+    w.dispose();
   });
 });

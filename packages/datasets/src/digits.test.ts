@@ -1,33 +1,46 @@
+import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@ebm/core';
 import { describeBackends } from '@ebm/core/testing';
 import { expect, it } from 'vitest';
 import { DIGITS_COUNT, loadDigits, parseDigitsCsv } from './digits.js';
 
-/** Images per class in the UCI digits test set (as scikit-learn's load_digits reports them). */
-const CLASS_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180];
+/** The shipped file, read here only to hand its bytes and a URL of it to the browser loader. */
+const shipped = () => readFile(new URL('../data/digits.csv.gz', import.meta.url));
 
-describeBackends('loadDigits', () => {
-  it('loads 1797 8x8 images scaled to [0, 1] with labels 0..9 in the known class counts', async () => {
-    const { images, labels, imageShape } = await loadDigits();
-    expect(images.shape).toEqual([DIGITS_COUNT, 64]);
-    expect(imageShape).toEqual([8, 8]);
-    const [min, max] = [tf.min(images), tf.max(images)];
-    expect(min.dataSync()[0]).toBe(0);
-    expect(max.dataSync()[0]).toBe(1);
-    const counts = new Array<number>(10).fill(0);
-    for (const label of labels) counts[label]! += 1;
-    expect(counts).toEqual(CLASS_COUNTS);
-    tf.dispose([images, min, max]);
+describeBackends('loadDigits (bytes or URL)', () => {
+  it('decodes the gzipped CSV bytes and a plain-text copy to the same 1797 images', async () => {
+    const gz = await shipped();
+    const fromGzip = await loadDigits({ source: gz });
+    expect(fromGzip.images.shape).toEqual([DIGITS_COUNT, 64]);
+    expect(fromGzip.imageShape).toEqual([8, 8]);
+    const { gunzipSync } = await import('node:zlib');
+    const plain = new Uint8Array(gunzipSync(gz));
+    const fromPlain = await loadDigits({ source: plain.buffer as ArrayBuffer, scale: false });
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.mul(fromGzip.images, 16), fromPlain.images))).dataSync()[0]);
+    expect(diff).toBeLessThan(1e-5);
+    expect(Array.from(fromPlain.labels)).toEqual(Array.from(fromGzip.labels));
+    tf.dispose([fromGzip.images, fromPlain.images]);
   });
 
-  it('keeps the raw 0..16 counts with scale: false; the first image is the UCI zero', async () => {
-    const { images, labels } = await loadDigits({ scale: false });
-    const first = images.arraySync()[0]!;
-    expect(first.slice(0, 8)).toEqual([0, 0, 5, 13, 9, 1, 0, 0]);
+  it('fetches a URL (here a data: URL of the shipped file)', async () => {
+    const url = `data:application/gzip;base64,${(await shipped()).toString('base64')}`;
+    const { images, labels } = await loadDigits({ source: url, scale: false });
+    expect(images.arraySync()[0]!.slice(0, 8)).toEqual([0, 0, 5, 13, 9, 1, 0, 0]);
     expect(labels[0]).toBe(0);
     images.dispose();
   });
+});
+
+it('loadDigits without a source says what to pass, and points Node users to @ebm/datasets/node', async () => {
+  await expect(loadDigits(undefined as never)).rejects.toThrow(InvalidArgumentError);
+  await expect(loadDigits({} as never)).rejects.toThrow(/^source: is required.*loadDigits\(\) from '@ebm\/datasets\/node'/);
+});
+
+it('loadDigits names the source when a fetch fails, with the Node alternative for paths', async () => {
+  await expect(loadDigits({ source: 'data/digits.csv.gz' })).rejects.toThrow(
+    /^source: could not fetch data\/digits\.csv\.gz: .*use loadDigits from '@ebm\/datasets\/node'/,
+  );
 });
 
 it('parseDigitsCsv names the bad line', () => {

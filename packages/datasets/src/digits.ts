@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@ebm/core';
+import { type DataSource, readSource, sourceName } from './bytes.js';
 
 /** Number of images in the bundled file. */
 export const DIGITS_COUNT = 1797;
@@ -15,10 +16,14 @@ export const DIGITS_MAX_VALUE = 16;
 
 /** Options of {@link loadDigits}. */
 export interface LoadDigitsOptions {
+  /**
+   * The digits CSV (gzipped or plain): its bytes, or a URL to fetch it from. The copy shipped with
+   * this package is `@ebm/datasets/data/digits.csv.gz` (with Vite:
+   * `import url from '@ebm/datasets/data/digits.csv.gz?url'`).
+   */
+  readonly source: DataSource;
   /** Divide pixels by {@link DIGITS_MAX_VALUE} so they lie in [0, 1] (default true); false keeps 0..16. */
   readonly scale?: boolean;
-  /** Path of a digits CSV (gzipped or plain); default: the copy shipped in this package. */
-  readonly path?: string;
 }
 
 /** The digits: images as rows, labels as integers. */
@@ -36,7 +41,7 @@ export interface Digits {
  * comma separated, no header. Returns pixel values unscaled. Throws an `InvalidArgumentError`
  * naming `text` and the line when a row is malformed.
  */
-export function parseDigitsCsv(text: string): { pixels: Float32Array; labels: Int32Array } {
+export function parseDigitsCsv(text: string, source?: string): { pixels: Float32Array; labels: Int32Array } {
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const pixels = new Float32Array(lines.length * DIGITS_PIXELS);
   const labels = new Int32Array(lines.length);
@@ -47,7 +52,7 @@ export function parseDigitsCsv(text: string): { pixels: Float32Array; labels: In
     if (fields.length !== DIGITS_PIXELS + 1 || !pixelsOk || !(Number.isInteger(label) && label >= 0 && label <= 9)) {
       throw new InvalidArgumentError(
         'text',
-        `line ${row + 1} is not 64 integers in 0..16 followed by a label 0..9 (got ${fields.length} fields). Is this the digits CSV?`,
+        `line ${row + 1}${source === undefined ? '' : ` of ${source}`} is not 64 integers in 0..16 followed by a label 0..9 (got ${fields.length} fields). Is this the digits CSV?`,
       );
     }
     pixels.set(fields.slice(0, DIGITS_PIXELS), row * DIGITS_PIXELS);
@@ -57,31 +62,40 @@ export function parseDigitsCsv(text: string): { pixels: Float32Array; labels: In
 }
 
 /**
- * Loads the 1,797 8x8 digits shipped with this package (Node only: `node:fs` and `node:zlib` are
- * imported lazily). Pixels are scaled to [0, 1] by default, the form scikit-learn's BernoulliRBM
- * example trains on.
- *
- * @example
- * const { images, labels } = await loadDigits();   // images [1797, 64] in [0, 1]
- * const firstImage = tf.reshape(tf.slice(images, [0, 0], [1, 64]), [8, 8]);
+ * The digits from the (uncompressed) bytes of their CSV, as tensors. Pixels are scaled to [0, 1]
+ * unless `scale` is false. An empty file throws an `InvalidArgumentError` on `argument` naming
+ * `name`, the file the bytes came from; a malformed line names it too.
  */
-export async function loadDigits(options: LoadDigitsOptions = {}): Promise<Digits> {
-  const [{ readFile }, { gunzipSync }] = await Promise.all([import('node:fs/promises'), import('node:zlib')]);
-  const path = options.path ?? (await bundledPath());
-  const raw = await readFile(path);
-  const gzipped = raw[0] === 0x1f && raw[1] === 0x8b;
-  const { pixels, labels } = parseDigitsCsv((gzipped ? gunzipSync(raw) : raw).toString('utf8'));
+export function decodeDigits(bytes: Uint8Array, scale: boolean, argument: string, name: string): Digits {
+  const { pixels, labels } = parseDigitsCsv(new TextDecoder().decode(bytes), name);
+  if (labels.length === 0) {
+    throw new InvalidArgumentError(argument, `${name} holds no digits (the file is empty). Pass the digits CSV, or the shipped copy.`);
+  }
   const images = tf.tidy(() => {
     const t = tf.tensor2d(pixels, [labels.length, DIGITS_PIXELS]);
-    return options.scale === false ? t : tf.div<tf.Tensor2D>(t, DIGITS_MAX_VALUE);
+    return scale ? tf.div<tf.Tensor2D>(t, DIGITS_MAX_VALUE) : t;
   });
   return { images, labels, imageShape: [8, 8] };
 }
 
-/** `data/digits.csv.gz` next to `src/` (sources) or `dist/` (builds): one level up from this module. */
-async function bundledPath(): Promise<string> {
-  const { fileURLToPath, pathToFileURL } = await import('node:url');
-  // The CommonJS build has no import.meta.url; it has __filename instead.
-  const here = typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url;
-  return fileURLToPath(new URL('../data/digits.csv.gz', here));
+/**
+ * Loads the 8x8 digits from `source`: the CSV's bytes or a URL to fetch (browsers, workers and
+ * Node). Pixels are scaled to [0, 1] by default, the form scikit-learn's BernoulliRBM example
+ * trains on. In Node, `loadDigits()` from `@ebm/datasets/node` reads the copy shipped with this
+ * package from disk.
+ *
+ * @example
+ * import digitsUrl from '@ebm/datasets/data/digits.csv.gz?url';   // Vite; any URL of the file works
+ * const { images, labels } = await loadDigits({ source: digitsUrl });   // images [1797, 64] in [0, 1]
+ */
+export async function loadDigits(options: LoadDigitsOptions): Promise<Digits> {
+  if (options?.source === undefined) {
+    throw new InvalidArgumentError(
+      'source',
+      "is required: pass the digits CSV's bytes or URL (the shipped copy is '@ebm/datasets/data/digits.csv.gz'). " +
+        "In Node, loadDigits() from '@ebm/datasets/node' reads the shipped copy without one.",
+    );
+  }
+  const bytes = await readSource(options.source, 'source', 'loadDigits');
+  return decodeDigits(bytes, options.scale ?? true, 'source', sourceName(options.source));
 }

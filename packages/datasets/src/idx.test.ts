@@ -1,10 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { InvalidArgumentError } from '@ebm/core';
 import { describeBackends } from '@ebm/core/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseIdx, readIdx } from './idx.js';
 
 /** Builds an IDX file: magic 0x00 0x00 type rank, big-endian sizes, then big-endian elements. */
@@ -21,21 +18,12 @@ function idxBytes(typeCode: number, shape: number[], values: number[], bytesPer:
 
 const ubyteImages = () => idxBytes(0x08, [2, 2, 3], [0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255], 1, (v, o, x) => v.setUint8(o, x));
 
-describeBackends('readIdx', () => {
-  let dir = '';
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ebm-idx-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('reads a rank-3 ubyte file from disk, plain and gzipped, as int32 of the declared shape', async () => {
+describeBackends('readIdx (bytes or URL)', () => {
+  it('reads a rank-3 ubyte file from bytes, plain and gzipped, and from a URL, as int32 of the declared shape', async () => {
     const bytes = ubyteImages();
-    for (const [name, content] of [['images-idx3-ubyte', bytes], ['images-idx3-ubyte.gz', gzipSync(bytes)]] as const) {
-      const path = join(dir, name);
-      await writeFile(path, content);
-      const t = await readIdx(path);
+    const url = `data:application/octet-stream;base64,${Buffer.from(gzipSync(bytes)).toString('base64')}`;
+    for (const source of [bytes, new Uint8Array(gzipSync(bytes)), url]) {
+      const t = await readIdx(source);
       expect(t.dtype).toBe('int32');
       expect(t.shape).toEqual([2, 2, 3]);
       expect(Array.from(t.dataSync())).toEqual([0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255]);
@@ -76,4 +64,9 @@ it('rejects a corrupt header or a truncated file, naming the argument', () => {
     expect(() => parseIdx(input)).toThrow(message);
     expect(() => parseIdx(input)).toThrow(/^bytes: /);
   }
+});
+
+it('readIdx names the source when a fetch fails, pointing to @ebm/datasets/node for paths', async () => {
+  await expect(readIdx('train-images-idx3-ubyte.gz')).rejects.toThrow(/^source: could not fetch .*use readIdx from '@ebm\/datasets\/node'/);
+  await expect(readIdx(42 as never)).rejects.toThrow(/^source: must be a URL, a URL string, an ArrayBuffer or a typed array, got number/);
 });

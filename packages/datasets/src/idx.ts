@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@ebm/core';
+import { type DataSource, readSource, sourceName } from './bytes.js';
 
 /** IDX element types: code -> name, bytes per element, and the tfjs dtype they load as. */
 const IDX_TYPES: Readonly<Record<number, { name: IdxType; bytes: number; dtype: 'int32' | 'float32' }>> = {
@@ -36,20 +37,19 @@ export interface IdxData {
   readonly values: Int32Array | Float32Array;
 }
 
-/** gzip streams start with these two bytes (RFC 1952, ID1 ID2). */
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
-
 /**
  * Decodes an uncompressed IDX byte buffer (see the module comment for the layout). Works in the
- * browser too. Throws an `InvalidArgumentError` naming `bytes` when the header is corrupt or the
- * data is shorter or longer than the header declares.
+ * browser too. Throws an `InvalidArgumentError` naming `bytes` (or `source`, the file they came
+ * from, when given) when the header is corrupt or the data is shorter or longer than the header
+ * declares (an empty or truncated file).
  *
  * @example
  * const { shape, values } = parseIdx(new Uint8Array(await (await fetch(url)).arrayBuffer()));
  */
-export function parseIdx(bytes: Uint8Array): IdxData {
+export function parseIdx(bytes: Uint8Array, source?: string): IdxData {
   const fail = (what: string): never => {
-    throw new InvalidArgumentError('bytes', `is not a valid IDX file: ${what}. Pass an MNIST-format file (gunzip it first, or use readIdx).`);
+    const [argument, subject] = source === undefined ? ['bytes', ''] : ['source', `${source} `];
+    throw new InvalidArgumentError(argument, `${subject}is not a valid IDX file: ${what}. Pass an MNIST-format file (gunzip it first, or use readIdx).`);
   };
   if (bytes.length < 4) fail(`${bytes.length} bytes is shorter than the 4-byte magic number`);
   if (bytes[0] !== 0 || bytes[1] !== 0) fail(`the magic number must start with two zero bytes, got 0x${hex(bytes[0]!)} 0x${hex(bytes[1]!)}`);
@@ -80,34 +80,27 @@ export function parseIdx(bytes: Uint8Array): IdxData {
 }
 
 /**
- * Reads an IDX file (MNIST format, see {@link parseIdx}) from a path or a buffer, gunzipping it
- * first when it is gzip-compressed (`train-images-idx3-ubyte.gz` works as is), and returns it as
- * a tensor of the declared shape: `int32` for the integer types, `float32` for float32/float64.
- * Paths need Node (`node:fs` and `node:zlib` are imported lazily); buffers need Node only when
- * gzipped. The caller owns the tensor.
+ * The tensor of an IDX file's (uncompressed) contents: `int32` for the integer types, `float32`
+ * for float32/float64. Errors name `name`, the file the bytes came from.
+ */
+export function idxTensor(bytes: Uint8Array, name: string): tf.Tensor {
+  const { shape, values } = parseIdx(bytes, name);
+  return tf.tensor(values, shape, values instanceof Int32Array ? 'int32' : 'float32');
+}
+
+/**
+ * Reads an IDX file (MNIST format, see {@link parseIdx}) from its bytes or a URL (browsers,
+ * workers and Node), gunzipping it first when it is gzip-compressed (`train-images-idx3-ubyte.gz`
+ * works as is), and returns it as a tensor of the declared shape: `int32` for the integer types,
+ * `float32` for float32/float64. For a file path in Node, use `readIdx` from
+ * `@ebm/datasets/node`. The caller owns the tensor.
  *
  * @example
- * const images = await readIdx('/usr/share/fashion-mnist/train-images-idx3-ubyte.gz'); // [60000, 28, 28]
+ * const images = await readIdx(new URL('train-images-idx3-ubyte.gz', location.href)); // [60000, 28, 28]
  * const x = tf.div(tf.reshape(images, [60000, 784]), 255);
  */
-export async function readIdx(source: string | Uint8Array | ArrayBuffer): Promise<tf.Tensor> {
-  let bytes: Uint8Array;
-  if (typeof source === 'string') {
-    const { readFile } = await import('node:fs/promises');
-    bytes = new Uint8Array(await readFile(source));
-  } else if (source instanceof Uint8Array) {
-    bytes = source;
-  } else if (source instanceof ArrayBuffer) {
-    bytes = new Uint8Array(source);
-  } else {
-    throw new InvalidArgumentError('source', `must be a file path, a Uint8Array or an ArrayBuffer, got ${typeof source}.`);
-  }
-  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
-    const { gunzipSync } = await import('node:zlib');
-    bytes = new Uint8Array(gunzipSync(bytes));
-  }
-  const { shape, values } = parseIdx(bytes);
-  return tf.tensor(values, shape, values instanceof Int32Array ? 'int32' : 'float32');
+export async function readIdx(source: DataSource): Promise<tf.Tensor> {
+  return idxTensor(await readSource(source, 'source', 'readIdx'), sourceName(source));
 }
 
 function hex(byte: number): string {

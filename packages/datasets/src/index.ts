@@ -1,4 +1,9 @@
-/** `@ebm/datasets`: data sets for @ebm. */
+/**
+ * `@ebm/datasets`: data sets for @ebm, browser-safe: 2-D toy densities, bars-and-stripes, the 8x8
+ * digits and IDX (MNIST-format) files from bytes or URLs. Reading files from a path (Node) is in
+ * `@ebm/datasets/node`.
+ */
+export type { DataSource } from './bytes.js';
 export { DIGITS_COUNT, DIGITS_MAX_VALUE, DIGITS_PIXELS, type Digits, type LoadDigitsOptions, loadDigits, parseDigitsCsv } from './digits.js';
 export { type IdxData, type IdxType, parseIdx, readIdx } from './idx.js';
 export {

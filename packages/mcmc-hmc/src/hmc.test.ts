@@ -143,6 +143,7 @@ describeBackends('hmc', () => {
     expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3, inverseMass: [1, -1] })).toThrow(/^inverseMass\[1\]/);
     expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3, inverseMass: [[1, 2], [2, 1]] })).toThrow(/^inverseMass: must be symmetric positive definite/);
     for (const jitter of [-0.1, 1, Number.NaN]) expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3, jitter })).toThrow(/^jitter:/);
+    expect(() => hmc({ stepSize: 0.1, numLeapfrogSteps: 3, inverseMassDiagonal: [1, 2] } as never)).toThrow(/^inverseMassDiagonal: was renamed inverseMass/);
     const energy = (x: tf.Tensor) => tf.tidy(() => tf.sum(tf.square(x), 1) as tf.Tensor1D);
     const init = tf.zeros([2, 3]);
     const wrongLength = hmc({ stepSize: 0.1, numLeapfrogSteps: 3, inverseMass: [1, 1] });

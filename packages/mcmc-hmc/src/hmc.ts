@@ -1,21 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   type AdaptableSampler,
-  type ChainState,
-  type EnergyFn,
   type InverseMass,
   InvalidArgumentError,
   type Key,
-  type Metric,
+  type MetricChainState,
   type MetropolisInfo,
-  type SamplerInitOptions,
-  assertChainState,
-  assertInverseMass,
+  adaptableSampler,
   assertInteger,
-  assertMetric,
   assertPositive,
-  cloneMetric,
-  initChainStateWithMetric,
   kineticEnergy,
   leapfrog,
   metropolisHastingsStep,
@@ -51,14 +44,9 @@ export interface HmcOptions {
 }
 
 /** The state of a batch of HMC chains: position with its cached energy and gradient, and the metric. */
-export interface HmcState extends ChainState {
-  readonly position: tf.Tensor;
-  /** `E(position)`, shape `[N]`. */
-  readonly energy: tf.Tensor1D;
+export interface HmcState extends MetricChainState {
   /** `dE/dx` at `position`, so a transition costs `numLeapfrogSteps` gradient evaluations. */
   readonly gradient: tf.Tensor;
-  /** The metric built from `inverseMass`, uploaded once at `init`. */
-  readonly metric: Metric;
 }
 
 /** What one HMC transition reports: the Metropolis-Hastings acceptance of the trajectory's end, on the device. */
@@ -92,24 +80,20 @@ export function hmc(options: HmcOptions): Hmc {
   if (typeof jitter !== 'number' || !(jitter >= 0 && jitter < 1)) {
     throw new InvalidArgumentError('jitter', `must be a number in [0, 1), the relative spread of the step size, got ${String(jitter)}.`);
   }
-  // Validate the mass now (size, positivity, SPD); `init` builds it for the positions' shape.
-  if (inverseMass !== undefined) assertInverseMass(inverseMass, 'inverseMass');
-
-  return {
+  if ('inverseMassDiagonal' in options) {
+    throw new InvalidArgumentError('inverseMassDiagonal', 'was renamed inverseMass: pass the same array of variances as inverseMass (a D x D matrix there is a dense mass).');
+  }
+  return adaptableSampler<HmcState, HmcInfo>({
     name: 'hmc',
     stepSize,
     inverseMass,
     targetAcceptance: HMC_TARGET_ACCEPTANCE,
-    withStepSize: (newStepSize: number) => hmc({ ...options, stepSize: newStepSize }),
-    withInverseMass: (newInverseMass: InverseMass) => hmc({ ...options, inverseMass: newInverseMass }),
-    init: (position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): HmcState =>
-      initChainStateWithMetric('hmc', position, energy, inverseMass, { ...initOptions, gradient: true }),
-    step(key: Key, state: HmcState, energy: EnergyFn): readonly [HmcState, HmcInfo] {
-      assertChainState(state, 'hmc', { energy: true, gradient: true });
-      assertMetric(state.metric, state.position.shape, 'hmc');
+    gradient: true,
+    rebuild: (changes) => hmc({ ...options, ...changes }),
+    transition(key, state, energy) {
       const { position, energy: e, gradient, metric } = state;
       const [momentumKey, jitterKey] = split(key) as [Key, Key];
-      const [next, info] = metropolisHastingsStep(momentumKey, { position, energy: e, gradient }, (proposalKey) => {
+      return metropolisHastingsStep(momentumKey, { position, energy: e, gradient }, (proposalKey) => {
         const momentum = sampleMomentum(proposalKey, metric, position.shape);
         // eps (1 + j u), u ~ U[-1, 1) per chain, shaped [N, 1, ...] to broadcast over the event.
         const eps =
@@ -123,8 +107,6 @@ export function hmc(options: HmcOptions): Hmc {
           logCorrection: tf.sub(kineticEnergy(metric, momentum), kineticEnergy(metric, end.momentum)) as tf.Tensor1D,
         };
       });
-      // The metric carries over: clones share its data, so the new state owns tensors of its own.
-      return [{ ...next, metric: cloneMetric(metric) }, info];
     },
-  };
+  });
 }

@@ -28,18 +28,20 @@ describeBackends('nuts', () => {
   for (const [label, inverseMass] of masses) {
     it(`reproduces the mean and covariance of a correlated 2-D Gaussian (inverse mass ${label}) with R-hat < 1.01`, () => {
       const model = gaussianEnergy({ dim: 2, mean: MEAN, precision: inverseSPD(COV) });
-      const init = tf.zeros([16, 2]);
+      // Many chains, few steps: a batched step costs about the same for 32 chains as for 8.
+      const init = tf.zeros([32, 2]);
       const { samples, finalState, acceptanceRate, meanInfo, diagnostics } = sampleChain(nuts({ stepSize: 0.3, inverseMass }), {
         energy: model.energy,
         init,
         key: prngKey(70),
         burnIn: 100,
-        numSteps: 500,
+        numSteps: 400,
       });
       expect(acceptanceRate).toBeGreaterThan(0.7);
       expect(meanInfo.divergenceRate).toBe(0);
       expect(meanInfo.meanTreeDepth).toBeGreaterThanOrEqual(1);
-      expect(meanInfo.meanGradientEvaluations).toBeLessThan(2 ** (meanInfo.meanTreeDepth! + 1));
+      // The batch pays at least what its average chain needs.
+      expect(meanInfo.batchGradientEvaluations).toBeGreaterThanOrEqual(meanInfo.meanGradientEvaluations!);
       expect(diagnostics!.maxRhat).toBeLessThan(1.01);
       expectMeans(samples, MEAN);
       expectCovariance(samples, MEAN, COV);
@@ -49,8 +51,8 @@ describeBackends('nuts', () => {
   }
 
   it('reproduces the weight of a two-component mixture, crossing between the modes', () => {
-    const init = tf.fill([32, 1], -1.5);
-    const { samples, finalState } = sampleChain(nuts({ stepSize: 0.3 }), { energy: MIXTURE.energy, init, key: prngKey(71), burnIn: 100, numSteps: 600 });
+    const init = tf.fill([64, 1], -1.5);
+    const { samples, finalState } = sampleChain(nuts({ stepSize: 0.3 }), { energy: MIXTURE.energy, init, key: prngKey(71), burnIn: 100, numSteps: 300 });
     expectProbability(samples, (x) => x(0) < 0, MIXTURE.cdf(0), { label: 'P(x < 0)' });
     tf.dispose([samples, init]);
     disposeState(finalState);
@@ -77,7 +79,7 @@ describeBackends('nuts', () => {
     const shallow = nuts({ stepSize: 0.001, maxTreeDepth: 3 });
     const shallowState = shallow.init(init, standardNormal);
     const [shallowNext, shallowInfo] = shallow.step(prngKey(73), shallowState, standardNormal);
-    expect(readScalarsSync(shallowInfo)).toMatchObject({ meanTreeDepth: 3, meanGradientEvaluations: 7 });
+    expect(readScalarsSync(shallowInfo)).toMatchObject({ meanTreeDepth: 3, meanGradientEvaluations: 7, batchGradientEvaluations: 7 });
     tf.dispose([init, fresh]);
     disposeState([state, next, info, shallowState, shallowNext, shallowInfo]);
   });
@@ -118,6 +120,22 @@ describeBackends('nuts', () => {
     const init = tf.zeros([4, 2]);
     await expectSamplerContract(nuts({ stepSize: 0.3, maxTreeDepth: 5, inverseMass: [1, 2] }), { energy: model.energy, init, maxReadsPerStep: 4 });
     tf.dispose([init, ...model.variables]);
+  });
+
+  it('frees everything when the energy throws in the middle of a trajectory', () => {
+    let calls = 0;
+    const failing = (x: tf.Tensor) => {
+      if (++calls === 6) throw new Error('energy failed');
+      return standardNormal(x);
+    };
+    const init = tf.zeros([4, 2]);
+    const sampler = nuts({ stepSize: 0.01, maxTreeDepth: 6 });
+    const state = sampler.init(init, failing);
+    const before = tf.memory().numTensors;
+    expect(() => sampler.step(prngKey(78), state, failing)).toThrow('energy failed');
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(init);
+    disposeState(state);
   });
 
   it('leaks no tensor over 1000 steps', () => {

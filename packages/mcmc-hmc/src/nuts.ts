@@ -1,36 +1,35 @@
 /**
  * The No-U-Turn sampler (Hoffman & Gelman 2014) in its multinomial form with the generalised
  * no-U-turn criterion (Betancourt 2017, "A conceptual introduction to Hamiltonian Monte Carlo"),
- * as Stan, NumPyro and BlackJAX implement it, batched over chains: every chain doubles its
+ * with NumPyro's and BlackJAX's iterative U-turn checks (Stan adds checks across the two halves of
+ * each merged subtree, which this does not), batched over chains: every chain doubles its
  * trajectory in lock-step, and a chain whose trajectory has turned or diverged waits, masked, until
  * all are done.
  */
 import * as tf from '@tensorflow/tfjs';
 import {
   type AdaptableSampler,
-  type ChainState,
   type EnergyFn,
   type InverseMass,
   InvalidArgumentError,
   type Key,
   type Metric,
+  type MetricChainState,
   type PhasePoint,
-  type SamplerInitOptions,
   type StepInfo,
-  assertChainState,
+  adaptableSampler,
   assertInteger,
-  assertInverseMass,
-  assertMetric,
   assertPositive,
   bernoulli,
-  cloneMetric,
   disposeReplaced,
+  disposeState,
+  dotPerChain,
   foldIn,
-  initChainStateWithMetric,
   kineticEnergy,
   leapfrog,
   sampleMomentum,
   selectChains,
+  selectState,
   split,
   uniform,
   velocity,
@@ -63,14 +62,9 @@ export interface NutsOptions {
 }
 
 /** The state of a batch of NUTS chains: position with its cached energy and gradient, and the metric. */
-export interface NutsState extends ChainState {
-  readonly position: tf.Tensor;
-  /** `E(position)`, shape `[N]`. */
-  readonly energy: tf.Tensor1D;
+export interface NutsState extends MetricChainState {
   /** `dE/dx` at `position`. */
   readonly gradient: tf.Tensor;
-  /** The metric built from `inverseMass`, uploaded once at `init`. */
-  readonly metric: Metric;
 }
 
 /** What one NUTS transition reports, on the device (the caller disposes it). */
@@ -89,6 +83,11 @@ export interface NutsInfo extends StepInfo {
   readonly meanTreeDepth: tf.Scalar;
   /** Mean over chains of the gradient evaluations (what a one-chain NUTS would have computed). */
   readonly meanGradientEvaluations: tf.Scalar;
+  /**
+   * Gradient evaluations of each chain in the batched step, `2^D - 1` for the deepest tree `D` of
+   * the batch: chains that finish early wait, masked, while the others double (what the step costs).
+   */
+  readonly batchGradientEvaluations: tf.Scalar;
   /** Fraction of chains whose trajectory diverged. */
   readonly divergenceRate: tf.Scalar;
 }
@@ -127,11 +126,6 @@ function logAddExp(a: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor1D {
   return tf.add(shift, tf.log(tf.add(tf.exp(tf.sub(a, shift)), tf.exp(tf.sub(b, shift))))) as tf.Tensor1D;
 }
 
-/** Per-chain dot product over the event axes, `[N]`. */
-function dot(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
-  return tf.sum(tf.reshape(tf.mul(a, b), [a.shape[0]!, -1]), 1) as tf.Tensor1D;
-}
-
 /**
  * The generalised no-U-turn criterion of a trajectory with end momenta `pLeft`, `pRight` and
  * momentum sum `rho` (NumPyro's form, Betancourt 2017 appendix A.4.2): with velocities
@@ -140,14 +134,7 @@ function dot(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
  */
 function isTurning(metric: Metric, pLeft: tf.Tensor, pRight: tf.Tensor, rho: tf.Tensor): tf.Tensor1D {
   const centred = tf.sub(rho, tf.mul(0.5, tf.add(pLeft, pRight)));
-  return tf.logicalOr(tf.lessEqual(dot(velocity(metric, pLeft), centred), 0), tf.lessEqual(dot(velocity(metric, pRight), centred), 0)) as tf.Tensor1D;
-}
-
-/** Row-wise selection of every field of two records of the same fields. */
-function selectRecord<R extends object>(mask: tf.Tensor1D, ifTrue: R, ifFalse: R): R {
-  const out: Record<string, tf.Tensor> = {};
-  for (const [field, value] of Object.entries(ifTrue)) out[field] = selectChains(mask, value as tf.Tensor, (ifFalse as Record<string, tf.Tensor>)[field]!);
-  return out as R;
+  return tf.logicalOr(tf.lessEqual(dotPerChain(velocity(metric, pLeft), centred), 0), tf.lessEqual(dotPerChain(velocity(metric, pRight), centred), 0)) as tf.Tensor1D;
 }
 
 /**
@@ -211,10 +198,10 @@ function buildSubtree(
       const momentumSum = tf.add(tree.momentumSum, point.momentum);
       const liveFloat = tf.cast(live, 'float32');
       const grown = {
-        last: selectRecord(live, point, tree.last),
+        last: selectState(live, point, tree.last),
         logWeight: tf.where(live, logWeight, tree.logWeight) as tf.Tensor1D,
         momentumSum: selectChains(live, momentumSum, tree.momentumSum),
-        proposal: selectRecord(take, { position: point.position, energy: point.energy, gradient: point.gradient }, tree.proposal),
+        proposal: selectState(take, { position: point.position, energy: point.energy, gradient: point.gradient }, tree.proposal),
         numSteps: tf.add(tree.numSteps, liveFloat) as tf.Tensor1D,
         sumAcceptance: tf.add(tree.sumAcceptance, tf.mul(liveFloat, acceptance)) as tf.Tensor1D,
         diverging: tf.logicalOr(tree.diverging, tf.logicalAnd(live, diverges)) as tf.Tensor1D,
@@ -262,8 +249,11 @@ function buildSubtree(
  *    chain at once.
  *
  * The transition leaves `exp(-E)` exactly invariant. Chains run in lock-step: each doubling costs
- * `2^d` gradient evaluations of the whole batch, chains that are done wait masked, and the step
- * reads one boolean per doubling to stop when every chain is done (at most `maxTreeDepth` reads).
+ * `2^d` gradient evaluations of the whole batch, chains that are done wait masked (a subtree is
+ * always built to its `2^d` leaves, even after every chain in it has turned), and the step reads
+ * one boolean per doubling to stop when every chain is done (at most `maxTreeDepth` reads).
+ * `batchGradientEvaluations` in the info is what the batch paid, `meanGradientEvaluations` what
+ * one-chain NUTS would have.
  * The info reports, per chain and averaged, the tree depth, the gradient evaluations a one-chain
  * NUTS would have made, divergences and the acceptance statistic (the mean of `min(1, exp(H0 -
  * H))` over the new points, what `dualAveraging` and `windowAdaptation` adapt the step size on,
@@ -281,21 +271,14 @@ export function nuts(options: NutsOptions): Nuts {
   if (maxTreeDepth > 16) {
     throw new InvalidArgumentError('maxTreeDepth', `must be at most 16 (2^16 leapfrog steps per transition), got ${maxTreeDepth}.`);
   }
-  // Validate the mass now (size, positivity, SPD); `init` builds it for the positions' shape.
-  if (inverseMass !== undefined) assertInverseMass(inverseMass, 'inverseMass');
-
-  return {
+  return adaptableSampler<NutsState, NutsInfo>({
     name: 'nuts',
     stepSize,
     inverseMass,
     targetAcceptance: NUTS_TARGET_ACCEPTANCE,
-    withStepSize: (newStepSize: number) => nuts({ ...options, stepSize: newStepSize }),
-    withInverseMass: (newInverseMass: InverseMass) => nuts({ ...options, inverseMass: newInverseMass }),
-    init: (position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): NutsState =>
-      initChainStateWithMetric('nuts', position, energy, inverseMass, { ...initOptions, gradient: true }),
-    step(key: Key, state: NutsState, energy: EnergyFn): readonly [NutsState, NutsInfo] {
-      assertChainState(state, 'nuts', { energy: true, gradient: true });
-      assertMetric(state.metric, state.position.shape, 'nuts');
+    gradient: true,
+    rebuild: (changes) => nuts({ ...options, ...changes }),
+    transition(key, state, energy) {
       const { position, metric } = state;
       const n = position.shape[0]!;
       const [momentumKey, treeKey] = split(key) as [Key, Key];
@@ -318,52 +301,55 @@ export function nuts(options: NutsOptions): Nuts {
         };
       });
       const eventOnes = position.shape.slice(1).map(() => 1);
-      for (let depth = 0; depth < maxTreeDepth; depth++) {
-        const [directionKey, subtreeKey, mergeKey] = split(foldIn(treeKey, depth), 3) as [Key, Key, Key];
-        const previous = trajectory;
-        const merged = tidy(() => {
-          const t = previous;
-          const active = tf.logicalNot(t.done) as tf.Tensor1D;
-          const forward = tf.cast(bernoulli(directionKey, tf.fill([n], 0.5)), 'bool') as tf.Tensor1D;
-          const eps = tf.reshape(tf.where(forward, tf.fill([n], stepSize), tf.fill([n], -stepSize)), [n, ...eventOnes]);
-          const subtree = buildSubtree(energy, metric, selectRecord(forward, t.right, t.left), eps, depth, active, t.h0, subtreeKey);
-          const valid = tf.logicalAnd(active, tf.logicalNot(tf.logicalOr(subtree.turning, subtree.diverging))) as tf.Tensor1D;
-          // Biased progressive sampling: move to the subtree's proposal with probability min(1, W_new / W_old).
-          const moveProbability = tf.exp(tf.minimum(tf.sub(subtree.logWeight, t.logWeight), 0));
-          const move = tf.logicalAnd(valid, tf.less(uniform(mergeKey, [n]), moveProbability)) as tf.Tensor1D;
-          const left = selectRecord(tf.logicalAnd(active, tf.logicalNot(forward)) as tf.Tensor1D, subtree.last, t.left);
-          const right = selectRecord(tf.logicalAnd(active, forward) as tf.Tensor1D, subtree.last, t.right);
-          const momentumSum = selectChains(active, tf.add(t.momentumSum, subtree.momentumSum), t.momentumSum);
-          const turned = isTurning(metric, left.momentum, right.momentum, momentumSum);
-          const stops = tf.logicalOr(tf.logicalOr(subtree.turning, subtree.diverging), turned);
-          return {
-            h0: t.h0,
-            left,
-            right,
-            logWeight: tf.where(active, logAddExp(t.logWeight, subtree.logWeight), t.logWeight) as tf.Tensor1D,
-            momentumSum,
-            proposal: selectRecord(move, subtree.proposal, t.proposal),
-            numSteps: tf.add(t.numSteps, subtree.numSteps) as tf.Tensor1D,
-            sumAcceptance: tf.add(t.sumAcceptance, subtree.sumAcceptance) as tf.Tensor1D,
-            diverging: tf.logicalOr(t.diverging, subtree.diverging) as tf.Tensor1D,
-            done: tf.logicalOr(t.done, tf.logicalAnd(active, stops)) as tf.Tensor1D,
-            depth: tf.add(t.depth, tf.cast(active, 'float32')) as tf.Tensor1D,
-          };
-        });
-        trajectory = merged;
-        disposeReplaced(previous, merged);
-        // One boolean per doubling: stop as soon as every chain's trajectory is done.
-        if (depth + 1 < maxTreeDepth && tf.tidy(() => tf.all(trajectory.done).dataSync()[0]) === 1) break;
+      let doublings = 0;
+      try {
+        for (let depth = 0; depth < maxTreeDepth; depth++) {
+          const [directionKey, subtreeKey, mergeKey] = split(foldIn(treeKey, depth), 3) as [Key, Key, Key];
+          const previous = trajectory;
+          const merged = tidy(() => {
+            const t = previous;
+            const active = tf.logicalNot(t.done) as tf.Tensor1D;
+            const forward = tf.cast(bernoulli(directionKey, tf.fill([n], 0.5)), 'bool') as tf.Tensor1D;
+            const eps = tf.reshape(tf.where(forward, tf.fill([n], stepSize), tf.fill([n], -stepSize)), [n, ...eventOnes]);
+            const subtree = buildSubtree(energy, metric, selectState(forward, t.right, t.left), eps, depth, active, t.h0, subtreeKey);
+            const valid = tf.logicalAnd(active, tf.logicalNot(tf.logicalOr(subtree.turning, subtree.diverging))) as tf.Tensor1D;
+            // Biased progressive sampling: move to the subtree's proposal with probability min(1, W_new / W_old).
+            const moveProbability = tf.exp(tf.minimum(tf.sub(subtree.logWeight, t.logWeight), 0));
+            const move = tf.logicalAnd(valid, tf.less(uniform(mergeKey, [n]), moveProbability)) as tf.Tensor1D;
+            const left = selectState(tf.logicalAnd(active, tf.logicalNot(forward)) as tf.Tensor1D, subtree.last, t.left);
+            const right = selectState(tf.logicalAnd(active, forward) as tf.Tensor1D, subtree.last, t.right);
+            const momentumSum = selectChains(active, tf.add(t.momentumSum, subtree.momentumSum), t.momentumSum);
+            const turned = isTurning(metric, left.momentum, right.momentum, momentumSum);
+            const stops = tf.logicalOr(tf.logicalOr(subtree.turning, subtree.diverging), turned);
+            return {
+              h0: t.h0,
+              left,
+              right,
+              logWeight: tf.where(active, logAddExp(t.logWeight, subtree.logWeight), t.logWeight) as tf.Tensor1D,
+              momentumSum,
+              proposal: selectState(move, subtree.proposal, t.proposal),
+              numSteps: tf.add(t.numSteps, subtree.numSteps) as tf.Tensor1D,
+              sumAcceptance: tf.add(t.sumAcceptance, subtree.sumAcceptance) as tf.Tensor1D,
+              diverging: tf.logicalOr(t.diverging, subtree.diverging) as tf.Tensor1D,
+              done: tf.logicalOr(t.done, tf.logicalAnd(active, stops)) as tf.Tensor1D,
+              depth: tf.add(t.depth, tf.cast(active, 'float32')) as tf.Tensor1D,
+            };
+          });
+          trajectory = merged;
+          disposeReplaced(previous, merged);
+          doublings = depth + 1;
+          // One boolean per doubling: stop as soon as every chain's trajectory is done.
+          if (depth + 1 < maxTreeDepth && tf.tidy(() => tf.all(trajectory.done).dataSync()[0]) === 1) break;
+        }
+      } catch (error) {
+        // An energy that throws mid-trajectory: free what the transition carried.
+        disposeState(trajectory);
+        throw error;
       }
       const t = trajectory;
       const result = tidy(() => {
         const acceptanceProbability = tf.div(t.sumAcceptance, tf.maximum(t.numSteps, 1)) as tf.Tensor1D;
-        const next: NutsState = {
-          position: tf.clone(t.proposal.position),
-          energy: tf.clone(t.proposal.energy),
-          gradient: tf.clone(t.proposal.gradient),
-          metric: cloneMetric(metric),
-        };
+        const next = { position: tf.clone(t.proposal.position), energy: tf.clone(t.proposal.energy), gradient: tf.clone(t.proposal.gradient) };
         const info: NutsInfo = {
           acceptanceRate: tf.mean(acceptanceProbability) as tf.Scalar,
           acceptanceProbability,
@@ -372,12 +358,13 @@ export function nuts(options: NutsOptions): Nuts {
           isDivergent: tf.clone(t.diverging),
           meanTreeDepth: tf.mean(t.depth) as tf.Scalar,
           meanGradientEvaluations: tf.mean(t.numSteps) as tf.Scalar,
+          batchGradientEvaluations: tf.scalar(2 ** doublings - 1),
           divergenceRate: tf.mean(tf.cast(t.diverging, 'float32')) as tf.Scalar,
         };
         return { next, info };
       });
       disposeReplaced(t, result);
-      return [result.next, result.info];
+      return [result.next, result.info] as const;
     },
-  };
+  });
 }

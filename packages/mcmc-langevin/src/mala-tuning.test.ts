@@ -49,12 +49,15 @@ describeBackends('windowAdaptation(mala)', () => {
     const init = tf.zeros([16, 6]);
     const [adaptKey, sampleKey] = split(prngKey(21)) as [Key, Key];
     const warm = windowAdaptation(mala({ stepSize: 0.01 }), { energy: model.energy, init, key: adaptKey, numSteps: 500, mass: 'dense' });
-    expect(warm.inverseMass).toHaveLength(6);
+    // The learned preconditioner is the target's covariance: measured variance ratios 0.95-0.98 on cpu
+    // and wasm (the last slow window holds 200 x 16 draws); 0.15 is three times the largest deviation.
+    const estimate = warm.inverseMass as number[][];
+    target.covariance.forEach((row, i) => expect(Math.abs(estimate[i]![i]! / row[i]! - 1)).toBeLessThan(0.15));
     const { samples, finalState, acceptanceRate, diagnostics } = sampleChain(warm.sampler, { energy: model.energy, init: warm.position, key: sampleKey, numSteps: 600 });
     // Whitened, the target is N(0, I_6): dual averaging settles MALA near its 0.574 target.
     expect(acceptanceRate).toBeGreaterThan(0.4);
     expect(acceptanceRate).toBeLessThan(0.75);
-    expect(diagnostics!.maxRhat).toBeLessThan(1.02);
+    expect(diagnostics!.maxRhat).toBeLessThan(1.01);
     expectMeans(samples, target.mean);
     expectCovariance(samples, target.mean, target.covariance);
     tf.dispose([samples, init, warm.position, ...model.variables]);

@@ -5,25 +5,18 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   type AdaptableSampler,
-  type ChainState,
-  type EnergyFn,
   type InverseMass,
-  type Key,
   type Metric,
+  type MetricChainState,
   type MetropolisInfo,
-  type SamplerInitOptions,
   type ScalarOrSchedule,
-  assertChainState,
-  assertInverseMass,
-  assertMetric,
-  cloneMetric,
+  adaptableSampler,
   energyAndGradient,
-  initChainStateWithMetric,
   massQuadraticForm,
   metropolisHastingsStep,
   scheduleAt,
-  velocity,
   toSchedule,
+  velocity,
 } from '@ebm/core';
 import { langevinProposal } from './proposal.js';
 
@@ -46,17 +39,12 @@ export interface MalaOptions {
   readonly inverseMass?: InverseMass;
 }
 
-/** MALA chain state: positions with their cached energies and gradients, and the step counter. */
-export interface MalaState extends ChainState {
-  readonly position: tf.Tensor;
-  /** `E(position)`, shape `[N]`. */
-  readonly energy: tf.Tensor1D;
+/** MALA chain state: positions with their cached energies and gradients, the preconditioner, and the step counter. */
+export interface MalaState extends MetricChainState {
   /** `dE/dx` at `position`, the shape of `position`. */
   readonly gradient: tf.Tensor;
   /** Steps taken so far; step `t` uses `h_t`. */
   readonly step: number;
-  /** The preconditioner built from `inverseMass`, uploaded once at `init`. */
-  readonly metric: Metric;
 }
 
 /** What one MALA step reports: the Metropolis-Hastings acceptance (on the device) and the step size used. */
@@ -103,24 +91,16 @@ function logProposalDensity(metric: Metric, to: tf.Tensor, from: tf.Tensor, velo
  * });
  */
 export function mala(options: MalaOptions): MalaSampler {
-  const { inverseMass } = options;
   const schedule = toSchedule(options.stepSize, 'stepSize');
-  // Validate the preconditioner now (size, positivity, SPD); `init` builds it for the positions' shape.
-  if (inverseMass !== undefined) assertInverseMass(inverseMass, 'inverseMass');
-  return {
+  return adaptableSampler<MalaState, MalaInfo>({
     name: 'mala',
     stepSize: scheduleAt(schedule, 0, 'stepSize'),
-    inverseMass,
+    inverseMass: options.inverseMass,
     targetAcceptance: MALA_TARGET_ACCEPTANCE,
-    withStepSize: (h: number) => mala({ ...options, stepSize: h }),
-    withInverseMass: (newInverseMass: InverseMass) => mala({ ...options, inverseMass: newInverseMass }),
-    init: (position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): MalaState => ({
-      ...initChainStateWithMetric('mala', position, energy, inverseMass, { ...initOptions, gradient: true }),
-      step: 0,
-    }),
-    step(key: Key, state: MalaState, energy: EnergyFn): readonly [MalaState, MalaInfo] {
-      assertChainState(state, 'mala', { energy: true, gradient: true, step: true });
-      assertMetric(state.metric, state.position.shape, 'mala');
+    gradient: true,
+    extraFields: { initial: { step: 0 }, checks: { step: true } },
+    rebuild: (changes) => mala({ ...options, ...changes }),
+    transition(key, state, energy) {
       const h = scheduleAt(schedule, state.step, 'stepSize');
       const { position: x, gradient: g, metric } = state;
       const [next, info] = metropolisHastingsStep(key, { position: x, energy: state.energy, gradient: g }, (proposalKey) => {
@@ -130,7 +110,7 @@ export function mala(options: MalaOptions): MalaSampler {
         const backward = logProposalDensity(metric, x, proposal, velocity(metric, gProposal), h);
         return { proposed: { position: proposal, energy: eProposal, gradient: gProposal }, logCorrection: tf.sub(backward, forward) as tf.Tensor1D };
       });
-      return [{ ...next, step: state.step + 1, metric: cloneMetric(metric) }, { ...info, stepSize: h }];
+      return [{ ...next, step: state.step + 1 }, { ...info, stepSize: h }] as const;
     },
-  };
+  });
 }

@@ -12,6 +12,7 @@ import {
   metropolisHastings,
   randomIndices,
   split,
+  startCheckEnabled,
   uniform,
 } from '@ebm/core';
 
@@ -24,13 +25,17 @@ export interface BitFlipOptions {
   readonly flips?: number;
 }
 
-/** Throws unless every entry of `position` is 0 or 1 and `flips` fits in the per-chain size (one device read, at init). */
-function checkBinary(position: tf.Tensor, flips: number): void {
+/** Throws unless `position` is a batch and `flips` fits in its per-chain size (host only). */
+function checkFlips(position: tf.Tensor, flips: number): void {
   assertBatch('position', position, 1);
   const size = position.size / position.shape[0]!;
   if (flips > size) {
     throw new InvalidArgumentError('flips', `must be <= the number of coordinates per chain (${size}), got ${flips}.`);
   }
+}
+
+/** Throws unless every entry of `position` is 0 or 1 (one device read, at init). */
+function checkBinary(position: tf.Tensor): void {
   const binary = tf.tidy(() => tf.all(tf.logicalOr(tf.equal(position, 0), tf.equal(position, 1))).dataSync()[0]);
   if (!binary) {
     throw new InvalidArgumentError(
@@ -42,8 +47,8 @@ function checkBinary(position: tf.Tensor, flips: number): void {
 
 /**
  * Metropolis-Hastings for binary states `x in {0, 1}^D` (RBM visible units, Ising models, any
- * discrete EBM): each step draws a count `j ~ U{1, ..., k}` (`k = flips`; one count per step for
- * all chains) and flips `j` distinct coordinates of every chain, chosen uniformly at random,
+ * discrete EBM): each step draws, per chain, a count `j ~ U{1, ..., k}` (`k = flips`) and flips
+ * `j` distinct coordinates of the chain, chosen uniformly at random,
  *
  *   x'_i = 1 - x_i for i in S,   S a uniform j-subset of {1..D},
  *
@@ -69,10 +74,17 @@ export function bitFlip(options: BitFlipOptions = {}): Sampler<MetropolisHasting
       const chains = x.shape[0]!;
       const size = x.size / chains;
       const [countKey, subsetKey] = split(key) as [Key, Key];
-      const count = flips === 1 ? 1 : 1 + randomIndices(countKey, 1, flips)[0]!;
-      // The j largest of D iid uniforms index a uniformly random j-subset of the coordinates.
-      const { indices } = tf.topk(uniform(subsetKey, [chains, size]), count);
-      const mask = tf.sum(tf.oneHot(indices, size), 1);
+      // The k largest of D iid uniforms, in decreasing order, index a uniformly random k-subset of
+      // the coordinates, and their first j_i a uniformly random j_i-subset.
+      const { indices } = tf.topk(uniform(subsetKey, [chains, size]), flips);
+      let picked = tf.oneHot(indices, size); // [chains, k, D]
+      if (flips > 1) {
+        // j_i ~ U{1..k} per chain: keep the first j_i of the k picked coordinates.
+        const counts = tf.tensor2d(Float32Array.from(randomIndices(countKey, chains, flips), (j) => j + 1), [chains, 1]);
+        const keep = tf.less(tf.reshape(tf.range(0, flips), [1, flips]), counts);
+        picked = tf.mul(picked, tf.expandDims(tf.cast(keep, 'float32'), 2));
+      }
+      const mask = tf.sum(picked, 1);
       // x XOR mask for x, mask in {0, 1}.
       return tf.reshape(tf.abs(tf.sub(tf.reshape(x, [chains, size]), mask)), x.shape);
     },
@@ -80,7 +92,9 @@ export function bitFlip(options: BitFlipOptions = {}): Sampler<MetropolisHasting
   return {
     ...kernel,
     init(position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions) {
-      if (initOptions?.check !== false) checkBinary(position, flips);
+      checkFlips(position, flips);
+      // The value check reads the device: skipped with `check: false` and on GPU backends (core's startCheckEnabled).
+      if (startCheckEnabled(initOptions)) checkBinary(position);
       return kernel.init(position, energy, initOptions);
     },
   };

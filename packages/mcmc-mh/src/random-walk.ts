@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   type AdaptableSampler,
-  type EnergyFn,
   type InverseMass,
-  type Key,
-  type Metric,
-  type MetropolisHastingsState,
+  type MetricChainState,
   type MetropolisInfo,
-  type SamplerInitOptions,
-  assertChainState,
-  assertInverseMass,
-  assertMetric,
+  adaptableSampler,
   assertPositive,
-  cloneMetric,
-  initChainStateWithMetric,
   metropolisHastingsStep,
   preconditionedNoise,
 } from '@ebm/core';
@@ -40,10 +32,7 @@ export interface RandomWalkMetropolisOptions {
 }
 
 /** Random-walk chain state: the position, its cached energy, and the preconditioner. */
-export interface RandomWalkState extends MetropolisHastingsState {
-  /** The preconditioner built from `inverseMass`, uploaded once at `init`. */
-  readonly metric: Metric;
-}
+export type RandomWalkState = MetricChainState;
 
 /** Random-walk Metropolis as an adaptable sampler: its `stepSize` is the proposal scale. */
 export type RandomWalkMetropolis = AdaptableSampler<RandomWalkState, MetropolisInfo>;
@@ -64,28 +53,21 @@ export type RandomWalkMetropolis = AdaptableSampler<RandomWalkState, MetropolisI
  * const { samples, acceptanceRate } = sampleChain(rwm, { energy, init: tf.zeros([64, 2]), key: prngKey(0), numSteps: 2000 });
  */
 export function randomWalkMetropolis(options: RandomWalkMetropolisOptions): RandomWalkMetropolis {
-  const { scale, inverseMass } = options;
+  const { scale } = options;
   assertPositive('scale', scale, 'It is the standard deviation of the Gaussian proposal.');
-  // Validate the preconditioner now (size, positivity, SPD); `init` builds it for the positions' shape.
-  if (inverseMass !== undefined) assertInverseMass(inverseMass, 'inverseMass');
-  return {
+  return adaptableSampler<RandomWalkState, MetropolisInfo>({
     name: 'randomWalkMetropolis',
     stepSize: scale,
-    inverseMass,
+    inverseMass: options.inverseMass,
     targetAcceptance: RWM_TARGET_ACCEPTANCE,
-    withStepSize: (stepSize: number) => randomWalkMetropolis({ ...options, scale: stepSize }),
-    withInverseMass: (newInverseMass: InverseMass) => randomWalkMetropolis({ ...options, inverseMass: newInverseMass }),
-    init: (position: tf.Tensor, energy: EnergyFn, initOptions?: SamplerInitOptions): RandomWalkState =>
-      initChainStateWithMetric('randomWalkMetropolis', position, energy, inverseMass, initOptions),
-    step(key: Key, state: RandomWalkState, energy: EnergyFn): readonly [RandomWalkState, MetropolisInfo] {
-      assertChainState(state, 'randomWalkMetropolis', { energy: true });
-      assertMetric(state.metric, state.position.shape, 'randomWalkMetropolis');
+    gradient: false,
+    rebuild: ({ stepSize, inverseMass }) => randomWalkMetropolis({ scale: stepSize ?? scale, inverseMass: inverseMass ?? options.inverseMass }),
+    transition(key, state, energy) {
       const { position, metric } = state;
-      const [next, info] = metropolisHastingsStep(key, { position, energy: state.energy }, (proposalKey) => {
+      return metropolisHastingsStep(key, { position, energy: state.energy }, (proposalKey) => {
         const proposal = tf.add(position, tf.mul(scale, preconditionedNoise(proposalKey, metric, position.shape)));
         return { proposed: { position: proposal, energy: energy(proposal) } };
       });
-      return [{ ...next, metric: cloneMetric(metric) }, info];
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * `@ebm/nce`: noise-contrastive estimation for @ebm energies: logistic classification of data
+ * `@ebm/nce`: noise-contrastive estimation for `@ebm` energies: logistic classification of data
  * against noise with a learned log-partition `c -> log Z`, and Gaussian / Gaussian-mixture noise
  * (core `Distribution`s; any `Distribution` works as noise).
  */

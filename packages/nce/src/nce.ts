@@ -74,7 +74,10 @@ export interface NceState {
  * optimizer.applyGradients([...model.variables, ...objective.variables(next)].map((v) => ({ name: v.name, tensor: grads[v.name]! })));
  * console.log(await readScalars(metrics)); // { logZ, accuracy, dataEnergy, noiseEnergy }
  */
-export function nce(options: NceOptions): Objective<NceState> & { variables(state: NceState): readonly tf.Variable[] } {
+export function nce(options: NceOptions): Objective<NceState> & {
+  /** The learned log Z, `[state.logZ]`: train it with the model's variables, in this order after them. */
+  variables(state: NceState): readonly tf.Variable[];
+} {
   const { noise } = options ?? ({} as NceOptions);
   assertDistribution('noise', noise);
   const ratio = options.ratio ?? 1;

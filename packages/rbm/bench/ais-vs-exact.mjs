@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeState, prngKey, split, useBackend } from '@ebm/core';
 import { fit } from '@ebm/core/train';
 import { contrastiveDivergence } from '@ebm/cd';
-import { loadDigits } from '@ebm/datasets';
+import { loadDigits } from '@ebm/datasets/node';
 import { ais, aisSchedule, bernoulliRBM, blockGibbs, exactLogPartition, logLikelihood, visibleBiasFromData } from '@ebm/rbm';
 
 const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { disposeReplaced, disposeState, foldIn, prngKey, split, useBackend } from '@ebm/core';
 import { contrastiveDivergence } from '@ebm/cd';
-import { loadDigits } from '@ebm/datasets';
+import { loadDigits } from '@ebm/datasets/node';
 import { bernoulliRBM, blockGibbs, pseudoLikelihood } from '@ebm/rbm';
 
 const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
@@ -53,7 +53,7 @@ function trainOurs(seed) {
 
 function trainSklearn(seed) {
   const script = fileURLToPath(new URL('./sklearn_rbm.py', import.meta.url));
-  const csv = fileURLToPath(import.meta.resolve('@ebm/datasets').replace(/dist\/index\.js$/, 'data/digits.csv.gz'));
+  const csv = fileURLToPath(import.meta.resolve('@ebm/datasets/data/digits.csv.gz'));
   const out = execFileSync('/usr/bin/python3', [script, csv, HIDDEN, LR, BATCH, EPOCHS, seed].map(String), { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
 }

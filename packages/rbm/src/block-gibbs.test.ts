@@ -82,6 +82,11 @@ describeBackends('blockGibbs', () => {
     expect(() => blockGibbs(rbm).init(counts, rbm.energy)).toThrow(InvalidArgumentError);
     expect(() => blockGibbs(rbm).init(counts, rbm.energy)).toThrow(/^position: must hold values in \[0, 1\]/);
     expect(() => blockGibbs(rbm).init(wrong, rbm.energy)).toThrow(/^position: has per-sample shape \[4\]/);
-    tf.dispose([counts, wrong, ...rbm.variables]);
+    // A disposed state fails with a named error, not inside a tfjs op.
+    const zeros = tf.zeros([2, 3]);
+    const state = blockGibbs(rbm).init(zeros, rbm.energy);
+    state.position.dispose();
+    expect(() => blockGibbs(rbm).step(prngKey(0), state, rbm.energy)).toThrow(/^state.position: was disposed/);
+    tf.dispose([counts, wrong, zeros, ...rbm.variables]);
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type ChainState, type Sampler, type StepInfo, assertInteger, foldIn, split } from '@ebm/core';
+import { type ChainState, type Sampler, type StepInfo, assertChainState, assertInteger, foldIn, split, startCheckEnabled } from '@ebm/core';
 import type { RBM } from './rbm.js';
 
 /** Options of {@link blockGibbs}. */
@@ -34,11 +34,13 @@ export function blockGibbs(rbm: RBM, options: BlockGibbsOptions = {}): Sampler<C
   return {
     name: `block-gibbs(k=${k})`,
     init: (position, _energy, initOptions) => {
-      // The value check (in [0, 1] for a Bernoulli RBM) reads the device; `check: false` skips it, the shape check stays.
-      rbm.assertVisible(position, 'position', initOptions?.check !== false);
+      // The value check (in [0, 1] for a Bernoulli RBM) reads the device: skipped with `check: false` and on GPU
+      // backends (core's startCheckEnabled); the shape check stays.
+      rbm.assertVisible(position, 'position', startCheckEnabled(initOptions));
       return { position: tf.clone(position) };
     },
     step: (key, state) => {
+      assertChainState(state, 'blockGibbs');
       // k >= 1, so the result is always a new tensor, never state.position.
       const position = tf.tidy(() => {
         let v = state.position;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeReplaced, disposeState, foldIn, prngKey, split } from '@ebm/core';
 import { describeBackends, expectObjectiveNoLeaks } from '@ebm/core/testing';
 import { contrastiveDivergence } from '@ebm/cd';
-import { loadDigits } from '@ebm/datasets';
+import { loadDigits } from '@ebm/datasets/node';
 import { expect, it } from 'vitest';
 import { bernoulliRBM } from './bernoulli-rbm.js';
 import { blockGibbs } from './block-gibbs.js';

@@ -1,5 +1,5 @@
 /**
- * `@ebm/rbm`: restricted Boltzmann machines as @ebm energy models (free energy), block Gibbs
+ * `@ebm/rbm`: restricted Boltzmann machines as `@ebm` energy models (free energy), block Gibbs
  * sampling, exact and AIS partition functions, likelihoods.
  */
 export { type RBM, type RBMOptions, type RBMType, WEIGHT_INIT_STD } from './rbm.js';

@@ -1,5 +1,5 @@
 /**
- * `@ebm/score-matching`: score-matching objectives for @ebm energies. Exact (Hessian trace),
+ * `@ebm/score-matching`: score-matching objectives for `@ebm` energies. Exact (Hessian trace),
  * sliced (random projections) and denoising (one or several noise levels) score matching; none
  * samples from the model or needs the partition function.
  */

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Key } from '../key.js';
 import { uniform } from '../random.js';
-import { ShapeError } from '../errors.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { collectTensors } from '../state.js';
 import type { StepInfo } from '../types.js';
 
 /** What every Metropolis-Hastings step reports, on the device (the caller disposes it). */
@@ -34,6 +35,43 @@ export function selectChains<T extends tf.Tensor>(mask: tf.Tensor1D, ifTrue: T, 
 }
 
 /**
+ * Per-chain selection of whole states: every tensor field of `ifTrue` is selected row by row
+ * against the same field of `ifFalse` (`selectChains`); other fields (step counters, names) are
+ * taken from `ifTrue`. A field holding tensors inside a record (a metric) is refused: it would be
+ * shared by both states; carry such fields over after the selection (`cloneMetric`). Fresh tensors.
+ *
+ * @example
+ * const next = selectState(accepted, { position: xNew, energy: eNew }, { position: x, energy: e });
+ */
+export function selectState<P extends object>(mask: tf.Tensor1D, ifTrue: P, ifFalse: P): P {
+  return tf.tidy(() => {
+    const selected: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(ifTrue)) {
+      if (!(value instanceof tf.Tensor)) {
+        if (collectTensors(value).length > 0) {
+          throw new InvalidArgumentError(
+            `proposed.${field}`,
+            'holds tensors inside a record, which a selection would share between two states. Select plain tensor fields and carry records such as a metric over afterwards (cloneMetric).',
+          );
+        }
+        selected[field] = value;
+        continue;
+      }
+      const kept = (ifFalse as Record<string, unknown>)[field];
+      if (!(kept instanceof tf.Tensor) || kept.rank !== value.rank || kept.shape.some((d: number, i: number) => d !== value.shape[i])) {
+        throw new ShapeError(
+          `proposed.${field}`,
+          `has shape [${value.shape.join(', ')}] but the current state's ${field} is ` +
+            `${kept instanceof tf.Tensor ? `[${kept.shape.join(', ')}]` : 'missing'}: a proposal must have the fields and shapes of the state.`,
+        );
+      }
+      selected[field] = selectChains(mask, value, kept);
+    }
+    return selected as unknown as tf.TensorContainer;
+  }) as unknown as P;
+}
+
+/**
  * The accept/reject step every Metropolis-Hastings kernel ends with. Chain i accepts when
  * `log u_i < log alpha_i`, `u_i ~ U(0, 1)` drawn from `key`, with
  *
@@ -41,9 +79,9 @@ export function selectChains<T extends tf.Tensor>(mask: tf.Tensor1D, ifTrue: T, 
  *   logRatio = E(x) - E(x') + log q(x | x') - log q(x' | x)   (the caller computes it),
  *
  * and every tensor field of `proposed` is selected per chain against the same field of `current`
- * (position, energy, gradient, ...): accepted chains take the proposal, the others keep their state.
- * Non-tensor fields are taken from `proposed`. A NaN ratio (e.g. a NaN proposal energy) is
- * rejected: NaN compares false. Returns fresh tensors; reads nothing from the device.
+ * (position, energy, gradient, ...; `selectState`): accepted chains take the proposal, the others
+ * keep their state. A NaN ratio (e.g. a NaN proposal energy) is rejected: NaN compares false.
+ * Returns fresh tensors; reads nothing from the device.
  *
  * @example
  * const [next, info] = tf.tidy(() => acceptReject(acceptKey, logRatio, { position: xNew, energy: eNew }, state));
@@ -52,22 +90,7 @@ export function acceptReject<P extends object>(key: Key, logRatio: tf.Tensor1D, 
   return tf.tidy(() => {
     const isAccepted = tf.less(tf.log(uniform(key, logRatio.shape)), logRatio) as tf.Tensor1D;
     const acceptanceProbability = tf.where(tf.isNaN(logRatio), tf.zerosLike(logRatio), tf.exp(tf.minimum(logRatio, 0))) as tf.Tensor1D;
-    const selected: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(proposed)) {
-      if (!(value instanceof tf.Tensor)) {
-        selected[field] = value;
-        continue;
-      }
-      const kept = (current as Record<string, unknown>)[field];
-      if (!(kept instanceof tf.Tensor) || kept.rank !== value.rank || kept.shape.some((d: number, i: number) => d !== value.shape[i])) {
-        throw new ShapeError(
-          `proposed.${field}`,
-          `has shape [${value.shape.join(', ')}] but the current state's ${field} is ` +
-            `${kept instanceof tf.Tensor ? `[${kept.shape.join(', ')}]` : 'missing'}: a proposal must have the fields and shapes of the state.`,
-        );
-      }
-      selected[field] = selectChains(isAccepted, value, kept);
-    }
+    const selected = selectState(isAccepted, proposed, current);
     const info: MetropolisInfo = { acceptanceRate: tf.mean(acceptanceProbability), acceptanceProbability, isAccepted };
     return [selected, info] as unknown as tf.TensorContainer;
   }) as unknown as readonly [P, MetropolisInfo];

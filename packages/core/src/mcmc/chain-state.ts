@@ -20,7 +20,7 @@ export interface ChainStateFields {
 /**
  * Checks a sampler state: an object whose `position` is a live batch (axis 0 = chains) and whose
  * cached tensors (`energy` `[N]`, `gradient` the shape of `position`) are present, alive and
- * shaped for it, and whose `step` counter (when asked for) is an integer >= 0. Throws a
+ * shaped for it, whose position is float32, and whose `step` counter (when asked for) is an integer >= 0. Throws a
  * `ShapeError` / `InvalidArgumentError` naming the field and telling to build the state with
  * `${sampler}(...).init(position, energy)`. Reads nothing from the device.
  *
@@ -39,6 +39,7 @@ export function assertChainState(state: unknown, sampler: string, fields: ChainS
   assertLive('state.position', record.position, fix);
   assertBatch('state.position', record.position, 1);
   const position = record.position;
+  assertFloatPositions('state.position', position);
   if (fields.energy) assertCached('state.energy', record.energy, [position.shape[0]!], fix);
   if (fields.gradient) assertCached('state.gradient', record.gradient, position.shape, fix);
   if (fields.step) {
@@ -46,6 +47,20 @@ export function assertChainState(state: unknown, sampler: string, fields: ChainS
     if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) {
       throw new InvalidArgumentError('state.step', `must be the step counter, an integer >= 0, got ${String(step)}. ${fix}`);
     }
+  }
+}
+
+/**
+ * Chain positions must be float32: samplers move them by float arithmetic, and a bool or int32
+ * tensor fails inside tfjs (the wasm backend prints "Unknown dtype" and carries on). Throws a
+ * `ShapeError` naming `argument` and the cast to apply.
+ *
+ * @example
+ * assertFloatPositions('position', init); // in a sampler's init
+ */
+export function assertFloatPositions(argument: string, position: tf.Tensor): void {
+  if (position.dtype !== 'float32') {
+    throw new ShapeError(argument, `must be float32 (chain positions are moved by float arithmetic), got ${position.dtype}. Cast it with tf.cast(x, 'float32').`);
   }
 }
 

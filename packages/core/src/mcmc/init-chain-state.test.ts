@@ -3,11 +3,17 @@ import { expect, it } from 'vitest';
 import { NonFiniteError, ShapeError } from '../errors.js';
 import { describeBackends } from '../testing/index.js';
 import type { EnergyFn } from '../types.js';
-import { initChainState } from './init-chain-state.js';
+import { initChainState, startCheckEnabled } from './init-chain-state.js';
 
 const quadratic: EnergyFn = (x) => tf.tidy(() => tf.mul(0.5, tf.sum(tf.square(x), 1)) as tf.Tensor1D);
 
 describeBackends('initChainState', () => {
+  it('runs the start check on cpu and wasm unless the caller passes check: false', () => {
+    expect(startCheckEnabled()).toBe(true);
+    expect(startCheckEnabled({})).toBe(true);
+    expect(startCheckEnabled({ check: false })).toBe(false);
+  });
+
   it('returns a copy of x0, E(x0) and, on request, dE/dx(x0), leaving nothing else allocated', () => {
     const x = tf.tensor2d([[1, 2], [0, -1]]);
     const before = tf.memory().numTensors;

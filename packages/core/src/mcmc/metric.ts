@@ -93,6 +93,8 @@ export function assertInverseMass(
   size: number = Array.isArray(inverseMass) ? inverseMass.length : 0,
   eventShape: readonly number[] = [size],
 ): void {
+  // A mass checked once is not checked again (adaptation rebuilds samplers every step: O(D^3) each).
+  if (checkedMasses.has(inverseMass) && inverseMass.length === size) return;
   if (!Array.isArray(inverseMass) || inverseMass.length !== size || size === 0) {
     throw new ShapeError(
       argument,
@@ -104,6 +106,7 @@ export function assertInverseMass(
     (inverseMass as readonly number[]).forEach((v, i) => {
       if (!(Number.isFinite(v) && v > 0)) throw new InvalidArgumentError(`${argument}[${i}]`, `must be a finite number > 0 (a variance), got ${String(v)}.`);
     });
+    checkedMasses.add(inverseMass);
     return;
   }
   const matrix = inverseMass as readonly (readonly number[])[];
@@ -113,7 +116,11 @@ export function assertInverseMass(
   const symmetric = matrix.every((row, i) => row.every((v, j) => Math.abs(v - matrix[j]![i]!) <= 1e-9 * (Math.abs(v) + 1)));
   if (!symmetric) throw new InvalidArgumentError(argument, 'must be symmetric (a covariance matrix).');
   cholesky(matrix, argument);
+  checkedMasses.add(inverseMass);
 }
+
+/** Inverse masses that passed `assertInverseMass` (by identity: arrays are not copied between samplers). */
+const checkedMasses = new WeakSet<InverseMass>();
 
 /** The inverse of a lower-triangular matrix by forward substitution (float64). */
 function inverseLowerTriangular(l: readonly (readonly number[])[]): number[][] {
@@ -146,8 +153,13 @@ export function velocity(metric: Metric, p: tf.Tensor): tf.Tensor {
   return tf.tidy(() => (metric.kind === 'diagonal' ? tf.mul(metric.inverseMass, p) : onFlat(p, (flat) => tf.matMul(flat, metric.inverseMass))));
 }
 
-/** `sum over coordinates of a * b` per chain, shape `[N]`. */
-function dotPerChain(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
+/**
+ * The per-chain dot product `sum over event coordinates of a * b`, shape `[N]`.
+ *
+ * @example
+ * const projection = dotPerChain(velocity(metric, p), rho); // v . rho per chain
+ */
+export function dotPerChain(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
   return tf.sum(tf.reshape(tf.mul(a, b), [a.shape[0]!, -1]), 1) as tf.Tensor1D;
 }
 

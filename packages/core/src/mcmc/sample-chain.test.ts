@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { countDeviceReads } from '../device-reads.js';
 import { type Key, prngKey } from '../key.js';
 import { normal } from '../random.js';
-import { sampleChain } from './sample-chain.js';
+import { sampleChain, sampleChainAsync } from './sample-chain.js';
 import { disposeState } from '../state.js';
 import { describeBackends, expectMeans, expectNoLeaks } from '../testing/index.js';
 import type { ChainState, Sampler, StepInfo } from '../types.js';
@@ -129,5 +129,38 @@ describeBackends('sampleChain', () => {
     const empty = tf.zeros([0, 2]);
     expect(() => sampleChain(sampler, { energy, init: empty, key: prngKey(0) })).toThrow(/init: has no samples/);
     tf.dispose([init, empty]);
+  });
+
+  it('sampleChainAsync draws exactly what sampleChain draws, with the same means and diagnostics', async () => {
+    const init = normal(prngKey(7), [8, 2]);
+    const options = { energy: (x: tf.Tensor) => tf.sum(x, 1) as tf.Tensor1D, init, key: prngKey(8), burnIn: 5, numSteps: 40, thin: 2 };
+    const sync = sampleChain(ar1Sampler(0.6), options);
+    let asyncResult: Awaited<ReturnType<typeof sampleChainAsync>> | undefined;
+    const reads = await countDeviceReads(async () => {
+      asyncResult = await sampleChainAsync(ar1Sampler(0.6), options);
+    });
+    // One read for the info means, one for the kept samples (the diagnostics).
+    expect(reads).toBe(2);
+    expect(asyncResult!.samples!.arraySync()).toEqual(sync.samples.arraySync());
+    expect(asyncResult!.meanInfo).toEqual(sync.meanInfo);
+    expect(asyncResult!.acceptanceRate).toBe(sync.acceptanceRate);
+    expect(Array.from(asyncResult!.diagnostics!.ess)).toEqual(Array.from(sync.diagnostics!.ess));
+    expect(Array.from(asyncResult!.diagnostics!.rhat)).toEqual(Array.from(sync.diagnostics!.rhat));
+    tf.dispose([init, sync.samples, asyncResult!.samples!]);
+    disposeState([sync.finalState, asyncResult!.finalState]);
+  });
+
+  it('sampleChainAsync leaks nothing and checks its options like sampleChain', async () => {
+    const init = tf.zeros([4, 2]);
+    const energy = (x: tf.Tensor) => tf.sum(x, 1) as tf.Tensor1D;
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const r = await sampleChainAsync(ar1Sampler(0.5), { energy, init, key: prngKey(i), numSteps: 20, burnIn: 3, thin: 2 });
+      r.samples!.dispose();
+      disposeState(r.finalState);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(sampleChainAsync(ar1Sampler(0.5), { energy, init, key: prngKey(0), thin: 0 })).rejects.toThrow(/thin: must be an integer >= 1/);
+    init.dispose();
   });
 });

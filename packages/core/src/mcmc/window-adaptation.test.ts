@@ -77,7 +77,9 @@ describeBackends('windowAdaptation', () => {
           expectWithinStandardErrors(entry(i, j), shrink * sigma[i]![j]! + (i === j ? 1e-3 * (5 / (n + 5)) : 0), se, { label: `Sigma[${i}][${j}]` });
         }
       }
-      // Dual averaging's root is eps* = -log(0.5); the final window has 50 steps, so eps-bar is within a few per cent.
+      // Dual averaging's root is eps* = -log(0.5) = 0.693. With the stub's deterministic acceptance
+      // exp(-eps), the 50 steps after the last restart leave eps-bar at 0.708 (measured on cpu and
+      // wasm; the early iterates' pull on the average): 2% off, inside the 5% allowed.
       expect(Math.abs(result.stepSize / Math.LN2 - 1)).toBeLessThan(0.05);
       expect(result.sampler.stepSize).toBe(result.stepSize);
       expect(tf.memory().numTensors).toBe(before + 1); // the returned position
@@ -93,9 +95,12 @@ describeBackends('windowAdaptation', () => {
     expect(log).toHaveLength(0);
     expect(result.inverseMass).toBeUndefined();
     const { withInverseMass: _ignored, ...tunableOnly } = iidSampler(1);
-    expect(() => windowAdaptation(tunableOnly, { energy, init, key: prngKey(4), numSteps: 10 })).toThrow(/^mass: 'diagonal' needs a sampler with withInverseMass/);
+    expect(() => windowAdaptation(tunableOnly, { energy, init, key: prngKey(4), numSteps: 100 })).toThrow(/^mass: 'diagonal' needs a sampler with withInverseMass/);
     expect(() => windowAdaptation({ name: 'x' } as never, { energy, init, key: prngKey(4) })).toThrow(InvalidArgumentError);
     expect(() => windowAdaptation(iidSampler(1), { energy, init, key: prngKey(4), mass: 'full' as never })).toThrow(/^mass:/);
+    expect(() => windowAdaptation(iidSampler(1), { energy, init, key: prngKey(4), numSteps: 10 })).toThrow(/^numSteps: must be an integer >= 20/);
+    expect(() => windowAdaptation(iidSampler(1), { energy, init, key: prngKey(4), windowSize: 0 })).toThrow(/^windowSize:/);
+    expect(() => windowAdaptation(iidSampler(1), { energy, init, key: prngKey(4), initialBuffer: -1 })).toThrow(/^initialBuffer:/);
     tf.dispose([init, result.position]);
   });
 });

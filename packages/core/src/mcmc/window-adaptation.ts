@@ -12,6 +12,9 @@ import { assertBatch, assertInteger, assertOneOf } from '../validate.js';
 import type { InverseMass } from './metric.js';
 import { startStepSizeAdaptation, stepSizeAdaptationConstants, updateStepSizeAdaptation } from './step-size-adaptation.js';
 
+/** The fewest warm-up steps `windowAdaptation` accepts (Stan's bound). */
+const MIN_WARMUP_STEPS = 20;
+
 /** Which inverse mass the slow windows estimate: none (step size only), a diagonal, or a dense matrix. */
 export const MASS_ADAPTATIONS = ['none', 'diagonal', 'dense'] as const;
 /** One of {@link MASS_ADAPTATIONS}. */
@@ -24,7 +27,7 @@ export interface WindowAdaptationOptions {
   readonly init: tf.Tensor;
   /** Step `t` of the warm-up uses `foldIn(key, t)`. */
   readonly key: Key;
-  /** Warm-up steps `W` (default 1000, Stan's). */
+  /** Warm-up steps `W` (default 1000, Stan's; at least 20). */
   readonly numSteps?: number;
   /** What the slow windows estimate (default `'diagonal'`; `'none'` for samplers without `withInverseMass`). */
   readonly mass?: MassAdaptation;
@@ -122,10 +125,14 @@ export function windowAdaptation<S extends ChainState, I extends StepInfo>(
   sampler: AdaptableSampler<S, I> | TunableSampler<S, I>,
   options: WindowAdaptationOptions,
 ): WindowAdaptationResult<S, I> {
-  const { energy, init, key, numSteps = 1000, mass = 'diagonal', onStep } = options;
+  const { energy, init, key, numSteps = 1000, mass = 'diagonal', onStep, initialBuffer = 75, finalBuffer = 50, windowSize = 25 } = options;
   assertBatch('init', init, 1);
-  assertInteger('numSteps', numSteps, 1);
+  // Stan refuses fewer than 20 warm-up steps too: too few draws for a window's covariance.
+  assertInteger('numSteps', numSteps, MIN_WARMUP_STEPS);
   assertOneOf('mass', mass, MASS_ADAPTATIONS);
+  assertInteger('initialBuffer', initialBuffer, 0);
+  assertInteger('finalBuffer', finalBuffer, 0);
+  assertInteger('windowSize', windowSize, 1);
   if (typeof sampler?.withStepSize !== 'function' || typeof sampler.targetAcceptance !== 'number') {
     throw new InvalidArgumentError(
       'sampler',
@@ -137,7 +144,7 @@ export function windowAdaptation<S extends ChainState, I extends StepInfo>(
     throw new InvalidArgumentError('mass', `'${mass}' needs a sampler with withInverseMass (hmc, nuts, mala, randomWalkMetropolis); ${sampler.name} has none. Pass mass: 'none'.`);
   }
   const constants = stepSizeAdaptationConstants({ targetAcceptance: options.targetAcceptance ?? sampler.targetAcceptance });
-  const windows = slowWindows(numSteps, options.initialBuffer ?? 75, options.finalBuffer ?? 50, options.windowSize ?? 25);
+  const windows = slowWindows(numSteps, initialBuffer, finalBuffer, windowSize);
   const size = init.size / init.shape[0]!;
 
   let kernel: TunableSampler<S, I> = sampler;
@@ -219,5 +226,6 @@ function estimateInverseMass(
   // C_ij = (sum (x_i - c_i)(x_j - c_j) - n m_i m_j) / (n - 1), with m the mean of x - c.
   const entry = (i: number, j: number, square: number): number => regularised((square - n * mean[i]! * mean[j]!) / (n - 1), n, i === j);
   if (mass === 'diagonal') return mean.map((_, i) => entry(i, i, second[i]!));
-  return mean.map((_, i) => mean.map((__, j) => entry(i, j, second[i * size + j]!)));
+  // Symmetrised: a float32 matMul need not give (i, j) and (j, i) the same rounding.
+  return mean.map((_, i) => mean.map((__, j) => entry(i, j, (second[i * size + j]! + second[j * size + i]!) / 2)));
 }

@@ -38,7 +38,7 @@ export interface MlpEnergy extends EnergyModel {
  * - `energy.valueAndGrad` is a hand-written backward pass for the input gradient only (what a
  *   sampler needs), `dE/dh_{l-1} = (dE/dh_l * f'(a_l)) W_l^T`, which skips the weight gradients
  *   that a tape would compute. Each activation and its derivative share one sigmoid. It is made of
- *   {@link dense} and {@link matMulTransposed}, so differentiating it with respect to the weights
+ *   {@link dense} and `matMulTransposed`, so differentiating it with respect to the weights
  *   (score matching) runs no transposed matMul either (6.6x faster on wasm at batch 4096,
  *   hidden [256, 256]).
  *

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
@@ -74,6 +74,21 @@ describe('file checkpoint store layout', () => {
 });
 
 describe('indexedDB checkpoint store', () => {
+  it('closes its connection when another deletes the database, and starts empty afterwards', async () => {
+    const factory = new IDBFactory();
+    const store = indexedDbCheckpointStore('deleted', { indexedDB: factory });
+    await store.write(5, { 'a.bin': bytes(1) });
+    expect(await store.latest()).toBe(5);
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.deleteDatabase('deleted');
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+      request.onblocked = () => reject(new Error('deleteDatabase is blocked by the open store'));
+    });
+    expect(await store.latest()).toBeUndefined();
+    expect(await store.list()).toEqual([]);
+  });
+
   it('explains what to do when IndexedDB is missing', async () => {
     const store = indexedDbCheckpointStore('nowhere');
     await expect(store.list()).rejects.toThrow(/IndexedDB is not available here.*fileCheckpointStore/);
@@ -86,5 +101,66 @@ describe('indexedDB checkpoint store', () => {
     await expect(store.write(2, { 'a.bin': (() => 1) as unknown as Uint8Array })).rejects.toThrow(/Could not write checkpoint step 2/);
     expect(await store.list()).toEqual([1]);
     expect(await store.latest()).toBe(1);
+  });
+});
+
+describe('file checkpoint store repairs', () => {
+  const files = (value: number) => ({ 'manifest.json': bytes(value), 'tensors.bin': bytes(value, value) });
+
+  it('cleanUp puts back a checkpoint moved aside for a re-save that was interrupted, and removes other leftovers', async () => {
+    const dir = join(root, 'repair-aside');
+    const store = fileCheckpointStore(dir);
+    await store.write(4, files(4));
+    await store.write(8, files(8));
+    // What a kill between "move the old copy aside" and "rename the new copy in" leaves behind:
+    // step-000008 under its aside name, and the complete new copy under its temp name.
+    await rename(join(dir, 'step-000008'), join(dir, '.tmp-old-step-000008-999-1-0'));
+    await mkdir(join(dir, '.tmp-step-000008-999-1-1'));
+    await writeFile(join(dir, '.tmp-latest.json-999-1-2'), '{"st');
+    expect(await store.list()).toEqual([4]);
+    expect(await store.cleanUp()).toEqual([
+      'restored step-000008 from .tmp-old-step-000008-999-1-0 (its replacement was interrupted)',
+      'removed .tmp-latest.json-999-1-2 (left by an interrupted write)',
+      'removed .tmp-step-000008-999-1-1 (left by an interrupted write)',
+    ]);
+    expect(await store.list()).toEqual([4, 8]);
+    expect(Array.from((await store.read(8))['tensors.bin']!)).toEqual([8, 8]);
+    expect((await readdir(dir)).sort()).toEqual(['latest.json', 'step-000004', 'step-000008']);
+    expect(await store.cleanUp()).toEqual([]);
+  });
+
+  it('cleanUp drops an aside copy whose replacement landed', async () => {
+    const dir = join(root, 'repair-landed');
+    const store = fileCheckpointStore(dir);
+    await store.write(4, files(4));
+    await mkdir(join(dir, '.tmp-old-step-000004-999-1-0'));
+    expect(await store.cleanUp()).toEqual(['removed .tmp-old-step-000004-999-1-0 (left by an interrupted write)']);
+    expect(Array.from((await store.read(4))['tensors.bin']!)).toEqual([4, 4]);
+  });
+
+  it('remove renames the checkpoint away before deleting it, so it is never listed half-deleted', async () => {
+    const dir = join(root, 'remove-atomic');
+    const store = fileCheckpointStore(dir);
+    await store.write(4, files(4));
+    await store.write(8, files(8));
+    // A removal interrupted after its rename: the checkpoint is gone from the list, only a leftover remains.
+    await rename(join(dir, 'step-000004'), join(dir, '.tmp-removed-step-000004-999-1-0'));
+    expect(await store.list()).toEqual([8]);
+    await store.remove(8);
+    expect(await store.list()).toEqual([]);
+    expect((await readdir(dir)).sort()).toEqual(['.tmp-removed-step-000004-999-1-0', 'latest.json']);
+  });
+
+  it('setLatest points latest at a saved step, and refuses a step that is not saved', async () => {
+    const dir = join(root, 'set-latest');
+    const store = fileCheckpointStore(dir);
+    await store.write(4, files(4));
+    await store.write(8, files(8));
+    await rm(join(dir, 'latest.json'));
+    expect(await store.latest()).toBeUndefined();
+    await store.setLatest(4);
+    expect(await store.latest()).toBe(4);
+    await expect(store.setLatest(5)).rejects.toThrow(/Cannot point latest at checkpoint step 5: it is not in directory .* \(saved steps: \[4, 8\]\)/);
+    expect((await readdir(dir)).sort()).toEqual(['latest.json', 'step-000004', 'step-000008']);
   });
 });

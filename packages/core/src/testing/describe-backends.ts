@@ -1,4 +1,4 @@
-import { beforeAll, describe } from 'vitest';
+import { afterEach, beforeAll, describe } from 'vitest';
 import { type BackendName, useBackend } from '../backend.js';
 
 /** Backends every suite runs on by default: the two that work everywhere Node does. */
@@ -22,6 +22,10 @@ export function describeBackends(name: string, body: (backend: BackendName) => v
       beforeAll(async () => {
         await useBackend(backend);
       });
+      // Synchronous tests run back to back as microtasks, so the worker never reaches its event loop
+      // and vitest's replies to its progress messages wait; after a minute of that, vitest reports
+      // "Timeout calling onTaskUpdate". One macrotask turn after each test lets the replies in.
+      afterEach(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
       body(backend);
     });
   }

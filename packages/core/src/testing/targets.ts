@@ -56,7 +56,12 @@ export function gaussianMixture1d(options: { weights: readonly number[]; means: 
 }
 
 /** Wraps `energy` so that `calls()` counts its evaluations (e.g. to check one gradient per step). */
-export function countingEnergy(energy: EnergyFn): { energy: EnergyFn; calls: () => number } {
+export function countingEnergy(energy: EnergyFn): {
+  /** `energy`, counting each evaluation. */
+  energy: EnergyFn;
+  /** Evaluations so far. */
+  calls: () => number;
+} {
   let count = 0;
   const counted: EnergyFn = (x) => {
     count++;

@@ -16,6 +16,7 @@ import { cosineDecay } from '../schedule.js';
 import { describeBackends } from '../testing/index.js';
 import { adam } from './optimizers.js';
 import type { EnergyModel, Objective } from '../types.js';
+import { variableGradients } from '../variable-gradients.js';
 
 let root: string;
 let counter = 0;
@@ -264,6 +265,22 @@ describeBackends('fit', () => {
       /^data: rows of shape \[3\] do not fit the model: x: has per-sample shape \[3\] but the model expects \[2\]/,
     );
     expect(tf.memory().numTensors).toBe(before);
+    // An objective that records ops on the tape before the model sees the rows (denoising score
+    // matching scales and perturbs them first): the same error, and still nothing leaked.
+    const perturbing: Objective<Record<string, never>> = {
+      name: 'perturbing',
+      init: () => ({}),
+      gradients: (m, batch) =>
+        tf.tidy(() => {
+          const { value, grads } = variableGradients(() => tf.mean(m.energy(tf.mul(batch, 1.5))) as tf.Scalar, m.variables);
+          return { loss: value, grads, state: {}, metrics: {} };
+        }),
+    };
+    const beforePerturbing = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      await rejects(fit(model, perturbing, wide, { ...base, steps: 1, batchSize: 4 }), ShapeError, /^data: rows of shape \[3\] do not fit the model/);
+    }
+    expect(tf.memory().numTensors).toBe(beforePerturbing);
 
     // An objective that forgets the gradient of its own variable: clear error, nothing leaked.
     const inner = noisyContrastive();
@@ -301,3 +318,34 @@ describeBackends('fit', () => {
     tf.dispose([data, ...model.variables]);
   });
 });
+
+describeBackends('fit with a reused optimizer', () => {
+  it('refuses an optimizer that holds the state of a model of another shape, naming optimizer and the fix, leaking nothing', async () => {
+    const optimizer = adam({ learningRate: 0.01 });
+    const small = gaussianEnergy({ dim: 2 });
+    const smallData = makeData(16);
+    const common = { optimizer, steps: 2, batchSize: 4, key: prngKey(0) };
+    disposeState((await fit(small, noisyContrastive(), smallData, common)).state);
+    // The same model trains on with the same optimizer.
+    disposeState((await fit(small, noisyContrastive(), smallData, common)).state);
+    const large = gaussianEnergy({ dim: 3 });
+    const largeData = tf.zeros([16, 3]);
+    const before = tf.memory().numTensors;
+    const error = await fit(large, noisyContrastive3(), largeData, common).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toMatch(/^optimizer: holds the state of other variables \(6 slot tensors of shapes \[2\], \[2, 2\], \[\], .*create a fresh optimizer for each model/);
+    expect(tf.memory().numTensors).toBe(before);
+    // A fresh optimizer trains the larger model.
+    const fresh = adam({ learningRate: 0.01 });
+    disposeState((await fit(large, noisyContrastive3(), largeData, { ...common, optimizer: fresh })).state);
+    optimizer.dispose();
+    fresh.dispose();
+    tf.dispose([smallData, largeData, ...small.variables, ...large.variables]);
+  });
+});
+
+/** {@link noisyContrastive} on 3-D data. */
+function noisyContrastive3(): Objective<NoisyState> {
+  const inner = noisyContrastive();
+  return { ...inner, init: (_model, key) => tf.tidy(() => ({ chains: normal(key, [8, 3]), offset: tf.variable(tf.scalar(0), true), steps: 0 })) };
+}

@@ -4,10 +4,11 @@ import { type Key, foldIn, keyData, split } from '../key.js';
 import { readScalars } from '../read-scalars.js';
 import { disposeReplaced, disposeState } from '../state.js';
 import type { EnergyModel, Objective, ObjectiveStep } from '../types.js';
-import { assertBatch, assertFinite, assertInteger } from '../validate.js';
+import { assertBatch, assertFiniteAsync, assertInteger } from '../validate.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint/checkpoint.js';
 import type { CheckpointStore } from './checkpoint/store.js';
 import { minibatches } from './minibatch.js';
+import { assertOptimizerFits } from './optimizer-slots.js';
 
 /** What `onStep` receives after every training step. */
 export interface FitProgress {
@@ -36,7 +37,8 @@ export interface FitCheckpointOptions {
 export interface FitOptions {
   /**
    * Any tfjs optimizer; for a learning-rate schedule, one from this module (`adam({ learningRate:
-   * cosineDecay(...) })`). Keep one instance per model: tfjs optimizers keep their slots by position.
+   * cosineDecay(...) })`). Keep one instance per model: tfjs optimizers keep their slots by position,
+   * and an optimizer whose state does not fit the trained variables is refused before the first step.
    */
   readonly optimizer: tf.Optimizer;
   /** Total optimisation steps (give exactly one of `steps` and `epochs`). */
@@ -129,7 +131,7 @@ export async function fit<S>(model: EnergyModel, objective: Objective<S>, data: 
     assertInteger('checkpoint.every', checkpoint.every, 1);
     if (checkpoint.keep !== undefined) assertInteger('checkpoint.keep', checkpoint.keep, 1);
   }
-  assertFinite('data', data);
+  await assertFiniteAsync('data', data);
   const meta = { objective: objective.name, batchSize };
 
   let step = 0;
@@ -166,6 +168,7 @@ export async function fit<S>(model: EnergyModel, objective: Objective<S>, data: 
   let savedStep = step;
   let stopped: FitResult<S>['stopped'] = 'completed';
   try {
+    await assertOptimizerFits(optimizer, [...model.variables, ...(objective.variables?.(state) ?? [])]);
     while (step < totalSteps) {
       if (signal?.aborted) {
         stopped = 'aborted';
@@ -253,8 +256,23 @@ function gradientOf<S>(result: ObjectiveStep<S>, variable: tf.Variable, objectiv
   return gradient;
 }
 
-/** Resolves on the next macrotask (setImmediate in Node, a zero timeout elsewhere). */
+/**
+ * Resolves on the next macrotask: setImmediate in Node, a MessageChannel message in browsers and
+ * workers (a chain of zero timeouts is clamped to 4 ms each after five, which would cost a fast
+ * training loop a fifth of its speed).
+ */
 function yieldToEventLoop(): Promise<void> {
   const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
-  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+  if (immediate) return new Promise((resolve) => immediate(resolve));
+  if (typeof MessageChannel === 'function') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -27,8 +27,10 @@ export {
   type LoadedCheckpoint,
   MANIFEST_FILE,
   type SaveCheckpointOptions,
+  type StoredDtype,
   TENSORS_FILE,
   loadCheckpoint,
+  pruneCheckpoints,
   saveCheckpoint,
 } from './checkpoint/checkpoint.js';
 export { type JsonValue } from './checkpoint/state-codec.js';

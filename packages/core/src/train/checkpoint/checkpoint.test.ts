@@ -9,7 +9,7 @@ import { gaussianEnergy } from '../../models/gaussian.js';
 import { mlpEnergy } from '../../models/mlp.js';
 import { disposeState } from '../../state.js';
 import { describeBackends } from '../../testing/index.js';
-import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, TENSORS_FILE, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, TENSORS_FILE, loadCheckpoint, pruneCheckpoints, saveCheckpoint } from './checkpoint.js';
 import { crc32 } from './crc32.js';
 import { fileCheckpointStore, stepDirName } from '../../node/file-store.js';
 import type { CheckpointStore } from './store.js';
@@ -119,6 +119,19 @@ describeBackends('checkpoints', () => {
     optimizer.dispose();
   });
 
+  it('pruneCheckpoints keeps the latest and the keep - 1 newest others (what a crash between save and prune leaves undone)', async () => {
+    const store = fileCheckpointStore(freshDir());
+    const { model, optimizer } = trainedSetup();
+    for (const step of [3, 6, 9, 12]) await saveCheckpoint(store, { step, key: prngKey(0), model, optimizer });
+    await pruneCheckpoints(store, { keep: 2, latest: 9 });
+    expect(await store.list()).toEqual([9, 12]);
+    await pruneCheckpoints(store, { keep: 1, latest: 12 });
+    expect(await store.list()).toEqual([12]);
+    await expect(pruneCheckpoints(store, { keep: 0, latest: 12 })).rejects.toThrow(/^keep: must be an integer >= 1/);
+    tf.dispose([...model.variables]);
+    optimizer.dispose();
+  });
+
   it('a save that fails midway leaves the previous checkpoint loadable', async () => {
     const dir = freshDir();
     const store = fileCheckpointStore(dir);
@@ -127,9 +140,10 @@ describeBackends('checkpoints', () => {
     const saved = values(model.variables);
 
     // The file store itself fails midway: the second file cannot be created.
-    await expect(store.write(6, { [MANIFEST_FILE]: new Uint8Array([1]), 'missing-dir/tensors.bin': new Uint8Array([2]) })).rejects.toThrow(
-      CheckpointError,
-    );
+    const failed = await store.write(6, { [MANIFEST_FILE]: new Uint8Array([1]), 'missing-dir/tensors.bin': new Uint8Array([2]) }).then(() => undefined, (e: unknown) => e);
+    expect(failed).toBeInstanceOf(CheckpointError);
+    // The file-system error is kept as the cause (a command line can say what to do about it).
+    expect(((failed as Error).cause as NodeJS.ErrnoException).code).toBe('ENOENT');
     // A store whose write throws after part of the work (e.g. the disk fills up).
     const failing: CheckpointStore = { ...store, write: async () => Promise.reject(new CheckpointError('disk full')) };
     model.variables[0]!.assign(tf.tensor1d([9, 9]));
@@ -181,6 +195,15 @@ describeBackends('checkpoints', () => {
     await expectError(/has formatVersion 2, but this @ebm\/core reads version 1/);
     await writeFile(join(stepDir, MANIFEST_FILE), JSON.stringify({ ...manifest, format: 'keras' }));
     await expectError(/is not an @ebm checkpoint: format is "keras"/);
+    // A negative dimension whose product still matches the byte length reaches no tfjs op.
+    const tensors = manifest.tensors as { shape: number[] }[];
+    const [first, ...rest] = tensors;
+    const negative = { ...first, shape: first!.shape.length === 2 ? [-first!.shape[0]!, -first!.shape[1]!] : [-1, -first!.shape[0]!] };
+    await writeFile(join(stepDir, MANIFEST_FILE), JSON.stringify({ ...manifest, tensors: [negative, ...rest] }));
+    await expectError(/manifest\.json of checkpoint step 3 .*: tensor 0 .* has an invalid dtype, shape or byte range/);
+    // A checkpoint folder whose manifest says another step (copied or renamed by hand).
+    await writeFile(join(stepDir, MANIFEST_FILE), JSON.stringify({ ...manifest, step: 30 }));
+    await expectError(/manifest\.json of checkpoint step 3 in directory .* says it holds step 30: the checkpoint and its place in the store disagree/);
     await writeFile(join(stepDir, MANIFEST_FILE), manifestText);
 
     await writeFile(join(dir, 'latest.json'), '{"step": 99}');

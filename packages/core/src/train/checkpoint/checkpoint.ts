@@ -4,6 +4,7 @@ import { type Key, keyData, keyFromData } from '../../key.js';
 import { collectTensors } from '../../state.js';
 import type { EnergyModel, Objective } from '../../types.js';
 import { assertInteger } from '../../validate.js';
+import { ITERATIONS_WEIGHT, sameShape, slotsFit } from '../optimizer-slots.js';
 import { crc32 } from './crc32.js';
 import { type JsonValue, decodeState, encodeState } from './state-codec.js';
 import type { CheckpointStore } from './store.js';
@@ -22,7 +23,8 @@ const ALIGNMENT = 8;
 /** A tensor with the name an optimizer's getWeights/setWeights gives it. */
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
-type StoredDtype = 'float32' | 'int32' | 'bool';
+/** The tensor dtypes a checkpoint stores (tfjs's numeric and boolean dtypes). */
+export type StoredDtype = 'float32' | 'int32' | 'bool';
 const BYTES_PER_ELEMENT: Readonly<Record<StoredDtype, number>> = { float32: 4, int32: 4, bool: 1 };
 
 /** One tensor in `tensors.bin`. */
@@ -167,10 +169,21 @@ export async function saveCheckpoint<S>(store: CheckpointStore, options: SaveChe
     tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
   }
 
-  if (keep !== undefined) {
-    const older = (await store.list()).filter((s) => s !== step);
-    for (const s of older.slice(0, Math.max(0, older.length - (keep - 1)))) await store.remove(s);
-  }
+  if (keep !== undefined) await pruneCheckpoints(store, { keep, latest: step });
+}
+
+/**
+ * Deletes all but the `keep` most recent checkpoints, counting `latest` (always kept) and the
+ * `keep - 1` newest others: what `saveCheckpoint({ keep })` does after each save, and what a run
+ * resumed after a crash between a save and its pruning finishes. Deletes the oldest first.
+ *
+ * @example
+ * await pruneCheckpoints(store, { keep: 2, latest: (await store.latest())! });
+ */
+export async function pruneCheckpoints(store: CheckpointStore, options: { readonly keep: number; readonly latest: number }): Promise<void> {
+  assertInteger('keep', options.keep, 1);
+  const older = (await store.list()).filter((s) => s !== options.latest);
+  for (const s of older.slice(0, Math.max(0, older.length - (options.keep - 1)))) await store.remove(s);
 }
 
 /** Options of {@link loadCheckpoint}: where the restored values go. */
@@ -204,8 +217,9 @@ export interface LoadedCheckpoint<S = unknown> {
  * before anything is modified, so a failed load leaves model and optimizer as they were.
  *
  * Throws a `CheckpointError` naming the file or field and the fix when the store is empty, a
- * file is missing, the bytes are corrupt (size or CRC-32 mismatch), the format or version is
- * unknown, or the checkpoint does not fit the model (variable count, shape, dtype) or the
+ * file is missing, the bytes are corrupt (size or CRC-32 mismatch, a shape that is not a list of
+ * integers >= 0), the format or version is unknown, the manifest's step is not the step it is
+ * stored under, or the checkpoint does not fit the model (variable count, shape, dtype) or the
  * optimizer (class, number or shapes of its weights).
  *
  * @example
@@ -231,6 +245,12 @@ export async function loadCheckpoint<S = unknown>(store: CheckpointStore, option
     return bytes;
   };
   const manifest = parseManifest(fileOf(MANIFEST_FILE), where);
+  if (manifest.step !== step) {
+    throw new CheckpointError(
+      `${MANIFEST_FILE} of ${where} says it holds step ${manifest.step}: the checkpoint and its place in the store disagree ` +
+        '(a checkpoint folder copied or renamed by hand?). Put it back under its own step, or remove it and load another step (store.list()).',
+    );
+  }
   const bin = fileOf(TENSORS_FILE);
   checkBytes(manifest, bin, where);
 
@@ -329,10 +349,6 @@ export async function loadCheckpoint<S = unknown>(store: CheckpointStore, option
   return { step: manifest.step, key: keyFromData(manifest.key), objectiveState: objectiveState!, meta: manifest.meta };
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
 function parseManifest(bytes: Uint8Array, where: string): CheckpointManifest {
   let manifest: CheckpointManifest;
   try {
@@ -379,7 +395,8 @@ function checkBytes(manifest: CheckpointManifest, bin: Uint8Array, where: string
     );
   }
   manifest.tensors.forEach((entry, i) => {
-    const size = Array.isArray(entry.shape) ? entry.shape.reduce((a, b) => a * b, 1) : NaN;
+    const validShape = Array.isArray(entry.shape) && entry.shape.every((d) => Number.isSafeInteger(d) && d >= 0);
+    const size = validShape ? entry.shape.reduce((a, b) => a * b, 1) : NaN;
     const perElement = BYTES_PER_ELEMENT[entry.dtype];
     if (perElement === undefined || entry.byteLength !== size * perElement || entry.byteOffset % ALIGNMENT !== 0 || entry.byteOffset + entry.byteLength > bin.byteLength) {
       throw new CheckpointError(`${MANIFEST_FILE} of ${where}: tensor ${i} ('${entry.name}') has an invalid dtype, shape or byte range: the checkpoint is corrupt.`);
@@ -398,13 +415,14 @@ function checkOptimizerWeights(
   variables: readonly tf.Variable[],
   where: string,
 ): void {
-  const slots = saved.weights.filter((w) => w.name !== 'iter');
+  const slots = saved.weights.filter((w) => w.name !== ITERATIONS_WEIGHT);
+  const entries = slots.map((w) => tensors[w.tensor]);
   const fits =
-    slots.length % Math.max(variables.length, 1) === 0 &&
-    slots.every((w, j) => {
-      const entry = tensors[w.tensor];
-      return entry !== undefined && sameShape(entry.shape, variables[j % variables.length]!.shape);
-    });
+    entries.every((entry) => entry !== undefined) &&
+    slotsFit(
+      entries.map((entry) => entry!.shape),
+      variables.map((v) => v.shape),
+    );
   if (!fits) {
     throw new CheckpointError(
       `The ${saved.className} optimizer state in ${where} (${slots.length} slot tensors: ${slots.map((w) => w.name).join(', ')}) ` +

@@ -55,7 +55,14 @@ export function indexedDbCheckpointStore(dbName: string, options: IndexedDbCheck
         request.result.createObjectStore(CHECKPOINTS);
         request.result.createObjectStore(POINTERS);
       };
-      return requestResult(request);
+      const db = await requestResult(request);
+      // Let another connection delete or upgrade the database (a "reset" button, another tab):
+      // close this one when asked, and reopen on the next use.
+      db.onversionchange = () => {
+        db.close();
+        database = undefined;
+      };
+      return db;
     })();
     return database;
   };

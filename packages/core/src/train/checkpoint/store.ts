@@ -2,7 +2,7 @@
 export type CheckpointFiles = Readonly<Record<string, Uint8Array>>;
 
 /**
- * Where checkpoints live: a directory in Node ({@link fileCheckpointStore}), an IndexedDB
+ * Where checkpoints live: a directory in Node (`fileCheckpointStore` from `@ebm/core/node`), an IndexedDB
  * database in the browser ({@link indexedDbCheckpointStore}), or anything else that implements
  * these five operations (a cloud bucket, an in-memory map for tests).
  *

@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs';
+import { ShapeError, prngKey } from '@ebm/core';
+import { mlpEnergy } from '@ebm/core/models';
+import { describeBackends, expectNoLeaksAsync } from '@ebm/core/testing';
+import { adam, fit } from '@ebm/core/train';
+import { expect, it } from 'vitest';
+import { OBJECTIVE_NAMES, validateConfig } from './config.js';
+import { buildObjective } from './objectives.js';
+import { buildSampler } from './samplers.js';
+
+describeBackends('every objective recipe on rows of the wrong width', () => {
+  it.each(OBJECTIVE_NAMES)('%s: fit throws a ShapeError naming data, and leaks nothing', async (name) => {
+    const config = validateConfig({ objective: name, hidden: [4] });
+    const model = mlpEnergy({ inputShape: [2], hidden: [4], key: prngKey(0) });
+    const good = tf.randomNormal([32, 2]) as tf.Tensor2D;
+    const wide = tf.randomNormal([32, 3]) as tf.Tensor2D;
+    const disposers: (() => void)[] = [];
+    const objective = buildObjective(config, { sampler: buildSampler(config), data: good, onDispose: (dispose) => disposers.push(dispose) });
+    const optimizer = adam({ learningRate: 0.1 });
+    const attempt = async (): Promise<void> => {
+      const error = await fit(model, objective, wide, { optimizer, steps: 2, batchSize: 8, key: prngKey(1) }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(ShapeError);
+      expect((error as Error).message).toMatch(/^data: rows of shape \[3\] do not fit the model/);
+    };
+    await expectNoLeaksAsync(attempt, 20);
+    optimizer.dispose();
+    for (const dispose of disposers) dispose();
+    tf.dispose([good, wide, ...model.variables]);
+  });
+});
