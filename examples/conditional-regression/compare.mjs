@@ -4,7 +4,7 @@
 // form for the baseline), the floor -log p_data(y | x) on the same test pairs, the gap with its
 // standard error over the pairs, and seconds.
 // Run: node compare.mjs [--toys branching,heteroscedastic,ring] [--objectives cnce,gaussian] [--steps N] [--tiny] [--no-train]
-// Runs land in runs/conditional/<toy>-<objective>, with conditional.png (p(y | x) beside the truth) and loss.png.
+// Runs land in runs/conditional/<toy>-<objective> (--tiny: runs/conditional-tiny/, so CI never overwrites a full run), with conditional.png (p(y | x) beside the truth) and loss.png.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatTable, main } from '@ebm/cli';
@@ -22,7 +22,7 @@ const silent = { out: () => undefined, err: (text) => process.stderr.write(text)
 const rows = [];
 for (const toy of toys) {
   for (const objective of objectives) {
-    const out = join('runs', 'conditional', `${toy}-${objective}`);
+    const out = join('runs', tiny ? 'conditional-tiny' : 'conditional', `${toy}-${objective}`);
     const args = ['train', '--out', out, '--force', '--quiet', '--dataset', toy, '--objective', objective, '--steps', steps, ...common];
     if (!process.argv.includes('--no-train')) {
       process.stdout.write(`training ${objective} on ${toy}... `);

@@ -3,7 +3,7 @@
 // error (15 bins), and the AUROC of log p(x) = logsumexp f(x) for digits against uniform noise and
 // against Fashion-MNIST downsampled to 8x8 (when installed: apt-get install dataset-fashion-mnist).
 // Run: node compare.mjs [--steps N] [--seeds 0,1,2] [--tiny] [--no-train]
-// Runs land in runs/jem/<objective>-<seed>, with samples.png (class-conditional samples, one row per
+// Runs land in runs/jem/<objective>-<seed> (--tiny: runs/jem-tiny/, so CI never overwrites a full run), with samples.png (class-conditional samples, one row per
 // class) and reliability.png.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ const silent = { out: () => undefined, err: (text) => process.stderr.write(text)
 const rows = [];
 for (const seed of seeds) {
   for (const objective of ['classifier', 'jem']) {
-    const out = join('runs', 'jem', `${objective}-${seed}`);
+    const out = join('runs', tiny ? 'jem-tiny' : 'jem', `${objective}-${seed}`);
     const args = ['train', '--out', out, '--force', '--quiet', '--dataset', 'digits', '--objective', objective, '--steps', steps, '--seed', seed, ...common, ...ood];
     if (!process.argv.includes('--no-train')) {
       process.stdout.write(`training ${objective} (seed ${seed})... `);
