@@ -71,6 +71,21 @@ describe('ebm train on a conditional toy', () => {
     expect(height).toBeGreaterThan(600);
   });
 
+  it('a run that learnt nothing counts as diverged: exit code 3, status and problem in summary.json, pictures drawn', async () => {
+    // Learning rate 10 wrecks the energy in 20 steps: a conditional NLL of about 65 nats against log 5 = 1.61 for a constant energy.
+    const out = join(root, 'diverged');
+    const { code, stderr } = await run(['train', '--out', out, '--dataset', 'branching', '--objective', 'cnce', '--num-noise', '4', '--learning-rate', '10', '--steps', '20', ...TINY]);
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/The run diverged: the test NLL [\d.]+ is [\d.]+ nats worse than a constant energy's \(1\.61\)/);
+    const summary = readSummary(out);
+    expect(summary.status).toBe('diverged');
+    expect(summary.problems).toHaveLength(1);
+    expect(summary.nll).toBeGreaterThan(Math.log(5) + 10);
+    expect(existsSync(join(out, 'conditional.png'))).toBe(true);
+    // ebm eval agrees, with the same exit code.
+    expect((await run(['eval', out])).code).toBe(3);
+  });
+
   it('names a data set that does not fit the objective', async () => {
     const toyOnDigits = await run(['train', '--out', join(root, 'bad-1'), '--dataset', 'digits', '--objective', 'cnce']);
     expect(toyOnDigits.code).toBe(1);
