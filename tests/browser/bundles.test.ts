@@ -64,7 +64,7 @@ describe.each(libraries)('$name', (pkg) => {
 
 it('includes every library package (all of packages/ except the command line)', () => {
   expect(libraries.map((pkg) => pkg.name).sort()).toEqual(
-    ['@ebm/cd', '@ebm/core', '@ebm/datasets', '@ebm/eval', '@ebm/flows', '@ebm/mcmc-hmc', '@ebm/mcmc-langevin', '@ebm/mcmc-mh', '@ebm/nce', '@ebm/rbm', '@ebm/score-matching'],
+    ['@ebm/cd', '@ebm/conditional', '@ebm/core', '@ebm/datasets', '@ebm/eval', '@ebm/flows', '@ebm/mcmc-hmc', '@ebm/mcmc-langevin', '@ebm/mcmc-mh', '@ebm/nce', '@ebm/rbm', '@ebm/score-matching'],
   );
 });
 

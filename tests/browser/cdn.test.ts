@@ -48,7 +48,8 @@ import { mlpEnergy } from '@ebm/core/models';
 import { adam, fit } from '@ebm/core/train';
 import { cholesky } from '@ebm/core/math';
 import { contrastiveDivergence } from '@ebm/cd';
-import { toyDatasets } from '@ebm/datasets';
+import { conditionalToyDatasets, toyDatasets } from '@ebm/datasets';
+import { conditionalMlpEnergy, conditionalNce, conditionalNll, independentOfInput, packPairs } from '@ebm/conditional';
 import { nll2d } from '@ebm/eval';
 import { hmc } from '@ebm/mcmc-hmc';
 import { mala } from '@ebm/mcmc-langevin';
@@ -71,6 +72,14 @@ try {
   result.acceptance = chain.acceptanceRate;
   core.disposeState([chain.samples, chain.finalState]);
   result.nll = nll2d(model.energy, data, { box: [[-4.5, 4.5], [-4.5, 4.5]], grid: 64 }).nll;
+  const [pairsKey, conditionalModelKey, conditionalFitKey] = core.split(core.prngKey(1), 3);
+  const pairs = conditionalToyDatasets.branching.sample(pairsKey, 256);
+  const conditionalModel = conditionalMlpEnergy({ inputShape: [1], targetShape: [1], hidden: [8], key: conditionalModelKey });
+  const targetNoise = independentOfInput(core.uniformDistribution({ eventShape: [1], low: -2.5, high: 2.5 }));
+  const conditionalRun = await fit(conditionalModel, conditionalNce({ noise: targetNoise, numNoise: 4 }), packPairs(pairs.x, pairs.y), { optimizer: adam({ learningRate: 1e-2 }), steps: 5, batchSize: 64, key: conditionalFitKey });
+  core.disposeState(conditionalRun.state);
+  result.conditionalLosses = conditionalRun.losses;
+  result.conditionalNll = conditionalNll(conditionalModel, pairs.x, pairs.y, { interval: [-2.5, 2.5], grid: 64 }).nll;
   result.built = [contrastiveDivergence({ sampler: hmc({ stepSize: 0.1, numLeapfrogSteps: 2 }) }).name, randomWalkMetropolis({ scale: 0.1 }).name,
     slicedScoreMatching().name, typeof bernoulliRBM, typeof exactLogPartition, cholesky([[4]])[0][0]];
   result.errorName = new core.ShapeError('x', 'y').name;
@@ -114,6 +123,8 @@ it('a <script type="module"> page imports every package from its CDN bundle and 
   expect(losses.every(Number.isFinite)).toBe(true);
   expect(result.acceptance).toBeGreaterThan(0);
   expect(Number.isFinite(result.nll)).toBe(true);
+  expect(result.conditionalLosses).toHaveLength(5);
+  expect(Number.isFinite(result.conditionalNll)).toBe(true);
   expect(result.built).toEqual([expect.stringMatching(/^contrastive-divergence/), expect.any(String), expect.any(String), 'function', 'function', 2]);
   expect(result.errorName).toBe('ShapeError');
   expect(result.nodeOnly).toMatch(/^BackendError: The 'tensorflow' backend .* runs only in Node/);

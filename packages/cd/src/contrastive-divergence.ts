@@ -16,10 +16,11 @@ import {
   assertInteger,
   assertNonNegative,
   assertOneOf,
+  assertSampler,
+  contrastiveGradients,
   runChain,
   split,
   uniformDistribution,
-  variableGradients,
 } from '@ebm/core';
 import { type ReplayBufferState, createReplayBuffer, drawFromReplayBuffer, pushToReplayBuffer } from './replay-buffer.js';
 
@@ -121,9 +122,7 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
   options: ContrastiveDivergenceOptions<S, I>,
 ): Objective<ContrastiveDivergenceState> {
   const { sampler } = options;
-  if (sampler === null || typeof sampler !== 'object' || typeof sampler.init !== 'function' || typeof sampler.step !== 'function') {
-    throw new InvalidArgumentError('sampler', 'must be a Sampler ({ name, init, step }), e.g. mala({ stepSize: 0.05 }) from @ebm/mcmc-langevin.');
-  }
+  assertSampler('sampler', sampler);
   const k = options.k ?? 1;
   assertInteger('k', k, 1);
   const init = options.init ?? 'data';
@@ -182,22 +181,16 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
       const negatives = last.position;
       if (meanInfo.acceptanceRate !== undefined) samplerMetrics.acceptanceRate = meanInfo.acceptanceRate;
 
-      const { value, grads: g, aux } = variableGradients(() => {
-        const positive = model.energy(batch);
-        const negative = model.energy(negatives);
-        const positiveEnergy = tf.mean(positive) as tf.Scalar;
-        const negativeEnergy = tf.mean(negative) as tf.Scalar;
-        const gap = tf.sub(positiveEnergy, negativeEnergy) as tf.Scalar;
-        const loss = alpha === 0 ? gap : (tf.add(gap, tf.mul(alpha, tf.add(tf.mean(tf.square(positive)), tf.mean(tf.square(negative))))) as tf.Scalar);
-        return { loss, aux: { positiveEnergy, negativeEnergy } };
-      }, model.variables);
-      // The gap is computed again from the aux scalars: an aux tensor must not be the loss tensor itself.
-      const energyGap = tf.sub(aux.positiveEnergy, aux.negativeEnergy) as tf.Scalar;
+      const { value, grads: g, metrics } = contrastiveGradients(
+        () => ({ positive: model.energy(batch), negative: model.energy(negatives) }),
+        model.variables,
+        alpha,
+      );
       const pushed = buffer === null ? undefined : pushToReplayBuffer(buffer, negatives);
       return {
         loss: value,
         grads: g,
-        metrics: { ...aux, energyGap, ...samplerMetrics },
+        metrics: { ...metrics, ...samplerMetrics },
         chains: init === 'persistent' ? negatives : undefined,
         replay: pushed === undefined ? undefined : { buffer: pushed.buffer, count: pushed.count },
       };

@@ -107,7 +107,7 @@ describe('ebm train', () => {
     const dir = join(root, 'bad-value');
     const bad = await run(['train', '--out', dir, '--objective', 'mle']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/Invalid value 'mle' for --objective \(config key 'objective'\)\. Accepted values: cd, pcd, replay, nce, dsm, ssm, sm, fce, flow\./);
+    expect(bad.stderr).toMatch(/Invalid value 'mle' for --objective \(config key 'objective'\)\. Accepted values: cd, pcd, replay, nce, dsm, ssm, sm, fce, flow, cnce, ccd, cdsm, gaussian, jem, classifier\./);
     const notNumber = await run(['train', '--out', dir, '--learning-rate', 'fast']);
     expect(notNumber.stderr).toMatch(/Invalid value 'fast' for --learning-rate .*expected a number/);
     const negative = await run(['train', '--out', dir, '--steps', '-3']);

@@ -3,12 +3,15 @@
  * latest checkpoint) and on the installed plugins.
  */
 import { resolve } from 'node:path';
-import { prngKey } from '@ebm/core';
+import { type EnergyModel, type Objective, prngKey } from '@ebm/core';
+import type { Flow } from '@ebm/flows';
 import { writeFileAtomic } from '@ebm/core/node';
-import { TOY_DATASET_NAMES } from '@ebm/datasets';
+import { CONDITIONAL_TOY_NAMES, TOY_DATASET_NAMES } from '@ebm/datasets';
 import { findCheckpoint, runCheckpoints } from './checkpoints.js';
-import { ConfigError } from './config.js';
-import { assertConverged, drawPictures, drawSamples, evaluateRun, summaryTable, warn } from './evaluation.js';
+import { ConfigError, type TrainConfig } from './config.js';
+import { CONDITIONAL_OBJECTIVES } from './conditional-recipes.js';
+import { isConditionalConfig } from './conditional-session.js';
+import { assertConverged, drawSamples, warn } from './evaluation.js';
 import { CommandError } from './failures.js';
 import { explainFileErrors } from './fs-errors.js';
 import { IMAGE_DATASET_NAMES, IMAGE_MODEL_NAMES } from './image-config.js';
@@ -17,16 +20,21 @@ import type { Io } from './io.js';
 import { OBJECTIVES, releaseObjectiveState } from './objectives.js';
 import { SAMPLERS } from './samplers.js';
 import { RunFolder } from './run-folder.js';
-import { type Session, openSession } from './session.js';
+import { openSession } from './session.js';
+import { openTrainingRun } from './training-run.js';
 
 /**
  * Opens a saved run: its config, and the model restored from its latest checkpoint (or, when
  * `latest.json` is missing or damaged, the newest checkpoint that loads, said in a note on
  * stderr). Writes nothing, so it works on a read-only folder.
  */
-async function openRun(dir: string, io: Io): Promise<{ session: Session; folder: RunFolder; step: number }> {
+async function openRun<R extends { readonly model: EnergyModel; readonly objective: Objective; readonly flow?: Flow; dispose(): void }>(
+  dir: string,
+  io: Io,
+  open: (config: TrainConfig) => Promise<R>,
+): Promise<{ session: R; folder: RunFolder; step: number }> {
   const folder = new RunFolder(dir);
-  const session = await openSession(folder.readConfig());
+  const session = await open(folder.readConfig());
   try {
     const note = (line: string): void => io.err(`note: ${line}\n`);
     const release = (objectiveState: unknown): void => releaseObjectiveState(session.objective, objectiveState, session.flow);
@@ -57,7 +65,10 @@ export async function sampleCommand(dir: string, opts: Record<string, string | u
   const n = positiveInteger('--num', opts.num, 1000);
   const seed = Number(opts.seed ?? '1');
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`Invalid value '${opts.seed}' for --seed: expected an integer >= 0.`);
-  const { session } = await openRun(dir, io);
+  if (isConditionalConfig(new RunFolder(dir).readConfig())) {
+    throw new ConfigError(`${dir} holds a conditional run: ebm sample draws 2-D points. Its pictures (ebm plot) show p(y | x) or class-conditional samples.`);
+  }
+  const { session } = await openRun(dir, io, openSession);
   try {
     const steps = positiveInteger('--steps', opts.steps, session.config.sampleSteps);
     interrupts.check(INTERRUPTED);
@@ -87,17 +98,11 @@ export async function sampleCommand(dir: string, opts: Record<string, string | u
  * summary.json; a diverged run ends with a `DivergedError` (exit code 3).
  */
 export async function evalCommand(dir: string, io: Io, interrupts: Interrupts): Promise<void> {
-  const { session, folder, step } = await openRun(dir, io);
+  const { session, folder, step } = await openRun(dir, io, openTrainingRun);
   try {
     interrupts.check(INTERRUPTED);
-    const samples = drawSamples(session, session.config.sampleSize, session.config.sampleSteps);
-    let summary;
-    try {
-      summary = evaluateRun(session, folder, step, samples);
-    } finally {
-      samples.dispose();
-    }
-    io.out(`${summaryTable(summary)}\n`);
+    const { summary, table } = await session.summarize(folder, step);
+    io.out(`${table}\n`);
     warn(summary, io);
     interrupts.check(INTERRUPTED);
     await folder.writeSummary(summary);
@@ -107,20 +112,17 @@ export async function evalCommand(dir: string, io: Io, interrupts: Interrupts): 
   }
 }
 
-/** `ebm plot <run>`: redraws density.png (and an fce run's flow.png) and loss.png from the checkpoint and metrics. */
+/**
+ * `ebm plot <run>`: redraws the pictures from the checkpoint and metrics: density.png (and an fce
+ * run's flow.png) and loss.png, or for a conditional run loss.png and conditional.png (toys) or
+ * samples.png and reliability.png (digits).
+ */
 export async function plotCommand(dir: string, io: Io, interrupts: Interrupts): Promise<void> {
-  const { session, folder } = await openRun(dir, io);
+  const { session, folder } = await openRun(dir, io, openTrainingRun);
   try {
     interrupts.check(INTERRUPTED);
-    const samples = drawSamples(session, session.config.sampleSize, session.config.sampleSteps);
-    try {
-      interrupts.check(INTERRUPTED);
-      await drawPictures(session, folder, samples, folder.readSummary());
-    } finally {
-      samples.dispose();
-    }
-    const flow = session.flow !== undefined && session.flow !== session.model ? `, ${folder.path('flow')}` : '';
-    io.out(`Wrote ${folder.path('density')}${flow} and ${folder.path('loss')}\n`);
+    const written = await session.plot(folder, interrupts, INTERRUPTED);
+    io.out(`Wrote ${written.join(' and ')}\n`);
   } finally {
     session.dispose();
   }
@@ -132,6 +134,9 @@ export async function listCommand(io: Io): Promise<void> {
     Object.entries(entries)
       .map(([name, e]) => `  ${name.padEnd(10)} ${e.description}`)
       .join('\n');
-  io.out(`datasets:\n  ${TOY_DATASET_NAMES.join(', ')}\nobjectives:\n${rows(OBJECTIVES)}\nsamplers:\n${rows(SAMPLERS)}\n`);
-  io.out(`image data sets:\n  ${IMAGE_DATASET_NAMES.join(', ')}\nimage models (--model):\n  ${IMAGE_MODEL_NAMES.join(', ')}\n`);
+  io.out(
+    `datasets:\n  ${TOY_DATASET_NAMES.join(', ')}\nobjectives:\n${rows(OBJECTIVES)}\nsamplers:\n${rows(SAMPLERS)}\n` +
+      `conditional datasets:\n  ${CONDITIONAL_TOY_NAMES.join(', ')} (pairs x, y), digits (images, labels)\nconditional objectives:\n${rows(CONDITIONAL_OBJECTIVES)}\n` +
+      `image data sets:\n  ${IMAGE_DATASET_NAMES.join(', ')}\nimage models (--model):\n  ${IMAGE_MODEL_NAMES.join(', ')}\n`,
+  );
 }

@@ -6,14 +6,21 @@
  */
 import { BACKEND_NAMES } from '@ebm/core';
 import { ACTIVATIONS } from '@ebm/core/models';
-import { TOY_DATASET_NAMES } from '@ebm/datasets';
+import { CONDITIONAL_TOY_NAMES, TOY_DATASET_NAMES } from '@ebm/datasets';
 import { z } from 'zod';
+import { CONDITIONAL_OBJECTIVES } from './conditional-recipes.js';
 import { OBJECTIVES } from './objectives.js';
 import { mergeRecipeKeys, namesOf } from './recipe.js';
 import { SAMPLERS } from './samplers.js';
 
-/** Objectives the CLI knows, in the order of the registry (`OBJECTIVES`). */
-export const OBJECTIVE_NAMES = namesOf(OBJECTIVES);
+/** Every objective recipe: the 2-D density ones (`OBJECTIVES`), then the conditional ones (`CONDITIONAL_OBJECTIVES`). */
+const ALL_OBJECTIVES = { ...OBJECTIVES, ...CONDITIONAL_OBJECTIVES };
+
+/** Objectives the CLI knows, in the order of the registries (`OBJECTIVES`, then `CONDITIONAL_OBJECTIVES`). */
+export const OBJECTIVE_NAMES = namesOf(ALL_OBJECTIVES);
+
+/** Data sets: the 2-D toys, the conditional toys (pairs x, y) and the 8x8 digits (images and labels, for jem and classifier). */
+export const DATASET_NAMES = [...TOY_DATASET_NAMES, ...CONDITIONAL_TOY_NAMES, 'digits'] as const;
 /** Samplers the CLI knows (for the sampling objectives and for `ebm sample`), in the order of `SAMPLERS`. */
 export const SAMPLER_NAMES = namesOf(SAMPLERS);
 
@@ -35,7 +42,7 @@ const atLeastTwo = z.number().int().min(2);
  * sampler, optimizer, run length, seed, backend and evaluation. `.describe()` gives the flag help.
  */
 const BASE_KEYS = {
-  dataset: z.enum(TOY_DATASET_NAMES).default('8gaussians').describe('2-D toy data set (or an image data set: digits, mnist, fashion-mnist)'),
+  dataset: z.enum(DATASET_NAMES).default('8gaussians').describe('data set: a 2-D toy, a conditional toy, or digits for jem/classifier (image runs: digits, mnist, fashion-mnist)'),
   dataSize: positiveInt.default(50_000).describe('training points drawn from the data set'),
   testSize: atLeastTwo.default(5_000).describe('held-out points for the test NLL and MMD (at least 2)'),
   hidden: z.array(positiveInt).min(1).default([64, 64]).describe('MLP hidden widths, comma-separated'),
@@ -55,7 +62,7 @@ const BASE_KEYS = {
   sampleSteps: positiveInt.default(500).describe('MCMC steps to draw model samples'),
 };
 
-const merged = mergeRecipeKeys(BASE_KEYS, { objective: OBJECTIVES, sampler: SAMPLERS });
+const merged = mergeRecipeKeys(BASE_KEYS, { objective: ALL_OBJECTIVES, sampler: SAMPLERS });
 
 /** Recipe key -> the choice key of its registry and the recipes that read it (what the flag help says). */
 export const RECIPE_KEY_READERS = merged.readers;

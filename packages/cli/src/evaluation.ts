@@ -76,10 +76,14 @@ export function drawSamples(session: Session, n: number, steps: number, key = se
 
 /**
  * What makes a run diverged, one sentence each: a non-finite loss, NLL or MMD, or a test NLL more
- * than {@link DIVERGENCE_MARGIN} nats above that of the uniform density on the quadrature box
- * (`log area`).
+ * than {@link DIVERGENCE_MARGIN} nats above `uniformNll`, that of a constant energy: `log area` of
+ * the quadrature box for a density of points; for a conditional run, `log volume` of the target
+ * box, or `log K` for a classifier of K classes.
+ *
+ * @example
+ * divergence({ loss: Number.NaN, nll: 3.1 }, Math.log(64)); // ['loss is NaN']
  */
-function divergence(values: Readonly<Record<'loss' | 'nll' | 'mmd', number | undefined>>, uniformNll: number): string[] {
+export function divergence(values: Readonly<Partial<Record<'loss' | 'nll' | 'mmd', number>>>, uniformNll: number): string[] {
   const problems = Object.entries(values)
     .filter((entry): entry is [string, number] => entry[1] !== undefined && !Number.isFinite(entry[1]))
     .map(([name, value]) => `${name} is ${value}`);
@@ -145,7 +149,7 @@ function pictureTitle(session: Session, nll: number | undefined, gap: number | u
 }
 
 /** The summary of a run whose training stopped on a non-finite loss (`fit`'s NonFiniteError), at the last finite step. */
-export function divergedTrainingSummary(session: Session, folder: RunFolder, problem: string): Summary {
+export function divergedTrainingSummary(session: Pick<Session, 'config'>, folder: RunFolder, problem: string): Summary {
   const last = folder.readMetrics().lines.at(-1);
   return {
     dataset: session.config.dataset,

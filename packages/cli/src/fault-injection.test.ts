@@ -36,7 +36,7 @@ function assertBuilt(): void {
     readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile() && !entry.name.endsWith('.test.ts'))
       .reduce((latest, entry) => Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs), 0);
-  for (const name of ['cli', 'core', 'datasets', 'eval', 'nce', 'cd', 'score-matching', 'mcmc-langevin', 'mcmc-mh', 'mcmc-hmc']) {
+  for (const name of ['cli', 'core', 'conditional', 'datasets', 'eval', 'nce', 'cd', 'score-matching', 'mcmc-langevin', 'mcmc-mh', 'mcmc-hmc']) {
     const dist = join(packages, name, 'dist');
     if (!existsSync(dist) || newest(dist) < newest(join(packages, name, 'src'))) {
       throw new Error(`packages/${name}/dist is missing or older than its sources: run \`pnpm build\` before this suite (it runs ${EBM_BIN}).`);

@@ -7,6 +7,7 @@ export {
   type TrainConfig,
   type TrainConfigInput,
   ConfigError,
+  DATASET_NAMES,
   OBJECTIVE_NAMES,
   OPTIMIZER_NAMES,
   SAMPLER_NAMES,
@@ -34,3 +35,7 @@ export {
 export { SAMPLERS, type SamplerConfig, type SamplerName, type SamplerRecipe, buildSampler } from './samplers.js';
 export { type Session, openSession, buildOptimizer } from './session.js';
 export { type Cell, formatTable } from './table.js';
+export { CONDITIONAL_OBJECTIVES, type ConditionalObjectiveName, type ConditionalObjectiveRecipe } from './conditional-recipes.js';
+export { type ConditionalSession, openConditionalSession } from './conditional-session.js';
+export { type ConditionalSummary, evaluateConditionalRun } from './conditional-evaluation.js';
+export { type TrainingRun, openTrainingRun } from './training-run.js';

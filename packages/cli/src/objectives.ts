@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { contrastiveDivergence } from '@ebm/cd';
-import { type Key, type Objective, type Sampler, disposeReplaced } from '@ebm/core';
+import { InvalidArgumentError, type Key, type Objective, type Sampler, disposeReplaced } from '@ebm/core';
 import { type Flow, fce, flowMaximumLikelihood, neuralSplineFlow, realNvp } from '@ebm/flows';
 import { gaussianNoise, nce } from '@ebm/nce';
 import { denoisingScoreMatching, scoreMatching, slicedScoreMatching } from '@ebm/score-matching';
@@ -160,11 +160,18 @@ export const OBJECTIVES = {
 /** An objective name a config may give. */
 export type ObjectiveName = keyof typeof OBJECTIVES;
 
-/** The config values every objective recipe reads. */
-export type ObjectiveConfig = ConfigValues<RegistryKeys<typeof OBJECTIVES>> & { readonly objective: ObjectiveName };
+/** The config values every objective recipe reads (the config's objective may also name a conditional recipe). */
+export type ObjectiveConfig = ConfigValues<RegistryKeys<typeof OBJECTIVES>> & { readonly objective: string };
+
+/** The recipe of a 2-D density objective; an `InvalidArgumentError` for any other name (a conditional objective). */
+export function densityRecipe(name: string): ObjectiveRecipe {
+  if (!Object.hasOwn(OBJECTIVES, name)) {
+    throw new InvalidArgumentError('objective', `'${name}' does not train a density of 2-D points; use one of ${Object.keys(OBJECTIVES).join(', ')}.`);
+  }
+  return OBJECTIVES[name as ObjectiveName];
+}
 
 /** The objective named in the config. */
 export function buildObjective(config: ObjectiveConfig, context: ObjectiveContext): Objective {
-  const recipe: ObjectiveRecipe = OBJECTIVES[config.objective];
-  return recipe.build(config, context);
+  return densityRecipe(config.objective).build(config, context);
 }

@@ -17,7 +17,7 @@ const PNG_SCALE = 2;
 /** A sans font that every Linux with fontconfig has; resvg falls back to any system font. */
 const FONT = 'DejaVu Sans, Arial, Helvetica, sans-serif';
 /** Panel width and height in vega units. */
-const PANEL = 320;
+export const PANEL = 320;
 
 /** Renders a vega-lite spec to PNG bytes. */
 export async function renderPng(spec: vl.TopLevelSpec): Promise<Uint8Array> {
@@ -33,11 +33,13 @@ export async function renderPng(spec: vl.TopLevelSpec): Promise<Uint8Array> {
   return resvg.render().asPng();
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** The vega-lite schema every spec names. */
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** A vega-lite sub-spec (a panel or layer); the whole spec is checked as a `TopLevelSpec`. */
-type Spec = Record<string, unknown>;
+export type Spec = Record<string, unknown>;
 
-const baseConfig = {
+/** Fonts, no view border, axis and title sizes: the look of every picture. */
+export const baseConfig = {
   font: FONT,
   view: { stroke: null },
   axis: { grid: false, labelFontSize: 11, titleFontSize: 12 },
@@ -56,7 +58,7 @@ function rgbBytes(color: string): [number, number, number] {
  * grid's row 0 is the bottom of the box, the image's row 0 its top). An image layer is smooth
  * where thousands of rect marks leave anti-aliasing seams, and much smaller.
  */
-function heatmapUrl(grid: DensityGrid, max: number): string {
+export function heatmapUrl(grid: Pick<DensityGrid, 'grid' | 'density'>, max: number): string {
   const n = grid.grid;
   const viridis = vega.scheme('viridis') as (t: number) => string;
   const png = new PNG({ width: n, height: n });
@@ -72,12 +74,30 @@ function heatmapUrl(grid: DensityGrid, max: number): string {
   return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
 }
 
-function panel(grid: DensityGrid, points: Points, title: string, color: string, legend: string): Spec {
+/** Axis and legend titles of a heatmap {@link panel}. */
+export interface PanelLabels {
+  readonly x: string;
+  readonly y: string;
+  readonly legend: string;
+}
+
+/**
+ * One heatmap panel: the grid's density as an image (colour scale from 0 to `max`, by default the
+ * grid's largest density, with a legend) and `points` overlaid in `color`. Panels that share a
+ * colour scale must share `max`.
+ */
+export function panel(
+  grid: Pick<DensityGrid, 'box' | 'grid' | 'density'>,
+  points: Points,
+  title: string,
+  color: string,
+  labels: PanelLabels = { x: 'x1', y: 'x2', legend: 'model p(x)' },
+  max = grid.density.reduce((a, b) => Math.max(a, b), 0),
+): Spec {
   const [domainX, domainY] = grid.box;
-  const max = grid.density.reduce((a, b) => Math.max(a, b), 0);
   const inBox = points.filter((p) => p[0]! >= domainX[0] && p[0]! <= domainX[1] && p[1]! >= domainY[0] && p[1]! <= domainY[1]);
-  const x = { field: 'x', type: 'quantitative', scale: { domain: domainX, nice: false, zero: false }, title: 'x1' };
-  const y = { field: 'y', type: 'quantitative', scale: { domain: domainY, nice: false, zero: false }, title: 'x2' };
+  const x = { field: 'x', type: 'quantitative', scale: { domain: domainX, nice: false, zero: false }, title: labels.x };
+  const y = { field: 'y', type: 'quantitative', scale: { domain: domainY, nice: false, zero: false }, title: labels.y };
   return {
     title,
     width: PANEL,
@@ -92,7 +112,7 @@ function panel(grid: DensityGrid, points: Points, title: string, color: string, 
         // Invisible marks that carry the colour scale, so the legend shows the density values.
         data: { values: [{ p: 0 }, { p: max }] },
         mark: { type: 'point', opacity: 0 },
-        encoding: { color: { field: 'p', type: 'quantitative', scale: { scheme: 'viridis', domain: [0, max] }, title: legend } },
+        encoding: { color: { field: 'p', type: 'quantitative', scale: { scheme: 'viridis', domain: [0, max] }, title: labels.legend } },
       },
       {
         data: { values: inBox.map((p) => ({ x: p[0], y: p[1] })) },
@@ -109,14 +129,14 @@ function panel(grid: DensityGrid, points: Points, title: string, color: string, 
  * (default `'model'`; `'flow'` for the flow that FCE trains with the model).
  */
 export function densitySpec(grid: DensityGrid, data: Points, samples: Points, title: string, subject = 'model'): vl.TopLevelSpec {
-  const legend = subject === 'model' ? 'model p(x)' : `${subject} q(x)`;
+  const labels = { x: 'x1', y: 'x2', legend: subject === 'model' ? 'model p(x)' : `${subject} q(x)` };
   return {
     $schema: SCHEMA,
     title: { text: title, anchor: 'middle' },
     config: baseConfig,
     hconcat: [
-      panel(grid, data, `${subject} density + data`, 'white', legend),
-      panel(grid, samples, `${subject} density + ${subject} samples`, '#ff7f0e', legend),
+      panel(grid, data, `${subject} density + data`, 'white', labels),
+      panel(grid, samples, `${subject} density + ${subject} samples`, '#ff7f0e', labels),
     ],
     resolve: { scale: { color: 'shared' } },
   } as unknown as vl.TopLevelSpec;

@@ -9,10 +9,12 @@
  * <out>/density.png      learned density heatmap with data and model samples (2-D runs)
  * <out>/flow.png         fce runs: the flow's density with data and flow samples
  * <out>/loss.png         loss (and test NLL) curves
- * <out>/samples.png      a grid of model samples (image runs)
+ * <out>/samples.png      a grid of model samples (image runs; classifier runs: one row per class)
  * <out>/buffer.png       a grid of the replay buffer or persistent chains (image runs)
  * <out>/filters.png      the RBM's filters, one image per hidden unit (image runs with --model rbm)
  * <out>/restoration.png  denoising and inpainting of test images (image runs with conv or mlp)
+ * <out>/conditional.png  conditional runs on a toy: p(y | x) beside the truth (instead of density.png)
+ * <out>/reliability.png  classifier runs (jem, classifier): the reliability diagram
  * ```
  *
  * Every file but `metrics.jsonl` is replaced atomically (temporary file, fsync, rename: core's
@@ -43,10 +45,12 @@ export const RUN_FILES = {
   buffer: 'buffer.png',
   filters: 'filters.png',
   restoration: 'restoration.png',
+  conditional: 'conditional.png',
+  reliability: 'reliability.png',
 } as const;
 
 /** The pictures of a run folder (the `.png` files of {@link RUN_FILES}). */
-export type RunPicture = 'density' | 'flow' | 'loss' | 'samples' | 'buffer' | 'filters' | 'restoration';
+export type RunPicture = 'density' | 'flow' | 'loss' | 'samples' | 'buffer' | 'filters' | 'restoration' | 'conditional' | 'reliability';
 
 /** Final numbers of a run, as written to `summary.json`. */
 export interface Summary {

@@ -8,9 +8,9 @@ import { type EnergyModel, type Key, type Objective, type Sampler, cosineDecay, 
 import { mlpEnergy } from '@ebm/core/models';
 import type { Flow } from '@ebm/flows';
 import { adam, rmsprop, sgd } from '@ebm/core/train';
-import { type ToyDataset, toyDatasets } from '@ebm/datasets';
-import type { TrainConfig } from './config.js';
-import { OBJECTIVES, type ObjectiveRecipe, buildFlow, buildObjective } from './objectives.js';
+import { type ToyDataset, isToyDatasetName, toyDatasets } from '@ebm/datasets';
+import { ConfigError, type TrainConfig } from './config.js';
+import { buildFlow, buildObjective, densityRecipe } from './objectives.js';
 import { buildSampler } from './samplers.js';
 
 /** Everything a command needs for one run, built by {@link openSession}; `dispose()` frees its tensors. */
@@ -58,13 +58,14 @@ export function buildOptimizer(config: Pick<TrainConfig, 'optimizer' | 'learning
 export async function openSession(config: TrainConfig): Promise<Session> {
   await useBackend(config.backend);
   const [dataKey, testKey, modelKey, trainKey, sampleKey] = split(prngKey(config.seed), 5) as [Key, Key, Key, Key, Key];
+  if (!isToyDatasetName(config.dataset)) throw new ConfigError(`--dataset ${config.dataset} is not a 2-D toy; it trains with a conditional objective (ebm list).`);
   const dataset = toyDatasets[config.dataset];
   const data = dataset.sample(dataKey, config.dataSize);
   const test = dataset.sample(testKey, config.testSize);
   // The flow's key derives from the model's, so adding it left every other key (and run) as it was.
   let flow: Flow | undefined;
   const runFlow = (): Flow => (flow ??= buildFlow(config, data, foldIn(modelKey, 1)));
-  const recipe: ObjectiveRecipe = OBJECTIVES[config.objective];
+  const recipe = densityRecipe(config.objective);
   const model =
     recipe.model === 'flow' ? runFlow() : mlpEnergy({ inputShape: [2], hidden: config.hidden, activation: config.activation, key: modelKey, name: 'energy' });
   const sampler = buildSampler(config);

@@ -8,7 +8,7 @@ import type { FileCheckpointStore } from '@ebm/core/node';
 import { fit, pruneCheckpoints } from '@ebm/core/train';
 import { findCheckpoint, runCheckpoints } from './checkpoints.js';
 import { ConfigError, type TrainConfig, flagOf, validateConfig } from './config.js';
-import { divergedTrainingSummary, evaluateNll, finishRun } from './evaluation.js';
+import { divergedTrainingSummary } from './evaluation.js';
 import { CommandError, DivergedError, EXIT_CODES, InterruptedError } from './failures.js';
 import { explainFileErrors, fileSystemErrorMessage, isFileSystemError } from './fs-errors.js';
 import type { Interrupts } from './interrupt.js';
@@ -17,7 +17,7 @@ import { releaseObjectiveState } from './objectives.js';
 import { createProgress } from './progress.js';
 import { type MetricsLine, RunFolder } from './run-folder.js';
 import { checkRunFits } from './run-size.js';
-import { type Session, openSession } from './session.js';
+import { type TrainingRun, openTrainingRun } from './training-run.js';
 
 export interface TrainFlags {
   readonly out: string;
@@ -142,7 +142,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
   checkRunFits(config);
   const nothingWritten = 'Interrupted before training started; nothing was written.';
   interrupts.check(nothingWritten);
-  const session = await openSession(config);
+  const session = await openTrainingRun(config);
   // Once the folder holds the run, a failure leaves it resumable, and the message says so.
   let runExists = flags.resume;
   try {
@@ -159,7 +159,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
   }
 }
 
-async function train(session: Session, folder: RunFolder, store: FileCheckpointStore, start: ResumePoint, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
+async function train(session: TrainingRun, folder: RunFolder, store: FileCheckpointStore, start: ResumePoint, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
   const { config } = session;
   const beforeFirstStep = `Interrupted before the first step. Start the run with: ebm train --out ${folder.dir} --resume`;
   interrupts.check(beforeFirstStep);
@@ -186,7 +186,7 @@ async function train(session: Session, folder: RunFolder, store: FileCheckpointS
       signal: interrupts.signal,
       onStep: async ({ step, loss, metrics, elapsedSeconds }) => {
         const evaluate = step % config.evalEvery === 0 || step === config.steps;
-        const nll = evaluate ? evaluateNll(session).nll : undefined;
+        const nll = evaluate ? session.evaluate() : undefined;
         if (nll !== undefined) lastNll = nll;
         const durable = step % config.checkpointEvery === 0 || step === config.steps;
         await folder.appendMetrics({ step, loss, seconds: offsetSeconds + elapsedSeconds, ...metrics, ...(nll === undefined ? {} : { nll }) }, durable);
@@ -203,7 +203,7 @@ async function train(session: Session, folder: RunFolder, store: FileCheckpointS
   }
   releaseObjectiveState(session.objective, result.state, session.flow);
   assertNotInterrupted(result, folder, beforeFirstStep);
-  await finishRun(session, folder, result.step, io, interrupts);
+  await session.finish(folder, result.step, io, interrupts);
 }
 
 /**

@@ -38,6 +38,7 @@ export {
   assertNonNegative,
   assertOneOf,
   assertPositive,
+  assertSampler,
 } from './validate.js';
 export { disposeReplaced, disposeState } from './state.js';
 export { readScalars, readScalarsSync } from './read-scalars.js';
@@ -45,6 +46,7 @@ export { countDeviceReads } from './device-reads.js';
 export { energyAndGradient } from './energy-gradient.js';
 export { type LossWithAux, variableGradients } from './variable-gradients.js';
 export { type NceLossInput, type NceLossTerms, nceLoss } from './nce-loss.js';
+export { type ContrastiveEnergies, contrastiveGradients } from './contrastive-gradients.js';
 export {
   type CosineDecayOptions,
   type ExponentialDecayOptions,

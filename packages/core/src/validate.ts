@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
+import type { Sampler } from './types.js';
 
 /** `value` must be a finite number > 0. */
 export function assertPositive(argument: string, value: number, hint = ''): void {
@@ -108,5 +109,16 @@ export function assertEnergyShape(energy: tf.Tensor, batchSize: number): asserts
       `must return one value per sample, shape [${batchSize}], got [${energy.shape.join(', ')}]. ` +
         'Reduce over every non-batch axis, e.g. tf.sum(t, [1, 2, 3]) or tf.reshape(t, [-1]).',
     );
+  }
+}
+
+/**
+ * `sampler` must be a `Sampler` (`{ name, init, step }`); an `InvalidArgumentError` on `argument`
+ * otherwise, e.g. for an objective given a sampler factory instead of a sampler.
+ */
+export function assertSampler(argument: string, sampler: unknown): asserts sampler is Sampler {
+  const s = sampler as Partial<Sampler> | null;
+  if (s === null || typeof s !== 'object' || typeof s.init !== 'function' || typeof s.step !== 'function') {
+    throw new InvalidArgumentError(argument, 'must be a Sampler ({ name, init, step }), e.g. mala({ stepSize: 0.05 }) from @ebm/mcmc-langevin.');
   }
 }

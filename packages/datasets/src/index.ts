@@ -47,6 +47,18 @@ export {
   sampleTwoSpirals,
 } from './toy2d-samplers.js';
 export {
+  BRANCHING_ENTROPY,
+  BRANCHING_STD,
+  CONDITIONAL_TOY_NAMES,
+  type ConditionalToyDataset,
+  type ConditionalToyName,
+  HETEROSCEDASTIC_ENTROPY,
+  RING_ENTROPY,
+  RING_STD,
+  conditionalToyDatasets,
+  isConditionalToyName,
+} from './conditional-toys.js';
+export {
   checkerboardLogDensity,
   circlesLogDensity,
   eightGaussiansLogDensity,

@@ -103,14 +103,23 @@ function horner(t: tf.Tensor, coefficients: readonly number[]): tf.Tensor {
  */
 function noisyCirclesLogDensity(x: tf.Tensor, radii: readonly number[], std: number): tf.Tensor1D {
   assertPoints(x);
-  const variance = std ** 2;
-  const logNormaliser = Math.log(radii.length) + Math.log(2 * Math.PI * variance);
   return tf.tidy(() => {
     const rho = tf.expandDims(tf.norm(x, 'euclidean', 1), 1); // [N, 1]
-    const r = tf.tensor2d([...radii], [1, radii.length]);
+    const logComponents = noisyCircleLogDensity(rho, tf.tensor2d([...radii], [1, radii.length]), std);
+    return tf.sub(tf.logSumExp(logComponents, 1), Math.log(radii.length)) as tf.Tensor1D;
+  });
+}
+
+/**
+ * `log p(x)` of one noisy circle of radius `r` at points of norm `rho` (broadcast together, e.g.
+ * `[N, 1]` norms against `[1, K]` radii, or `[N, 1]` against `[N, 1]`):
+ * `-(rho - r)^2 / (2 s^2) + log I0e(rho r / s^2) - log(2 pi s^2)`.
+ */
+export function noisyCircleLogDensity(rho: tf.Tensor, r: tf.Tensor, std: number): tf.Tensor {
+  const variance = std ** 2;
+  return tf.tidy(() => {
     const gauss = tf.div(tf.square(tf.sub(rho, r)), -2 * variance);
-    const logComponents = tf.add(gauss, logBesselI0e(tf.div(tf.mul(rho, r), variance)));
-    return tf.sub(tf.logSumExp(logComponents, 1), logNormaliser) as tf.Tensor1D;
+    return tf.sub(tf.add(gauss, logBesselI0e(tf.div(tf.mul(rho, r), variance))), Math.log(2 * Math.PI * variance));
   });
 }
 

@@ -43,7 +43,7 @@ export function densityGrid(energy: PointFunction, options: GridOptions): Densit
   const ys = arithmetic(box[1][0] + hy / 2, hy, grid);
   const energies = new Float32Array(grid * grid);
   const lse = new LogSumExp();
-  forEachChunk([energyFunction(energy)], xs, ys, checkChunkSize(options.chunkSize), ([values], start) => {
+  forEachChunk([energyFunction(energy)], [xs, ys], checkChunkSize(options.chunkSize), ([values], start) => {
     energies.set(values!, start);
     for (const e of values!) lse.add(-e);
   });

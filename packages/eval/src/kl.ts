@@ -64,7 +64,7 @@ export function kl2d(energy: PointFunction, logDensity: PointFunction, options: 
   const fine = { mass: 0, plogp: 0, pE: 0 };
   const coarse = { mass: 0, plogp: 0, pE: 0 };
   const densityFunction = { fn: logDensity, name: 'logDensity', forbidden: Infinity };
-  forEachChunk([energyFunction(energy), densityFunction], lattice.xs, lattice.ys, chunkSize, ([energies, logps], start) => {
+  forEachChunk([energyFunction(energy), densityFunction], [lattice.xs, lattice.ys], chunkSize, ([energies, logps], start) => {
     for (let t = 0; t < energies!.length; t++) {
       const [i, j] = lattice.position(start + t);
       const e = energies![t]!;

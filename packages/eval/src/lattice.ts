@@ -24,7 +24,7 @@ export const DEFAULT_GRID = 256;
 /** Default points per energy call: [4096, 2] inputs keep an MLP's activations to a few MB. */
 export const DEFAULT_CHUNK_SIZE = 4096;
 
-/** A function of a `[N, 2]` batch returning one value per point (an energy or a log-density). */
+/** A function of a `[N, 2]` batch (`[N, 1]` in 1-D) returning one value per point (an energy or a log-density). */
 export type PointFunction = (x: tf.Tensor2D) => tf.Tensor1D;
 
 /** Checks `grid` (cells per axis, an integer >= 2; even when `even`) and returns it. */
@@ -42,6 +42,11 @@ export function checkChunkSize(chunkSize: number | undefined): number {
   const c = chunkSize ?? DEFAULT_CHUNK_SIZE;
   assertInteger('chunkSize', c, 1);
   return c;
+}
+
+/** Trapezoid weight of node `k` of `0..g` along one axis: 1/2 at the two ends, 1 inside. */
+export function trapezoidWeight(k: number, g: number): number {
+  return k === 0 || k === g ? 0.5 : 1;
 }
 
 /** `count` evenly spaced values `start + k * step`. */
@@ -64,48 +69,51 @@ export function energyFunction(energy: PointFunction): LatticeFunction {
 }
 
 /**
- * Evaluates each of `fns` on every point `(xs[i], ys[j])` of a lattice, `chunkSize` points at a
- * time in row-major order (flat index `j * xs.length + i`, rows of constant y), and passes each
- * chunk's values to `visit`. Every tensor is disposed before the next chunk; values are checked:
- * NaN or the function's forbidden infinity throws a NonFiniteError naming the function.
+ * Evaluates each of `fns` on every node of a 1-D or 2-D lattice, `chunkSize` nodes at a time, and
+ * passes each chunk's values to `visit`. The lattice is the product of `axes` (one or two arrays
+ * of coordinates) in row-major order with the first axis fastest: flat index `k` is the node
+ * `(axes[0][k mod n0], axes[1][floor(k / n0)])` (rows of constant y), or `axes[0][k]` in 1-D; the
+ * functions see `[count, axes.length]` batches. Every tensor is disposed before the next chunk;
+ * values are checked: NaN or the function's forbidden infinity throws a NonFiniteError naming the
+ * function and the node.
  */
 export function forEachChunk(
   fns: readonly LatticeFunction[],
-  xs: Float64Array,
-  ys: Float64Array,
+  axes: readonly Float64Array[],
   chunkSize: number,
   visit: (values: readonly Float32Array[], start: number) => void,
 ): void {
-  const nx = xs.length;
-  const total = nx * ys.length;
+  const dim = axes.length;
+  const nx = axes[0]!.length;
+  const total = axes.reduce((n, axis) => n * axis.length, 1);
   for (let start = 0; start < total; start += chunkSize) {
     const count = Math.min(chunkSize, total - start);
-    const coords = new Float32Array(2 * count);
+    const coords = new Float32Array(dim * count);
     for (let t = 0; t < count; t++) {
       const k = start + t;
-      coords[2 * t] = xs[k % nx]!;
-      coords[2 * t + 1] = ys[Math.floor(k / nx)]!;
+      coords[dim * t] = axes[0]![k % nx]!;
+      if (dim === 2) coords[dim * t + 1] = axes[1]![Math.floor(k / nx)]!;
     }
     const values = tf.tidy(() => {
-      const points = tf.tensor2d(coords, [count, 2]);
+      const points = tf.tensor2d(coords, [count, dim]);
       return fns.map(({ fn }) => {
         const out = fn(points);
         assertEnergyShape(out, count);
         return out.dataSync() as Float32Array;
       });
     });
-    values.forEach((v, f) => checkValues(v, fns[f]!, coords));
+    values.forEach((v, f) => checkValues(v, fns[f]!, coords, dim));
     visit(values, start);
   }
 }
 
-function checkValues(values: Float32Array, { name, forbidden }: LatticeFunction, coords: Float32Array): void {
+function checkValues(values: Float32Array, { name, forbidden }: LatticeFunction, coords: Float32Array, dim: number): void {
   for (let t = 0; t < values.length; t++) {
     const v = values[t]!;
     if (Number.isNaN(v) || v === forbidden) {
       throw new NonFiniteError(
         name,
-        `is ${v} at (${coords[2 * t]}, ${coords[2 * t + 1]}). The quadrature needs finite values everywhere in the box ` +
+        `is ${v} at (${Array.from(coords.subarray(dim * t, dim * t + dim)).join(', ')}). The quadrature needs finite values everywhere in the box ` +
           `(${-forbidden} is allowed: zero density).`,
       );
     }

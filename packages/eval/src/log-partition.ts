@@ -3,7 +3,7 @@
  */
 import { InvalidArgumentError } from '@ebm/core';
 import { type Box2d, LogSumExp, checkBox2d } from '@ebm/core/math';
-import { type GridOptions, type PointFunction, arithmetic, checkChunkSize, checkGrid, energyFunction, forEachChunk } from './lattice.js';
+import { type GridOptions, type PointFunction, arithmetic, checkChunkSize, checkGrid, energyFunction, forEachChunk, trapezoidWeight } from './lattice.js';
 
 /** What {@link logPartition2d} returns. Every quantity is in nats unless it says otherwise. */
 export interface LogPartition2dResult {
@@ -28,11 +28,6 @@ export interface LogPartition2dResult {
 
 /** Options of {@link logPartition2d}: the box and the lattice. */
 export type LogPartition2dOptions = GridOptions;
-
-/** Trapezoid weight of node `k` of `0..g` along one axis: 1/2 at the two ends, 1 inside. */
-function trapezoidWeight(k: number, g: number): number {
-  return k === 0 || k === g ? 0.5 : 1;
-}
 
 /**
  * The trapezoid lattice of a box: `(grid + 1)^2` nodes, their weights on the fine lattice
@@ -169,7 +164,7 @@ function tailBound(d0: number, rho: number, lattice: TrapezoidLattice): number {
 export function logPartition2d(energy: PointFunction, options: LogPartition2dOptions): LogPartition2dResult {
   const lattice = new TrapezoidLattice(checkBox2d(options.box), checkGrid(options.grid, true));
   const accumulator = new PartitionAccumulator(lattice);
-  forEachChunk([energyFunction(energy)], lattice.xs, lattice.ys, checkChunkSize(options.chunkSize), ([energies], start) => {
+  forEachChunk([energyFunction(energy)], [lattice.xs, lattice.ys], checkChunkSize(options.chunkSize), ([energies], start) => {
     energies!.forEach((e, t) => {
       const [i, j] = lattice.position(start + t);
       accumulator.add(i, j, e);

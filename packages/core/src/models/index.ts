@@ -8,6 +8,7 @@
 export { type GaussianEnergy, type GaussianEnergyOptions, gaussianEnergy } from './gaussian.js';
 export { type MlpEnergy, type MlpEnergyOptions, mlpEnergy } from './mlp.js';
 export { type ConvEnergy, type ConvEnergyOptions, convEnergy } from './conv-energy.js';
+export { type MlpNetwork, type MlpNetworkOptions, mlpNetwork } from './mlp-network.js';
 export { layersEnergy } from './layers-energy.js';
 export { dense } from './dense.js';
 export { type Conv2d, type Conv2dOptions, conv2d } from './conv2d.js';

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Key, prngKey, split } from '../key.js';
-import { uniform } from '../random.js';
+import type { Key } from '../key.js';
 import type { EnergyAndGradient, EnergyFn, EnergyModel } from '../types.js';
-import { assertBatch, assertEventShape, assertInteger, assertOneOf } from '../validate.js';
-import { ACTIVATIONS, type Activation, activationOps } from './activations.js';
+import { assertBatch, assertEventShape } from '../validate.js';
+import { type Activation, activationOps } from './activations.js';
 import { dense, matMulTransposed } from './dense.js';
-import { uniqueName } from './names.js';
+import { mlpNetwork } from './mlp-network.js';
 
 /** Options of {@link mlpEnergy}. */
 export interface MlpEnergyOptions {
@@ -48,27 +47,9 @@ export interface MlpEnergy extends EnergyModel {
  * const e = model.energy(tf.randomNormal([16, 2])); // shape [16]
  */
 export function mlpEnergy(options: MlpEnergyOptions): MlpEnergy {
-  const inputShape = [...options.inputShape];
-  inputShape.forEach((d, i) => assertInteger(`inputShape[${i}]`, d));
-  const hidden = [...(options.hidden ?? [128, 128])];
-  hidden.forEach((h, i) => assertInteger(`hidden[${i}]`, h));
-  const activation = options.activation ?? 'swish';
-  assertOneOf('activation', activation, ACTIVATIONS);
+  const network = mlpNetwork({ ...options, outputs: 1 });
+  const { weights, biases, inputShape, inputDim, hidden, activation } = network;
   const act = activationOps[activation];
-  const inputDim = inputShape.reduce((a, b) => a * b, 1);
-  const prefix = uniqueName(options.name ?? 'mlp');
-  const widths = [inputDim, ...hidden, 1];
-  const keys = split(options.key ?? prngKey(0), widths.length - 1);
-
-  const weights: tf.Variable[] = [];
-  const biases: tf.Variable[] = [];
-  for (let l = 0; l < widths.length - 1; l++) {
-    const [fanIn, fanOut] = [widths[l]!, widths[l + 1]!];
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    // tf.variable keeps its initial tensor alive: create inside tidy so only the variable remains.
-    weights.push(tf.tidy(() => tf.variable(uniform(keys[l]!, [fanIn, fanOut], -limit, limit), true, `${prefix}/dense_${l}/kernel`)));
-    biases.push(tf.tidy(() => tf.variable(tf.zeros([fanOut]), true, `${prefix}/dense_${l}/bias`)));
-  }
   const layers = weights.length;
 
   const flatten = (x: tf.Tensor): tf.Tensor2D => {
@@ -77,15 +58,7 @@ export function mlpEnergy(options: MlpEnergyOptions): MlpEnergy {
     return tf.reshape(x, [x.shape[0]!, inputDim]);
   };
 
-  const energyFn = (x: tf.Tensor): tf.Tensor1D =>
-    tf.tidy(() => {
-      let h = flatten(x);
-      for (let l = 0; l < layers; l++) {
-        const a = dense(h, weights[l] as tf.Tensor2D, biases[l] as tf.Tensor1D);
-        h = l < layers - 1 ? (act.apply(a) as tf.Tensor2D) : a;
-      }
-      return tf.reshape(h, [-1]) as tf.Tensor1D;
-    });
+  const energyFn = (x: tf.Tensor): tf.Tensor1D => tf.tidy(() => tf.reshape(network.apply(x), [-1]) as tf.Tensor1D);
 
   const valueAndGrad = (x: tf.Tensor): EnergyAndGradient =>
     tf.tidy(() => {
@@ -112,6 +85,5 @@ export function mlpEnergy(options: MlpEnergyOptions): MlpEnergy {
     });
 
   const energy: EnergyFn = Object.assign(energyFn, { valueAndGrad });
-  const variables = weights.flatMap((w, l) => [w, biases[l]!]);
-  return { energy, variables, inputShape, hidden, activation };
+  return { energy, variables: network.variables, inputShape, hidden, activation };
 }
