@@ -103,6 +103,11 @@ export interface ContrastiveDivergenceState {
  *
  *   L = mean E(x+) - mean E(x-) + alpha * (mean E(x+)^2 + mean E(x-)^2).
  *
+ * A model that offers `contrastiveGradients` (core's `EnergyModel`; every RBM of @ebm/rbm does:
+ * the CD statistics `-(<v h^T>_data - <v h^T>_model)` in closed form) gets its gradient from there
+ * when `alpha` is 0, without a tape and with about a quarter of the kernels; the result is the
+ * same gradient to float tolerance.
+ *
  * Metrics, scalars on the device (`gradients` itself reads nothing; `fit` reads them with the loss
  * in one batched read): `positiveEnergy` = mean E(x+), `negativeEnergy` = mean E(x-), `energyGap`
  * = positiveEnergy - negativeEnergy (the unregularised loss; near 0 when the sampler matches the
@@ -182,15 +187,7 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
       const negatives = last.position;
       if (meanInfo.acceptanceRate !== undefined) samplerMetrics.acceptanceRate = meanInfo.acceptanceRate;
 
-      const { value, grads: g, aux } = variableGradients(() => {
-        const positive = model.energy(batch);
-        const negative = model.energy(negatives);
-        const positiveEnergy = tf.mean(positive) as tf.Scalar;
-        const negativeEnergy = tf.mean(negative) as tf.Scalar;
-        const gap = tf.sub(positiveEnergy, negativeEnergy) as tf.Scalar;
-        const loss = alpha === 0 ? gap : (tf.add(gap, tf.mul(alpha, tf.add(tf.mean(tf.square(positive)), tf.mean(tf.square(negative))))) as tf.Scalar);
-        return { loss, aux: { positiveEnergy, negativeEnergy } };
-      }, model.variables);
+      const { value, grads: g, aux } = surrogateGradients(model, batch, negatives, alpha);
       // The gap is computed again from the aux scalars: an aux tensor must not be the loss tensor itself.
       const energyGap = tf.sub(aux.positiveEnergy, aux.negativeEnergy) as tf.Scalar;
       const pushed = buffer === null ? undefined : pushToReplayBuffer(buffer, negatives);
@@ -210,6 +207,38 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
     init: () => ({ chains: null, replay: null }),
     gradients,
   };
+}
+
+/**
+ * The surrogate loss `mean E(x+) - mean E(x-) + alpha * (mean E(x+)^2 + mean E(x-)^2)`, its
+ * gradient and the two mean energies. Without the regulariser (`alpha = 0`) and when the model
+ * offers `contrastiveGradients` (an RBM's closed-form CD statistics), that gradient is used as is:
+ * no tape, a quarter of the kernels. Otherwise `tf.variableGrads` differentiates the loss.
+ */
+function surrogateGradients(
+  model: EnergyModel,
+  positives: tf.Tensor,
+  negatives: tf.Tensor,
+  alpha: number,
+): { value: tf.Scalar; grads: Record<string, tf.Tensor>; aux: { positiveEnergy: tf.Scalar; negativeEnergy: tf.Scalar } } {
+  if (alpha === 0 && model.contrastiveGradients !== undefined) {
+    const { grads, positiveEnergy, negativeEnergy } = model.contrastiveGradients(positives, negatives);
+    for (const variable of model.variables) {
+      if (grads[variable.name] === undefined) {
+        throw new InvalidArgumentError('model', `contrastiveGradients returned no gradient for variable '${variable.name}'; it must return one for every variable.`);
+      }
+    }
+    return { value: tf.sub(positiveEnergy, negativeEnergy) as tf.Scalar, grads: { ...grads }, aux: { positiveEnergy, negativeEnergy } };
+  }
+  return variableGradients(() => {
+    const positive = model.energy(positives);
+    const negative = model.energy(negatives);
+    const positiveEnergy = tf.mean(positive) as tf.Scalar;
+    const negativeEnergy = tf.mean(negative) as tf.Scalar;
+    const gap = tf.sub(positiveEnergy, negativeEnergy) as tf.Scalar;
+    const loss = alpha === 0 ? gap : (tf.add(gap, tf.mul(alpha, tf.add(tf.mean(tf.square(positive)), tf.mean(tf.square(negative))))) as tf.Scalar);
+    return { loss, aux: { positiveEnergy, negativeEnergy } };
+  }, model.variables);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

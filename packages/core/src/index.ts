@@ -10,6 +10,7 @@
 export type {
   AdaptableSampler,
   ChainState,
+  ContrastiveGradients,
   Distribution,
   EnergyAndGradient,
   EnergyFn,
