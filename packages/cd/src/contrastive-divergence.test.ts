@@ -124,7 +124,7 @@ describeBackends('contrastiveDivergence', () => {
       const calls: number[][][] = [];
       const model: EnergyModel = {
         ...gaussian,
-        contrastiveGradients: (positive, negative) =>
+        contrastiveGradients: (_positive, negative) =>
           tf.tidy(() => {
             calls.push(negative.arraySync() as number[][]);
             const grads = Object.fromEntries(gaussian.variables.slice(omit ? 1 : 0).map((v) => [v.name, tf.fill(v.shape, 7)]));
