@@ -115,7 +115,7 @@ describeBackends('contrastiveDivergence', () => {
 
   describe('closed-form gradients', () => {
     /**
-     * A Gaussian energy whose `contrastiveGradients` returns recognisable constants (every gradient
+     * A Gaussian energy whose `closedFormGradients` returns recognisable constants (every gradient
      * entry 7, mean energies 3 and 1) and records the negatives it was given, so the test sees which
      * path the objective took; `omit` leaves one variable's gradient out.
      */
@@ -124,7 +124,7 @@ describeBackends('contrastiveDivergence', () => {
       const calls: number[][][] = [];
       const model: EnergyModel = {
         ...gaussian,
-        contrastiveGradients: (_positive, negative) =>
+        closedFormGradients: (_positive, negative) =>
           tf.tidy(() => {
             calls.push(negative.arraySync() as number[][]);
             const grads = Object.fromEntries(gaussian.variables.slice(omit ? 1 : 0).map((v) => [v.name, tf.fill(v.shape, 7)]));
@@ -134,7 +134,7 @@ describeBackends('contrastiveDivergence', () => {
       return { model, calls };
     }
 
-    it('uses the model\'s contrastiveGradients without a regulariser: its gradients, its mean energies, the sampled negatives', () => {
+    it('uses the model\'s closedFormGradients without a regulariser: its gradients, its mean energies, the sampled negatives', () => {
       const { model, calls } = withClosedForm();
       const objective = contrastiveDivergence({ sampler: affineSampler(0.5, 1), k: 2 });
       const batch = tf.tensor2d([[1, 2], [-1, 0.5]]);
@@ -158,14 +158,14 @@ describeBackends('contrastiveDivergence', () => {
       tf.dispose([batch, ...model.variables]);
     });
 
-    it('rejects contrastiveGradients that leave a variable out, naming the model', () => {
+    it('rejects closedFormGradients that leave a variable out, naming the model', () => {
       const { model } = withClosedForm(true);
       const objective = contrastiveDivergence({ sampler: affineSampler(0.5, 1) });
       const batch = tf.tensor2d([[1, 2], [-1, 0.5]]);
       const before = tf.memory().numTensors;
       const call = () => objective.gradients(model, batch, objective.init(model, prngKey(0)), prngKey(1));
       expect(call).toThrow(InvalidArgumentError);
-      expect(call).toThrow(/^model: contrastiveGradients returned no gradient for variable/);
+      expect(call).toThrow(/^model: closedFormGradients returned no gradient for variable/);
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose([batch, ...model.variables]);
     });

@@ -103,7 +103,7 @@ export interface ContrastiveDivergenceState {
  *
  *   L = mean E(x+) - mean E(x-) + alpha * (mean E(x+)^2 + mean E(x-)^2).
  *
- * A model that offers `contrastiveGradients` (core's `EnergyModel`; every RBM of @ebm/rbm does:
+ * A model that offers `closedFormGradients` (core's `EnergyModel`; every RBM of @ebm/rbm does:
  * the CD statistics `-(<v h^T>_data - <v h^T>_model)` in closed form) gets its gradient from there
  * when `alpha` is 0, without a tape and with about a quarter of the kernels; the result is the
  * same gradient to float tolerance.
@@ -212,7 +212,7 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
 /**
  * The surrogate loss `mean E(x+) - mean E(x-) + alpha * (mean E(x+)^2 + mean E(x-)^2)`, its
  * gradient and the two mean energies. Without the regulariser (`alpha = 0`) and when the model
- * offers `contrastiveGradients` (an RBM's closed-form CD statistics), that gradient is used as is:
+ * offers `closedFormGradients` (an RBM's closed-form CD statistics), that gradient is used as is:
  * no tape, a quarter of the kernels. Otherwise `tf.variableGrads` differentiates the loss.
  */
 function surrogateGradients(
@@ -221,11 +221,11 @@ function surrogateGradients(
   negatives: tf.Tensor,
   alpha: number,
 ): { value: tf.Scalar; grads: Record<string, tf.Tensor>; aux: { positiveEnergy: tf.Scalar; negativeEnergy: tf.Scalar } } {
-  if (alpha === 0 && model.contrastiveGradients !== undefined) {
-    const { grads, positiveEnergy, negativeEnergy } = model.contrastiveGradients(positives, negatives);
+  if (alpha === 0 && model.closedFormGradients !== undefined) {
+    const { grads, positiveEnergy, negativeEnergy } = model.closedFormGradients(positives, negatives);
     for (const variable of model.variables) {
       if (grads[variable.name] === undefined) {
-        throw new InvalidArgumentError('model', `contrastiveGradients returned no gradient for variable '${variable.name}'; it must return one for every variable.`);
+        throw new InvalidArgumentError('model', `closedFormGradients returned no gradient for variable '${variable.name}'; it must return one for every variable.`);
       }
     }
     return { value: tf.sub(positiveEnergy, negativeEnergy) as tf.Scalar, grads: { ...grads }, aux: { positiveEnergy, negativeEnergy } };

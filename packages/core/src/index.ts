@@ -10,7 +10,7 @@
 export type {
   AdaptableSampler,
   ChainState,
-  ContrastiveGradients,
+  ClosedFormGradients,
   Distribution,
   EnergyAndGradient,
   EnergyFn,

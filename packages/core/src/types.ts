@@ -28,9 +28,9 @@ export interface EnergyFn {
 /**
  * The contrastive loss `L = mean_i E(x+_i) - mean_j E(x-_j)` of a model on positives `x+` and
  * negatives `x-`, and its gradient with respect to the model's variables, as
- * {@link EnergyModel.contrastiveGradients} returns them. The caller owns every tensor.
+ * {@link EnergyModel.closedFormGradients} returns them. The caller owns every tensor.
  */
-export interface ContrastiveGradients {
+export interface ClosedFormGradients {
   /** `mean_i E(x+_i)`, a scalar on the device. */
   readonly positiveEnergy: tf.Scalar;
   /** `mean_j E(x-_j)`, a scalar on the device. */
@@ -42,7 +42,7 @@ export interface ContrastiveGradients {
 /**
  * A trainable energy: the function and the variables it reads, in a fixed order.
  *
- * A model may also carry `contrastiveGradients`, the gradient of the contrastive loss
+ * A model may also carry `closedFormGradients`, the gradient of the contrastive loss
  * `mean E(x+) - mean E(x-)` in closed form (an RBM's is `-(<x h^T>_+ - <x h^T>_-)`), computed
  * without a gradient tape. It must agree with `tf.variableGrads` of that loss to float
  * tolerance; objectives whose surrogate loss is exactly that difference (contrastive divergence
@@ -56,7 +56,7 @@ export interface EnergyModel {
    * `mean E(positive) - mean E(negative)`'s gradient in closed form (optional; see above). Reads
    * nothing from the device and disposes neither input.
    */
-  readonly contrastiveGradients?: (positive: tf.Tensor, negative: tf.Tensor) => ContrastiveGradients;
+  readonly closedFormGradients?: (positive: tf.Tensor, negative: tf.Tensor) => ClosedFormGradients;
 }
 
 /**

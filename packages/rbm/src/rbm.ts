@@ -4,10 +4,10 @@
  * `bernoulli-rbm.ts` and `gaussian-bernoulli-rbm.ts`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ContrastiveGradients, type EnergyFn, type EnergyModel, InvalidArgumentError, type Key, ShapeError, assertBatch, assertEventShape, assertFinite, assertInteger, bernoulli, normal, prngKey } from '@ebm/core';
+import { type ClosedFormGradients, type EnergyFn, type EnergyModel, InvalidArgumentError, type Key, ShapeError, assertBatch, assertEventShape, assertFinite, assertInteger, bernoulli, normal, prngKey } from '@ebm/core';
 import { uniqueName } from '@ebm/core/models';
 import { freeEnergyOp } from './free-energy.js';
-import { contrastiveGradientsOp } from './contrastive-gradients.js';
+import { closedFormGradientsOp } from './closed-form-gradients.js';
 
 /**
  * Standard deviation of the initial weights, `W ~ N(0, 0.01^2)`: Hinton (2010), "A practical guide
@@ -43,7 +43,7 @@ export interface RBM extends EnergyModel {
    * with `p = p(h = 1 | v)`, and both mean free energies. Both inputs are `[N, visible]` (shapes
    * checked, values not read). `contrastiveDivergence` from @ebm/cd uses it (no regulariser).
    */
-  readonly contrastiveGradients: (positive: tf.Tensor, negative: tf.Tensor) => ContrastiveGradients;
+  readonly closedFormGradients: (positive: tf.Tensor, negative: tf.Tensor) => ClosedFormGradients;
   /** `p(h_j = 1 | v) = sigmoid(c_j + (v / sigma) W_j)`, `[N, hidden]`: the feature transform. */
   hiddenProbabilities(v: tf.Tensor): tf.Tensor2D;
   /**
@@ -134,7 +134,7 @@ export function createRBM(type: RBMType, options: RBMOptions, sigma: number): RB
       return (type === 'bernoulli' ? tf.sigmoid(tf.add(hWt, visibleBias)) : tf.add(visibleBias, tf.mul(hWt, sigma))) as tf.Tensor2D;
     });
 
-  const contrastive = contrastiveGradientsOp(type, sigma, { weights, visibleBias, hiddenBias });
+  const contrastive = closedFormGradientsOp(type, sigma, { weights, visibleBias, hiddenBias });
 
   const energy: EnergyFn = (v: tf.Tensor) =>
     tf.tidy(() => freeEnergy(checkVisible('v', v, false), weights as tf.Tensor2D, visibleBias as tf.Tensor1D, hiddenBias as tf.Tensor1D));
@@ -149,7 +149,7 @@ export function createRBM(type: RBMType, options: RBMOptions, sigma: number): RB
     hiddenBias,
     variables: [weights, visibleBias, hiddenBias],
     energy,
-    contrastiveGradients: (positive, negative) => contrastive(checkVisible('positive', positive, false), checkVisible('negative', negative, false)),
+    closedFormGradients: (positive, negative) => contrastive(checkVisible('positive', positive, false), checkVisible('negative', negative, false)),
     hiddenProbabilities: (v) => hiddenProbs(checkVisible('v', v, true)),
     visibleProbabilities: (h) => visibleProbs(checkHidden(h)),
     sampleHidden: (key, v) => tf.tidy(() => bernoulli(key, hiddenProbs(checkVisible('v', v, false))) as tf.Tensor2D),

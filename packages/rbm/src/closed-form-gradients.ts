@@ -1,9 +1,9 @@
 /**
  * The closed-form gradient of an RBM's contrastive loss: the CD / PCD parameter update without a
- * gradient tape (what `rbm.contrastiveGradients` runs).
+ * gradient tape (what `rbm.closedFormGradients` runs).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ContrastiveGradients } from '@ebm/core';
+import type { ClosedFormGradients } from '@ebm/core';
 import { freeEnergyForward } from './free-energy.js';
 import type { RBM, RBMType } from './rbm.js';
 
@@ -25,12 +25,12 @@ import type { RBM, RBMType } from './rbm.js';
  * tolerance (tested). Reads nothing from the device; the caller owns every returned tensor.
  *
  * @example
- * const { grads, positiveEnergy, negativeEnergy } = rbm.contrastiveGradients(batch, negatives);
+ * const { grads, positiveEnergy, negativeEnergy } = rbm.closedFormGradients(batch, negatives);
  * optimizer.applyGradients(grads);
  */
-export function contrastiveGradientsOp(type: RBMType, sigma: number, parameters: Pick<RBM, 'weights' | 'visibleBias' | 'hiddenBias'>) {
+export function closedFormGradientsOp(type: RBMType, sigma: number, parameters: Pick<RBM, 'weights' | 'visibleBias' | 'hiddenBias'>) {
   const { weights, visibleBias, hiddenBias } = parameters;
-  return (positive: tf.Tensor2D, negative: tf.Tensor2D): ContrastiveGradients =>
+  return (positive: tf.Tensor2D, negative: tf.Tensor2D): ClosedFormGradients =>
     tf.tidy(() => {
       const n = positive.shape[0];
       const m = negative.shape[0];

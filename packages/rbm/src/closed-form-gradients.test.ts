@@ -25,7 +25,7 @@ function visibleData(type: RBMType, n: number, seed: number): tf.Tensor2D {
   ) as tf.Tensor2D;
 }
 
-/** The same RBM without `contrastiveGradients`: the objective differentiates its free energy on the tape. */
+/** The same RBM without `closedFormGradients`: the objective differentiates its free energy on the tape. */
 const tapeOnly = (rbm: RBM): EnergyModel => ({ energy: rbm.energy, variables: rbm.variables });
 
 function expectAllClose(actual: tf.Tensor, expected: tf.Tensor): void {
@@ -35,14 +35,14 @@ function expectAllClose(actual: tf.Tensor, expected: tf.Tensor): void {
   a.forEach((v, i) => expect(Math.abs(v - e[i]!)).toBeLessThanOrEqual(TOLERANCE * scale));
 }
 
-describeBackends('rbm.contrastiveGradients', () => {
+describeBackends('rbm.closedFormGradients', () => {
   for (const type of ['bernoulli', 'gaussian-bernoulli'] as const) {
     describe(type, () => {
       it('equals tf.variableGrads of mean F(v+) - mean F(v-) through the free-energy op, with both mean free energies', () => {
         const rbm = makeRBM(type);
         randomizeParameters(rbm, prngKey(4), 0.8);
         const [positive, negative] = [visibleData(type, 7, 7), visibleData(type, 11, 8)];
-        const closed = rbm.contrastiveGradients(positive, negative);
+        const closed = rbm.closedFormGradients(positive, negative);
         const tape = variableGradients(
           () => {
             const positiveEnergy = tf.mean(rbm.energy(positive)) as tf.Scalar;
@@ -62,8 +62,8 @@ describeBackends('rbm.contrastiveGradients', () => {
         const rbm = makeRBM(type);
         const [positive, negative] = [visibleData(type, 4, 1), visibleData(type, 4, 2)];
         const before = tf.memory().numTensors;
-        let result: ReturnType<RBM['contrastiveGradients']> | undefined;
-        expect(await countDeviceReads(() => (result = rbm.contrastiveGradients(positive, negative)))).toBe(0);
+        let result: ReturnType<RBM['closedFormGradients']> | undefined;
+        expect(await countDeviceReads(() => (result = rbm.closedFormGradients(positive, negative)))).toBe(0);
         expect(positive.isDisposed || negative.isDisposed).toBe(false);
         expect(tf.memory().numTensors).toBe(before + 2 + rbm.variables.length);
         disposeState(result);
@@ -112,9 +112,9 @@ describeBackends('rbm.contrastiveGradients', () => {
     const rbm = bernoulliRBM({ visible: 6, hidden: 5 });
     const good = tf.zeros([3, 6]);
     const bad = tf.zeros([3, 5]);
-    expect(() => rbm.contrastiveGradients(good, bad)).toThrow(ShapeError);
-    expect(() => rbm.contrastiveGradients(good, bad)).toThrow(/^negative: /);
-    expect(() => rbm.contrastiveGradients(bad, good)).toThrow(/^positive: /);
+    expect(() => rbm.closedFormGradients(good, bad)).toThrow(ShapeError);
+    expect(() => rbm.closedFormGradients(good, bad)).toThrow(/^negative: /);
+    expect(() => rbm.closedFormGradients(bad, good)).toThrow(/^positive: /);
     tf.dispose([good, bad, ...rbm.variables]);
   });
 });
