@@ -1,5 +1,6 @@
 // CI check for `node run.mjs --tiny`: results.json holds every row of the suite, each with a
-// finite value, finite (or absent) baseline, ratio and target, and which way it is better. No
+// finite value (or, for a peer row whose library is missing, null and a 'not measured' note),
+// finite (or absent) baseline, ratio and target, which way it is better, and a known peer. No
 // wall-clock assertions.
 import { readFileSync } from 'node:fs';
 
@@ -10,6 +11,8 @@ const EXPECTED = {
   all: ['gemm', 'langevin step, batch', 'langevin step, tf.grad', 'langevin step, tfjs-layers', 'small langevin step, ours', 'small langevin step kernels', 'rbm pcd-1 epoch', ...FIT_STEPS],
   wasm: ['langevin step, 2 worker threads', 'langevin step, 1 worker threads'],
 };
+/** The libraries a peer row may measure (issue 16). */
+const PEERS = ['pytorch', 'sklearn', 'numpy'];
 const problems = [];
 for (const backend of ['wasm', 'cpu']) {
   const mine = rows.filter((r) => r.backend === backend);
@@ -17,6 +20,11 @@ for (const backend of ['wasm', 'cpu']) {
     if (!mine.some((r) => r.name.startsWith(prefix))) problems.push(`${backend}: no row starting with "${prefix}"`);
   }
   if (backend === 'wasm' && !mine.some((r) => EXPECTED.wasm.some((p) => r.name.startsWith(p)))) problems.push('wasm: no worker-threads row');
+  // Peer rows (measured, or marked not measured): PyTorch and numpy next to the wasm Langevin steps, scikit-learn next to every RBM row.
+  const peerRows = { wasm: ['pytorch langevin step (peer)', 'numpy langevin step (peer)', 'rbm pcd-1 epoch, scikit-learn'], cpu: ['rbm pcd-1 epoch, scikit-learn'] };
+  for (const prefix of peerRows[backend]) {
+    if (mine.filter((r) => r.name.startsWith(prefix) && r.peer !== undefined).length < 2) problems.push(`${backend}: fewer than 2 peer rows starting with "${prefix}"`);
+  }
   for (const measure of ['device reads', 'kernels', 'throughput']) {
     if (!mine.some((r) => /^fit step cd \(k = \d+ mala\)/.test(r.name) && r.name.endsWith(measure))) problems.push(`${backend}: no CD with MALA fit-step ${measure} row`);
   }
@@ -24,7 +32,10 @@ for (const backend of ['wasm', 'cpu']) {
 for (const row of rows) {
   for (const field of ['name', 'backend', 'unit']) if (typeof row[field] !== 'string' || row[field] === '') problems.push(`${row.name}: ${field} missing`);
   if (row.better !== 'lower' && row.better !== 'higher') problems.push(`${row.backend} ${row.name}: better is ${row.better}, not 'lower' or 'higher'`);
-  if (!Number.isFinite(row.value)) problems.push(`${row.backend} ${row.name}: value ${row.value} is not finite`);
+  if (row.peer !== undefined && !PEERS.includes(row.peer)) problems.push(`${row.backend} ${row.name}: peer is ${row.peer}, not one of ${PEERS.join(', ')}`);
+  // A peer that is not installed leaves its row unmeasured: value null and a note that says so.
+  const unmeasuredPeer = row.peer !== undefined && row.value === null && /^not measured/.test(row.note);
+  if (!unmeasuredPeer && !Number.isFinite(row.value)) problems.push(`${row.backend} ${row.name}: value ${row.value} is not finite`);
   for (const field of ['baseline', 'ratio', 'target']) {
     if (row[field] !== null && !Number.isFinite(row[field])) problems.push(`${row.backend} ${row.name}: ${field} ${row[field]} is neither null nor finite`);
   }

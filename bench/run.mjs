@@ -9,7 +9,6 @@
 // --tiny: a few repeats at tiny sizes (what CI runs through the package's `test` script).
 // Needs the built packages (the root `pnpm bench` builds them first). Rows 4 and 5 call python3
 // (numpy) and /usr/bin/python3 (scikit-learn) and are skipped with a note when those are missing.
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { disposeState, foldIn, normal, prngKey, useBackend } from '@ebm/core';
 import { layersEnergy, mlpEnergy } from '@ebm/core/models';
 import { langevin } from '@ebm/mcmc-langevin';
 import { countKernels, deviceReads } from './device-reads.mjs';
+import { SYSTEM_PYTHON, median, runPython, startPeerServer } from './peer.mjs';
 import { rbmEpochs } from './rbm-epochs.mjs';
 import { workerLangevin } from './worker-langevin.mjs';
 
@@ -28,8 +28,8 @@ const out = arg('out', fileURLToPath(new URL('./results.json', import.meta.url))
 
 /** Problem sizes. `big` is the issue's sampler-step problem, `small` its 2-D toy size. */
 const SIZES = tiny
-  ? { big: { batch: 64, hidden: 16 }, small: { batch: 16, hidden: 8 }, repeats: { wasm: 2, cpu: 2 }, userRepeats: { wasm: 1, cpu: 1 }, smallRepeats: 3, fitSteps: 2, rbmEpochs: 1 }
-  : { big: { batch: 4096, hidden: 256 }, small: { batch: 256, hidden: 64 }, repeats: { wasm: 21, cpu: 5 }, userRepeats: { wasm: 5, cpu: 3 }, smallRepeats: 201, fitSteps: 20, rbmEpochs: 3 };
+  ? { big: { batch: 64, hidden: 16 }, small: { batch: 16, hidden: 8 }, repeats: { wasm: 2, cpu: 2 }, userRepeats: { wasm: 1, cpu: 1 }, smallRepeats: 3, fitSteps: 2, rbmEpochs: 1, rbmRounds: 1 }
+  : { big: { batch: 4096, hidden: 256 }, small: { batch: 256, hidden: 64 }, repeats: { wasm: 21, cpu: 5 }, userRepeats: { wasm: 5, cpu: 3 }, smallRepeats: 201, fitSteps: 20, rbmEpochs: 3, rbmRounds: 3 };
 const DIM = 2;
 /** Langevin step size of every sampler row (its value does not change the cost). */
 const STEP_SIZE = 0.01;
@@ -37,6 +37,12 @@ const STEP_SIZE = 0.01;
 const USER_CODE_TARGET = 5;
 /** Fraction of the backend's own GEMM rate the sampler step should reach. */
 const ROOFLINE_TARGET = 0.7;
+
+/** Issue 16's targets for ours / PyTorch (one thread): the batch-4096 step and the small step. */
+const BIG_STEP_TARGET = 1.25;
+const SMALL_STEP_TARGET = 1.2;
+/** Interleaved rounds of ours and a peer served from a child process (PyTorch). */
+const PEER_ROUNDS = tiny ? 1 : 5;
 
 /** Which way a value is better, by its unit (a row may say otherwise). */
 const BETTER = { ms: 'lower', kernels: 'lower', reads: 'lower', 'GFLOP/s': 'higher', 'steps/s': 'higher' };
@@ -69,7 +75,6 @@ function clockMs(run) {
   return performance.now() - start;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * A Langevin chain of `batch` 2-D chains on `energy`, as a sampler user drives it: `step()` takes
@@ -158,13 +163,42 @@ function gemmSet(batch, hidden) {
   return { run, dispose: () => tf.dispose([a, xin, wHH, wDH, wH1, wHD]) };
 }
 
-function python(exe, args) {
-  try {
-    const text = execFileSync(exe, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return JSON.parse(text.trim().split('\n').pop());
-  } catch (error) {
-    return { error: String(error.stderr || error.message).trim().split('\n').pop() };
+/**
+ * PyTorch peer rows (bench/torch_langevin.py with Debian's /usr/bin/python3, one thread): for each
+ * size, `PEER_ROUNDS` rounds of (ours: `reps` steps, PyTorch: `reps` steps), each side's median
+ * per round, the rows the medians over rounds. Without torch the rows say not measured.
+ */
+async function pytorchRows(backend, sizes) {
+  const torch = await startPeerServer(SYSTEM_PYTHON, fileURLToPath(new URL('./torch_langevin.py', import.meta.url)));
+  for (const [sz, label, reps, target] of sizes) {
+    const row = { name: `pytorch langevin step (peer), ${label}`, backend, unit: 'ms', peer: 'pytorch', target };
+    if (torch.error) {
+      console.log(`      (PyTorch rows not measured: ${torch.error})`);
+      record({ ...row, value: null, note: `not measured: ${SYSTEM_PYTHON}: ${torch.error}` });
+      continue;
+    }
+    const model = mlpEnergy({ inputShape: [DIM], hidden: [sz.hidden, sz.hidden], key: prngKey(0) });
+    const c = chain(model.energy, sz.batch, 1);
+    const ours = [];
+    const peer = [];
+    for (let round = 0; round < PEER_ROUNDS; round++) {
+      ours.push(timeSteps(c, reps));
+      peer.push((await torch.request(`${sz.batch} ${sz.hidden} ${reps}`)).msPerStep);
+    }
+    c.close();
+    tf.dispose(model.variables);
+    const [oursMs, peerMs] = [median(ours), median(peer)];
+    record({
+      ...row,
+      value: peerMs,
+      baseline: oursMs,
+      ratio: oursMs / peerMs,
+      note:
+        `PyTorch ${torch.info.torch} (Debian python3-torch), ${torch.info.threads} intra-op thread, BLAS ${torch.info.blas}, autograd input gradient; ` +
+        `baseline = ours (${backend}, position read back each step); ${PEER_ROUNDS} interleaved rounds, medians; ratio = ours / PyTorch`,
+    });
   }
+  if (!torch.error) torch.close();
 }
 
 async function samplerRows(backend) {
@@ -262,21 +296,28 @@ async function samplerRows(backend) {
       [small, measured.ours, smallSize],
     ]) {
       const reps = sz === small ? SIZES.smallRepeats : repeats;
-      const ref = python('python3', [fileURLToPath(new URL('./native_langevin.py', import.meta.url)), sz.batch, sz.hidden, DIM, reps].map(String));
+      const ref = runPython('python3', [fileURLToPath(new URL('./native_langevin.py', import.meta.url)), sz.batch, sz.hidden, DIM, reps]);
+      const name = `numpy langevin step (peer), ${label}`;
       if (ref.error) {
-        console.log(`      (skipped numpy row for ${label}: python3 with numpy failed: ${ref.error})`);
+        record({ name, backend, value: null, unit: 'ms', peer: 'numpy', note: `not measured: python3 with numpy failed: ${ref.error}` });
         continue;
       }
       record({
-        name: `numpy langevin step, ${label}`,
+        name,
         backend,
         value: ref.msPerStep,
         unit: 'ms',
         baseline: ms,
-        ratio: ref.msPerStep / ms,
-        note: `baseline = ours (wasm); ratio = numpy ms / ours ms (>1: ours faster); numpy GEMM ${ref.gemmMs.toFixed(1)} ms`,
+        ratio: ms / ref.msPerStep,
+        peer: 'numpy',
+        note: `numpy ${ref.numpy}, hand-written backprop, its BLAS on every core; numpy GEMM ${ref.gemmMs.toFixed(1)} ms; baseline = ours (wasm); ratio = ours / numpy`,
       });
     }
+    // 7. PyTorch: the same steps, interleaved with ours.
+    await pytorchRows(backend, [
+      [SIZES.big, size, repeats, BIG_STEP_TARGET],
+      [small, smallSize, SIZES.smallRepeats, SMALL_STEP_TARGET],
+    ]);
     // Both cores: chains split across worker threads, each with its own wasm backend.
     const workers = Math.min(2, os.availableParallelism());
     const parallel = await workerLangevin({ workers, batch, hidden, dim: DIM, stepSize: STEP_SIZE, repeats });
@@ -298,7 +339,7 @@ for (const backend of backends) {
   console.log(`${'back'.padEnd(5)} ${'name'.padEnd(64)} ${'value'.padStart(10)} ${'unit'.padEnd(9)} ${'better'} ${'baseline'.padStart(10)} ${'ratio'.padStart(8)} ${'target'.padStart(6)}`);
   await samplerRows(backend);
   // 5. RBM epochs on digits vs scikit-learn.
-  for (const row of await rbmEpochs({ epochs: SIZES.rbmEpochs, tiny, backend })) record(row);
+  for (const row of await rbmEpochs({ epochs: SIZES.rbmEpochs, rounds: SIZES.rbmRounds, tiny, backend })) record(row);
   // 6. Device reads, kernels and steps/s of one fit step per objective of the default 2-D recipe, and CD-20 with MALA.
   for (const row of await deviceReads({ steps: SIZES.fitSteps, tiny, backend })) record(row);
   const leaked = tf.memory().numTensors;

@@ -113,6 +113,64 @@ describeBackends('contrastiveDivergence', () => {
     });
   });
 
+  describe('closed-form gradients', () => {
+    /**
+     * A Gaussian energy whose `closedFormGradients` returns recognisable constants (every gradient
+     * entry 7, mean energies 3 and 1) and records the negatives it was given, so the test sees which
+     * path the objective took; `omit` leaves one variable's gradient out.
+     */
+    function withClosedForm(omit = false) {
+      const gaussian = gaussianEnergy({ dim: 2, mean: [0.3, -0.2] });
+      const calls: number[][][] = [];
+      const model: EnergyModel = {
+        ...gaussian,
+        closedFormGradients: (_positive, negative) =>
+          tf.tidy(() => {
+            calls.push(negative.arraySync() as number[][]);
+            const grads = Object.fromEntries(gaussian.variables.slice(omit ? 1 : 0).map((v) => [v.name, tf.fill(v.shape, 7)]));
+            return { grads, positiveEnergy: tf.scalar(3), negativeEnergy: tf.scalar(1) };
+          }),
+      };
+      return { model, calls };
+    }
+
+    it('uses the model\'s closedFormGradients without a regulariser: its gradients, its mean energies, the sampled negatives', () => {
+      const { model, calls } = withClosedForm();
+      const objective = contrastiveDivergence({ sampler: affineSampler(0.5, 1), k: 2 });
+      const batch = tf.tensor2d([[1, 2], [-1, 0.5]]);
+      const step = objective.gradients(model, batch, objective.init(model, prngKey(0)), prngKey(1));
+      for (const v of model.variables) expect(Array.from(step.grads[v.name]!.dataSync())).toEqual(new Array(v.size).fill(7));
+      expect(readScalarsSync({ loss: step.loss, ...step.metrics })).toEqual({ loss: 2, positiveEnergy: 3, negativeEnergy: 1, energyGap: 2 });
+      // Two affine steps: x- = 0.25 x+ + 1.5.
+      expect(calls).toEqual([[[1.75, 2], [1.25, 1.625]]]);
+      tf.dispose([batch, step.loss, step.grads, step.metrics, ...model.variables]);
+      disposeState(step.state);
+    });
+
+    it('differentiates the loss on the tape when alpha > 0 (the regulariser has no closed form there)', () => {
+      const { model, calls } = withClosedForm();
+      const objective = contrastiveDivergence({ sampler: affineSampler(0.5, 1), alpha: 0.1 });
+      const batch = tf.tensor2d([[1, 2], [-1, 0.5]]);
+      const { grads, state } = stepOnce(objective, model, batch, objective.init(model, prngKey(0)), 1);
+      expect(calls).toEqual([]);
+      expect((grads[model.variables[0]!.name] as number[]).some((g) => g !== 7)).toBe(true);
+      disposeState(state);
+      tf.dispose([batch, ...model.variables]);
+    });
+
+    it('rejects closedFormGradients that leave a variable out, naming the model', () => {
+      const { model } = withClosedForm(true);
+      const objective = contrastiveDivergence({ sampler: affineSampler(0.5, 1) });
+      const batch = tf.tensor2d([[1, 2], [-1, 0.5]]);
+      const before = tf.memory().numTensors;
+      const call = () => objective.gradients(model, batch, objective.init(model, prngKey(0)), prngKey(1));
+      expect(call).toThrow(InvalidArgumentError);
+      expect(call).toThrow(/^model: closedFormGradients returned no gradient for variable/);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([batch, ...model.variables]);
+    });
+  });
+
   describe('chain starts', () => {
     it('CD-k starts from the batch; persistent chains continue where the last step left them', () => {
       const model = gaussianEnergy({ dim: 2 });

@@ -10,6 +10,7 @@
 export type {
   AdaptableSampler,
   ChainState,
+  ClosedFormGradients,
   Distribution,
   EnergyAndGradient,
   EnergyFn,

@@ -25,11 +25,38 @@ export interface EnergyFn {
   readonly valueAndGrad?: (x: tf.Tensor) => EnergyAndGradient;
 }
 
-/** A trainable energy: the function and the variables it reads, in a fixed order. */
+/**
+ * The contrastive loss `L = mean_i E(x+_i) - mean_j E(x-_j)` of a model on positives `x+` and
+ * negatives `x-`, and its gradient with respect to the model's variables, as
+ * {@link EnergyModel.closedFormGradients} returns them. The caller owns every tensor.
+ */
+export interface ClosedFormGradients {
+  /** `mean_i E(x+_i)`, a scalar on the device. */
+  readonly positiveEnergy: tf.Scalar;
+  /** `mean_j E(x-_j)`, a scalar on the device. */
+  readonly negativeEnergy: tf.Scalar;
+  /** `dL/dtheta` for every variable of the model, keyed by variable name, each the variable's shape. */
+  readonly grads: Readonly<Record<string, tf.Tensor>>;
+}
+
+/**
+ * A trainable energy: the function and the variables it reads, in a fixed order.
+ *
+ * A model may also carry `closedFormGradients`, the gradient of the contrastive loss
+ * `mean E(x+) - mean E(x-)` in closed form (an RBM's is `-(<x h^T>_+ - <x h^T>_-)`), computed
+ * without a gradient tape. It must agree with `tf.variableGrads` of that loss to float
+ * tolerance; objectives whose surrogate loss is exactly that difference (contrastive divergence
+ * without a regulariser) use it when present, as `energyAndGradient` uses `EnergyFn.valueAndGrad`.
+ */
 export interface EnergyModel {
   readonly energy: EnergyFn;
   /** Trainable variables, fixed order, unique names. Optimisers and checkpoints rely on the order. */
   readonly variables: readonly tf.Variable[];
+  /**
+   * `mean E(positive) - mean E(negative)`'s gradient in closed form (optional; see above). Reads
+   * nothing from the device and disposes neither input.
+   */
+  readonly closedFormGradients?: (positive: tf.Tensor, negative: tf.Tensor) => ClosedFormGradients;
 }
 
 /**

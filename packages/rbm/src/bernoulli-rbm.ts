@@ -13,8 +13,9 @@ import { type RBM, type RBMOptions, createRBM } from './rbm.js';
  * biases at 0, visible biases at `visibleBias` (see `visibleBiasFromData`).
  *
  * `energy`'s gradient is the closed-form CD statistic, so any objective that differentiates
- * `mean F(data) - mean F(negatives)` (e.g. `contrastiveDivergence` from @ebm/cd with
- * `blockGibbs`) performs the classic RBM update.
+ * `mean F(data) - mean F(negatives)` performs the classic RBM update; `closedFormGradients`
+ * computes that update directly, without a tape, and `contrastiveDivergence` from @ebm/cd (with
+ * `blockGibbs`) uses it.
  *
  * @example
  * const rbm = bernoulliRBM({ visible: 64, hidden: 64, key: prngKey(0), visibleBias: visibleBiasFromData(x) });

@@ -4,9 +4,10 @@
  * `bernoulli-rbm.ts` and `gaussian-bernoulli-rbm.ts`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type EnergyFn, type EnergyModel, InvalidArgumentError, type Key, ShapeError, assertBatch, assertEventShape, assertFinite, assertInteger, bernoulli, normal, prngKey } from '@ebm/core';
+import { type ClosedFormGradients, type EnergyFn, type EnergyModel, InvalidArgumentError, type Key, ShapeError, assertBatch, assertEventShape, assertFinite, assertInteger, bernoulli, normal, prngKey } from '@ebm/core';
 import { uniqueName } from '@ebm/core/models';
-import { softplus } from './softplus.js';
+import { freeEnergyOp } from './free-energy.js';
+import { closedFormGradientsOp } from './closed-form-gradients.js';
 
 /**
  * Standard deviation of the initial weights, `W ~ N(0, 0.01^2)`: Hinton (2010), "A practical guide
@@ -36,6 +37,13 @@ export interface RBM extends EnergyModel {
   readonly hiddenBias: tf.Variable;
   /** The free energy `F(v)`, one value per row of `v` `[N, visible]`; its gradient is closed-form. */
   readonly energy: EnergyFn;
+  /**
+   * The CD / PCD parameter update in closed form, without a gradient tape: the gradient of
+   * `mean F(positive) - mean F(negative)`, e.g. `dL/dW = -(<x p^T>_positive - <x p^T>_negative)`
+   * with `p = p(h = 1 | v)`, and both mean free energies. Both inputs are `[N, visible]` (shapes
+   * checked, values not read). `contrastiveDivergence` from @ebm/cd uses it (no regulariser).
+   */
+  readonly closedFormGradients: (positive: tf.Tensor, negative: tf.Tensor) => ClosedFormGradients;
   /** `p(h_j = 1 | v) = sigmoid(c_j + (v / sigma) W_j)`, `[N, hidden]`: the feature transform. */
   hiddenProbabilities(v: tf.Tensor): tf.Tensor2D;
   /**
@@ -69,55 +77,6 @@ export interface RBMOptions {
   readonly visibleBias?: tf.Tensor1D | readonly number[];
   /** Variable-name prefix (default `rbm`, made unique among live variables). */
   readonly name?: string;
-}
-
-/**
- * The free energy `F(v) = V(v) - sum_j softplus(c_j + x W_j)` with `x = v / sigma`, and its
- * gradient in closed form (with `p = sigmoid(c + x W)` and upstream gradient `dy` per sample):
- *
- *   dF/dW = -x^T (dy * p),   dF/dc = -sum_n dy_n p_n,
- *   Bernoulli (V = -v.b):                 dF/db = -sum_n dy_n v_n,  dF/dv = -dy (b + p W^T)
- *   Gaussian (V = |v - b|^2 / (2 sigma^2)): dF/db = -sum_n dy_n (v_n - b) / sigma^2,
- *                                          dF/dv = dy (v - b) / sigma^2 - (dy * p) W^T / sigma
- *
- * For a batch mean, `dF/dW` is minus the classic statistic `<v h^T>` with `h = p(h | v)`, so
- * `grad(mean F(data) - mean F(negatives))` is exactly the CD update `-(<v h^T>_data - <v h^T>_model)`.
- * Every matMul is untransposed (`tf.transpose` first): wasm runs transposed matMuls 10-27x slower.
- *
- * The backward pass recomputes `c + x W` from the saved inputs rather than saving it: tensors made
- * inside the forward pass are not on the gradient tape, so a saved pre-activation would make `p`
- * a constant to any second derivative (score matching differentiates `dF/dv` again, in `v` and in
- * the parameters).
- */
-function freeEnergyOp(type: RBMType, sigma: number) {
-  const scale = 1 / sigma;
-  return tf.customGrad((v, w, b, c, save) => {
-    const [vt, wt, bt, ct] = [v as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, c as tf.Tensor1D];
-    const x = type === 'bernoulli' ? vt : tf.mul(vt, scale);
-    const pre = tf.add(tf.matMul(x, wt), ct);
-    const visibleTerm =
-      type === 'bernoulli' ? tf.neg(tf.sum(tf.mul(vt, bt), 1)) : tf.div(tf.sum(tf.square(tf.sub(vt, bt)), 1), 2 * sigma * sigma);
-    (save as tf.GradSaveFunc)([vt, wt, bt, ct]);
-    return {
-      value: tf.sub(visibleTerm, tf.sum(softplus(pre), 1)),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [vs, ws, bs, cs] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
-        const xs = type === 'bernoulli' ? vs : tf.mul(vs, scale);
-        // Negated once up front ([N, 1]), so no gradient needs a Neg of its own (fewer ops per step).
-        const negDy = tf.neg(tf.expandDims(dy, 1));
-        const negDp = tf.mul(tf.sigmoid(tf.add(tf.matMul(xs, ws), cs)), negDy);
-        const dW = tf.matMul(tf.transpose(xs), negDp);
-        const dc = tf.sum(negDp, 0);
-        const negDpWt = tf.matMul(negDp, tf.transpose(ws));
-        if (type === 'bernoulli') {
-          return [tf.add(tf.mul(negDy, bs), negDpWt), dW, tf.sum(tf.mul(negDy, vs), 0), dc];
-        }
-        // -dy (v - b) / sigma^2
-        const negCentred = tf.mul(tf.mul(tf.sub(vs, bs), negDy), 1 / (sigma * sigma));
-        return [tf.add(tf.neg(negCentred), tf.mul(negDpWt, scale)), dW, tf.sum(negCentred, 0), dc];
-      },
-    };
-  }) as unknown as (v: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, c: tf.Tensor1D) => tf.Tensor1D;
 }
 
 /** Checks that `v` holds values in [0, 1] (binary states, or probabilities used as mean-field inputs). */
@@ -175,6 +134,8 @@ export function createRBM(type: RBMType, options: RBMOptions, sigma: number): RB
       return (type === 'bernoulli' ? tf.sigmoid(tf.add(hWt, visibleBias)) : tf.add(visibleBias, tf.mul(hWt, sigma))) as tf.Tensor2D;
     });
 
+  const contrastive = closedFormGradientsOp(type, sigma, { weights, visibleBias, hiddenBias });
+
   const energy: EnergyFn = (v: tf.Tensor) =>
     tf.tidy(() => freeEnergy(checkVisible('v', v, false), weights as tf.Tensor2D, visibleBias as tf.Tensor1D, hiddenBias as tf.Tensor1D));
 
@@ -188,6 +149,7 @@ export function createRBM(type: RBMType, options: RBMOptions, sigma: number): RB
     hiddenBias,
     variables: [weights, visibleBias, hiddenBias],
     energy,
+    closedFormGradients: (positive, negative) => contrastive(checkVisible('positive', positive, false), checkVisible('negative', negative, false)),
     hiddenProbabilities: (v) => hiddenProbs(checkVisible('v', v, true)),
     visibleProbabilities: (h) => visibleProbs(checkHidden(h)),
     sampleHidden: (key, v) => tf.tidy(() => bernoulli(key, hiddenProbs(checkVisible('v', v, false))) as tf.Tensor2D),
