@@ -7,10 +7,10 @@
 //
 //   node bench/device-reads.mjs [--backend wasm] [--steps 50] [--tiny]
 import * as tf from '@tensorflow/tfjs';
-import { countDeviceReads, disposeState, prngKey, split, useBackend } from '@ebm/core';
+import { countDeviceReads, disposeReplaced, prngKey, split, useBackend } from '@ebm/core';
 import { mlpEnergy } from '@ebm/core/models';
 import { fit } from '@ebm/core/train';
-import { OBJECTIVE_NAMES, buildObjective, buildOptimizer, buildSampler, trainConfigSchema } from '@ebm/cli';
+import { OBJECTIVES, buildFlow, buildObjective, buildOptimizer, buildSampler, trainConfigSchema } from '@ebm/cli';
 import { toyDatasets } from '@ebm/datasets';
 
 /** The MLP of the row (the cli default is [64, 64] too; pinned so the row does not move with it). */
@@ -31,8 +31,9 @@ export async function countKernels(run) {
  * a fit of 1 step, so fit's own set-up (the data check, the objective's first-step allocations)
  * cancels; steps per second of the whole (1 + `steps`)-step fit, whose set-up is a few reads.
  */
-async function perFitStep(model, objective, data, options, steps) {
-  const run = (n) => async () => disposeState((await fit(model, objective, data, { ...options, steps: n })).state);
+async function perFitStep(model, objective, data, options, steps, keep) {
+  // An fce state holds the flow's variables, which outlive each fit: free only what the fit made.
+  const run = (n) => async () => disposeReplaced((await fit(model, objective, data, { ...options, steps: n })).state, keep);
   const measure = async (n) => {
     const start = performance.now();
     const reads = await countDeviceReads(run(n));
@@ -47,19 +48,21 @@ async function perFitStep(model, objective, data, options, steps) {
 /** Rows: device reads, kernels and steps/s per `fit` step for each recipe. */
 export async function deviceReads({ steps, tiny, backend }) {
   const base = trainConfigSchema.parse({ hidden: HIDDEN, ...(tiny ? { batchSize: 16, mcmcSteps: 2, bufferSize: 64 } : {}) });
-  const recipes = [...OBJECTIVE_NAMES.map((objective) => ({ objective })), { objective: 'cd', sampler: 'mala' }];
+  const recipes = [...Object.keys(OBJECTIVES).map((objective) => ({ objective })), { objective: 'cd', sampler: 'mala' }];
   const [dataKey, modelKey, trainKey] = split(prngKey(0), 3);
   const data = toyDatasets[base.dataset].sample(dataKey, tiny ? 64 : DATA_SIZE);
   const rows = [];
   for (const recipe of recipes) {
     const config = { ...base, ...recipe };
-    const model = mlpEnergy({ inputShape: [2], hidden: config.hidden, activation: config.activation, key: modelKey });
+    // fce trains against the run's flow; the flow recipe trains the flow itself as the model.
+    const flow = OBJECTIVES[config.objective].model === 'flow' || config.objective === 'fce' ? buildFlow(config, data, modelKey) : undefined;
+    const model = OBJECTIVES[config.objective].model === 'flow' ? flow : mlpEnergy({ inputShape: [2], hidden: config.hidden, activation: config.activation, key: modelKey });
     const disposers = [];
-    const objective = buildObjective(config, { sampler: buildSampler(config), data, onDispose: (dispose) => disposers.push(dispose) });
+    const objective = buildObjective(config, { sampler: buildSampler(config), data, flow: () => flow, onDispose: (dispose) => disposers.push(dispose) });
     const optimizer = buildOptimizer(config);
-    const cost = await perFitStep(model, objective, data, { optimizer, batchSize: config.batchSize, key: trainKey }, steps);
+    const cost = await perFitStep(model, objective, data, { optimizer, batchSize: config.batchSize, key: trainKey }, steps, flow?.variables ?? []);
     optimizer.dispose();
-    tf.dispose(model.variables);
+    tf.dispose([...new Set([...model.variables, ...(flow?.variables ?? [])])]);
     for (const dispose of disposers) dispose();
     const sampling = ['cd', 'pcd', 'replay'].includes(config.objective);
     const label = `fit step ${config.objective}${sampling ? ` (k = ${config.mcmcSteps} ${config.sampler})` : ''}`;

@@ -144,6 +144,8 @@ describe('the playground in Chromium', () => {
     await page.mouse.down();
     for (let k = 1; k <= 60; k++) await page.mouse.move(cx + r * Math.cos((2 * Math.PI * k) / 60), cy + r * Math.sin((2 * Math.PI * k) / 60));
     await page.mouse.up();
+    // The page writes the URL with history.replaceState; playwright learns of it asynchronously.
+    await page.waitForURL((url) => url.searchParams.has('points'));
     const points = new URL(page.url()).searchParams.get('points');
     expect(points).not.toBeNull();
     // Each drawn point is 3 bytes = 4 base64 characters; moves closer than 0.1 apart are merged.
