@@ -15,6 +15,7 @@ import { langevin } from '@ebm/mcmc-langevin';
 import { type RBM, bernoulliRBM, blockGibbs, visibleBiasFromData } from '@ebm/rbm';
 import { ConfigError } from './config.js';
 import type { ImageConfig } from './image-config.js';
+import { checkRunFits, imageRunSize } from './run-size.js';
 import { buildOptimizer } from './session.js';
 
 /** Where Debian's dataset-fashion-mnist puts the files: the default `--data-dir` of fashion-mnist. */
@@ -69,6 +70,7 @@ export async function openImageSession(config: ImageConfig): Promise<ImageSessio
   await useBackend(config.backend);
   const [dataKey, testKey, modelKey, trainKey, sampleKey, evalKey] = split(prngKey(config.seed), 6) as [Key, Key, Key, Key, Key, Key];
   const dataset = await loadImageDataset(config);
+  checkRunFits(imageRunSize(config, dataset));
   const count = config.trainSize === 0 ? dataset.train.count : Math.min(config.trainSize, dataset.train.count);
   const [imageShape, pixels] = [dataset.imageShape, dataset.imageShape[0] * dataset.imageShape[1] * dataset.imageShape[2]];
   const isRbm = config.model === 'rbm';

@@ -3,9 +3,10 @@
  * train with core's `fit` (checkpoints, resume, Ctrl-C), then evaluate, draw the pictures and
  * print the summary table.
  */
-import { CheckpointError, type EnergyModel, NonFiniteError } from '@ebm/core';
+import type * as tf from '@tensorflow/tfjs';
+import { CheckpointError, type EnergyModel, type Key, NonFiniteError, type Objective } from '@ebm/core';
 import type { FileCheckpointStore } from '@ebm/core/node';
-import { fit, pruneCheckpoints } from '@ebm/core/train';
+import { type FitResult, fit, pruneCheckpoints } from '@ebm/core/train';
 import { findCheckpoint, runCheckpoints } from './checkpoints.js';
 import { ConfigError, type TrainConfig, flagOf, validateConfig } from './config.js';
 import { divergedTrainingSummary } from './evaluation.js';
@@ -16,7 +17,7 @@ import type { Io } from './io.js';
 import { releaseObjectiveState } from './objectives.js';
 import { createProgress } from './progress.js';
 import { type MetricsLine, RunFolder } from './run-folder.js';
-import { checkRunFits } from './run-size.js';
+import { checkRunFits, pointRunSize } from './run-size.js';
 import { type TrainingRun, openTrainingRun } from './training-run.js';
 
 export interface TrainFlags {
@@ -139,7 +140,7 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
   const note = (line: string): void => io.err(`note: ${line}\n`);
   const config = flags.resume ? resumeConfig(folder, input, validateConfig, RESUMABLE_KEYS) : validateConfig(input);
   if (!flags.resume) folder.assertFree(flags.force);
-  checkRunFits(config);
+  checkRunFits(pointRunSize(config));
   const nothingWritten = 'Interrupted before training started; nothing was written.';
   interrupts.check(nothingWritten);
   const session = await openTrainingRun(config);
@@ -163,47 +164,90 @@ async function train(session: TrainingRun, folder: RunFolder, store: FileCheckpo
   const { config } = session;
   const beforeFirstStep = `Interrupted before the first step. Start the run with: ebm train --out ${folder.dir} --resume`;
   interrupts.check(beforeFirstStep);
-  const offsetSeconds = start.metrics.at(-1)?.seconds ?? 0;
-  let lastNll = [...start.metrics].reverse().find((m) => m.nll !== undefined)?.nll;
   if (!flags.quiet) {
-    const what =
-      start.step === config.steps ? `Run already trained to step ${start.step}; finishing its evaluation` : start.step > 0 ? `Resuming at step ${start.step}` : 'Training';
     io.out(
-      `${what}: ${config.objective} on ${config.dataset}, MLP ${config.hidden.join('x')} ${config.activation}, ${config.steps} steps, ` +
+      `${trainingWhat(start, config.steps)}: ${config.objective} on ${config.dataset}, MLP ${config.hidden.join('x')} ${config.activation}, ${config.steps} steps, ` +
         `batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, backend ${config.backend} -> ${folder.dir}\n`,
     );
   }
+  const result = await fitRun(session, folder, store, start, flags, io, interrupts, {
+    stepMetrics: (step) => (step % config.evalEvery === 0 || step === config.steps ? { nll: session.evaluate() } : {}),
+    divergedSummary: (problem) => divergedTrainingSummary(config, folder, problem),
+  });
+  releaseObjectiveState(session.objective, result.state, session.flow);
+  assertNotInterrupted(result, folder, beforeFirstStep);
+  await session.finish(folder, result.step, io, interrupts);
+}
+
+/** The first words of the training line: a fresh run, a resumed one, or one already trained whose evaluation is finished. */
+export function trainingWhat(start: ResumePoint, steps: number): string {
+  return start.step === steps ? `Run already trained to step ${start.step}; finishing its evaluation` : start.step > 0 ? `Resuming at step ${start.step}` : 'Training';
+}
+
+/** What {@link fitRun} trains: a 2-D, conditional or image run's model, objective, data, optimizer, key and sizes. */
+export interface FittedRun {
+  readonly config: { readonly steps: number; readonly batchSize: number; readonly checkpointEvery: number };
+  readonly model: EnergyModel;
+  readonly objective: Objective;
+  readonly data: tf.Tensor;
+  readonly optimizer: tf.Optimizer;
+  readonly trainKey: Key;
+}
+
+/** How the runs' trainings differ in {@link fitRun}. */
+export interface FitRunOptions {
+  /** Numbers a step logs besides its loss and the objective's metrics (the test NLL every `--eval-every` steps of a 2-D run). */
+  readonly stepMetrics?: (step: number) => { readonly nll?: number };
+  /** The `summary.json` of a run whose training diverged with `problem` (a sentence, see {@link divergenceProblem}). */
+  readonly divergedSummary: (problem: string) => object;
+}
+
+/**
+ * Trains a run with core's `fit` from `start`: a progress line on stdout (unless `--quiet`), one
+ * `metrics.jsonl` line per step (flushed at checkpoints and the last step), a checkpoint every
+ * `checkpointEvery` steps ({@link CHECKPOINTS_KEPT} kept), Ctrl-C through `interrupts.signal`
+ * (`fit` then returns `stopped: 'aborted'`). A non-finite loss (`fit`'s `NonFiniteError`) writes
+ * `options.divergedSummary` to `summary.json` and throws a `DivergedError` (exit code 3).
+ */
+export async function fitRun(
+  run: FittedRun,
+  folder: RunFolder,
+  store: FileCheckpointStore,
+  start: ResumePoint,
+  flags: TrainFlags,
+  io: Io,
+  interrupts: Interrupts,
+  options: FitRunOptions,
+): Promise<FitResult<unknown>> {
+  const { config } = run;
+  const offsetSeconds = start.metrics.at(-1)?.seconds ?? 0;
+  let lastNll = [...start.metrics].reverse().find((m) => m.nll !== undefined)?.nll;
   const progress = flags.quiet ? undefined : createProgress(start.step, config.steps, io.tty, io.out);
-  let result;
   try {
-    result = await fit(session.model, session.objective, session.data, {
-      optimizer: session.optimizer,
+    return await fit(run.model, run.objective, run.data, {
+      optimizer: run.optimizer,
       steps: config.steps,
       batchSize: config.batchSize,
-      key: session.trainKey,
+      key: run.trainKey,
       checkpoint: { store, every: config.checkpointEvery, keep: CHECKPOINTS_KEPT },
       resume: flags.resume,
       signal: interrupts.signal,
       onStep: async ({ step, loss, metrics, elapsedSeconds }) => {
-        const evaluate = step % config.evalEvery === 0 || step === config.steps;
-        const nll = evaluate ? session.evaluate() : undefined;
-        if (nll !== undefined) lastNll = nll;
+        const extra = options.stepMetrics?.(step) ?? {};
+        if (extra.nll !== undefined) lastNll = extra.nll;
         const durable = step % config.checkpointEvery === 0 || step === config.steps;
-        await folder.appendMetrics({ step, loss, seconds: offsetSeconds + elapsedSeconds, ...metrics, ...(nll === undefined ? {} : { nll }) }, durable);
+        await folder.appendMetrics({ step, loss, seconds: offsetSeconds + elapsedSeconds, ...metrics, ...extra }, durable);
         progress?.update({ step, loss, nll: lastNll });
       },
     });
   } catch (error) {
     if (!(error instanceof NonFiniteError)) throw error;
     const problem = divergenceProblem(error);
-    await folder.writeSummary(divergedTrainingSummary(session, folder, problem));
+    await folder.writeSummary(options.divergedSummary(problem));
     throw new DivergedError(`Training diverged: ${problem} (summary.json has status "diverged")`, { cause: error });
   } finally {
     progress?.stop();
   }
-  releaseObjectiveState(session.objective, result.state, session.flow);
-  assertNotInterrupted(result, folder, beforeFirstStep);
-  await session.finish(folder, result.step, io, interrupts);
 }
 
 /**
