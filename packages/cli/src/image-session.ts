@@ -65,7 +65,7 @@ async function loadImageDataset(config: ImageConfig): Promise<ImageDataset> {
   return loadImageFolder(config.dataset, dir);
 }
 
-/** Selects the backend and builds everything an image run needs from its config. */
+/** Selects the backend and builds everything an image run needs from its config; a run that cannot fit (`checkRunFits`) is refused once its data set is read, before any tensor is built. */
 export async function openImageSession(config: ImageConfig): Promise<ImageSession> {
   await useBackend(config.backend);
   const [dataKey, testKey, modelKey, trainKey, sampleKey, evalKey] = split(prngKey(config.seed), 6) as [Key, Key, Key, Key, Key, Key];

@@ -61,9 +61,11 @@ export async function finishImageRun(
 
 /**
  * Runs `ebm train` on an image data set, with the 2-D runs' reliability rules (train.ts): the
- * folder refused before the slow set-up, a resumed folder reconciled first (`prepareResume`),
- * metrics flushed at checkpoints, two checkpoints kept; Ctrl-C ends in an `InterruptedError` with
- * the checkpoint saved. Resolves when training and its evaluation are complete.
+ * folder refused before the slow set-up, a size that cannot fit refused before training
+ * (`imageRunSize` in `openImageSession`), a resumed folder reconciled first (`prepareResume`),
+ * training by the shared `fitRun` (metrics flushed at checkpoints, two checkpoints kept); Ctrl-C
+ * ends in an `InterruptedError` saying what is saved, a diverged run in a `DivergedError` with
+ * summary.json saying so. Resolves when training and its evaluation are complete.
  */
 export async function imageTrainCommand(input: Record<string, unknown>, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
   if (flags.resume && flags.force) throw new ConfigError('--resume and --force contradict each other: pass one.');
