@@ -5,8 +5,6 @@
  */
 import { disposeState } from '@ebm/core';
 import type { FileCheckpointStore } from '@ebm/core/node';
-import { runCheckpoints } from './checkpoints.js';
-import { ConfigError } from './config.js';
 import { assertConverged, divergedTrainingSummary } from './evaluation.js';
 import { type ImageConfig, validateImageConfig } from './image-config.js';
 import { type ImageSummary, evaluateImageRun, gatherEvidence, imageObjective, imageSummaryTable } from './image-evaluation.js';
@@ -15,7 +13,7 @@ import { type ImageSession, openImageSession } from './image-session.js';
 import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
 import { RunFolder } from './run-folder.js';
-import { type ResumePoint, type TrainFlags, assertNotInterrupted, fitRun, prepareResume, resumeConfig, trainingWhat, withResumeHint } from './train.js';
+import { type ResumePoint, type TrainFlags, assertNotInterrupted, fitRun, runTrainCommand, trainingWhat } from './train.js';
 
 /** Keys a resumed image run may change: only how far it trains and how it reports. */
 const RESUMABLE_KEYS: readonly (keyof ImageConfig)[] = ['steps', 'checkpointEvery', 'sampleSize', 'sampleSteps', 'restoreSteps'];
@@ -60,35 +58,15 @@ export async function finishImageRun(
 }
 
 /**
- * Runs `ebm train` on an image data set, with the 2-D runs' reliability rules (train.ts): the
- * folder refused before the slow set-up, a size that cannot fit refused before training
- * (`imageRunSize` in `openImageSession`), a resumed folder reconciled first (`prepareResume`),
- * training by the shared `fitRun` (metrics flushed at checkpoints, two checkpoints kept); Ctrl-C
- * ends in an `InterruptedError` saying what is saved, a diverged run in a `DivergedError` with
- * summary.json saying so. Resolves when training and its evaluation are complete.
+ * Runs `ebm train` on an image data set with the 2-D runs' reliability rules ({@link runTrainCommand}
+ * of train.ts): a size that cannot fit refused before training (`imageRunSize`, checked in
+ * `openImageSession` once the data set is read), training by the shared `fitRun` (metrics flushed
+ * at checkpoints, two checkpoints kept, a diverged run's summary.json), and Ctrl-C between the
+ * phases of the final evaluation ({@link finishImageRun}). Resolves when training and its
+ * evaluation are complete.
  */
 export async function imageTrainCommand(input: Record<string, unknown>, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
-  if (flags.resume && flags.force) throw new ConfigError('--resume and --force contradict each other: pass one.');
-  const folder = new RunFolder(flags.out);
-  const note = (line: string): void => io.err(`note: ${line}\n`);
-  const config = flags.resume ? resumeConfig(folder, input, validateImageConfig, RESUMABLE_KEYS) : validateImageConfig(input);
-  if (!flags.resume) folder.assertFree(flags.force);
-  const nothingWritten = 'Interrupted before training started; nothing was written.';
-  interrupts.check(nothingWritten);
-  const session = await openImageSession(config);
-  let runExists = flags.resume;
-  try {
-    interrupts.check(nothingWritten);
-    const store = runCheckpoints(folder);
-    const start: ResumePoint = flags.resume ? await prepareResume(folder, store, session, note, validateImageConfig) : { step: 0, metrics: [] };
-    if (!flags.resume) await folder.create(config, flags.force);
-    runExists = true;
-    await trainImages(session, folder, store, start, flags, io, interrupts);
-  } catch (error) {
-    throw runExists ? withResumeHint(error, folder) : error;
-  } finally {
-    session.dispose();
-  }
+  await runTrainCommand({ validate: validateImageConfig, resumable: RESUMABLE_KEYS, open: openImageSession, train: trainImages }, input, flags, io, interrupts);
 }
 
 async function trainImages(session: ImageSession, folder: RunFolder, store: FileCheckpointStore, start: ResumePoint, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {

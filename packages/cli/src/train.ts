@@ -128,36 +128,70 @@ export function divergenceProblem(error: NonFiniteError): string {
   return error.message.startsWith(`${error.argument}: `) ? `${error.argument} ${error.message.slice(error.argument.length + 2)}` : error.message;
 }
 
+/** What differs between the kinds of run `ebm train` handles (2-D and conditional runs here; image runs in image-train.ts), for {@link runTrainCommand}. */
+export interface TrainKind<C extends { readonly steps: number }, S extends { readonly config: C; readonly model: EnergyModel; dispose(): void }> {
+  /** Validates a config: the file and flags, or a saved run's merged with them. */
+  readonly validate: (input: Record<string, unknown>) => C;
+  /** Keys a resumed run may change: only how far it trains and how it reports. */
+  readonly resumable: readonly (keyof C & string)[];
+  /** Refuses a config that cannot run before anything is built (2-D runs: `checkRunFits`; image runs check once their data set is read, in `open`). */
+  readonly check?: (config: C) => void;
+  /** Builds the run (backend, data, model, objective, optimizer). */
+  readonly open: (config: C) => Promise<S>;
+  /** Trains the opened run in `folder` from `start`, then finishes its evaluation. */
+  readonly train: (session: S, folder: RunFolder, store: FileCheckpointStore, start: ResumePoint, flags: TrainFlags, io: Io, interrupts: Interrupts) => Promise<void>;
+}
+
 /**
- * Runs `ebm train`; resolves when training and its evaluation are complete. Throws an
- * `InterruptedError` after Ctrl-C (with the checkpoint saved when training had started), a
- * `DivergedError` when training diverged, and a `ConfigError` / `CommandError` for anything the
- * user can fix, before writing anything where possible.
+ * Runs `ebm train` for one kind of run; resolves when training and its evaluation are complete.
+ * The config is checked and the folder refused (one in the way without `--force`) before the slow
+ * set-up; a resumed folder is reconciled first ({@link prepareResume}); once the folder holds the
+ * run, a failure says how to continue ({@link withResumeHint}). Throws an `InterruptedError` after
+ * Ctrl-C (with the checkpoint saved when training had started), a `DivergedError` when training
+ * diverged, and a `ConfigError` / `CommandError` for anything the user can fix, before writing
+ * anything where possible.
  */
-export async function trainCommand(input: Record<string, unknown>, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
+export async function runTrainCommand<C extends { readonly steps: number }, S extends { readonly config: C; readonly model: EnergyModel; dispose(): void }>(
+  kind: TrainKind<C, S>,
+  input: Record<string, unknown>,
+  flags: TrainFlags,
+  io: Io,
+  interrupts: Interrupts,
+): Promise<void> {
   if (flags.resume && flags.force) throw new ConfigError('--resume and --force contradict each other: pass one.');
   const folder = new RunFolder(flags.out);
   const note = (line: string): void => io.err(`note: ${line}\n`);
-  const config = flags.resume ? resumeConfig(folder, input, validateConfig, RESUMABLE_KEYS) : validateConfig(input);
+  const config = flags.resume ? resumeConfig(folder, input, kind.validate, kind.resumable) : kind.validate(input);
   if (!flags.resume) folder.assertFree(flags.force);
-  checkRunFits(pointRunSize(config));
+  kind.check?.(config);
   const nothingWritten = 'Interrupted before training started; nothing was written.';
   interrupts.check(nothingWritten);
-  const session = await openTrainingRun(config);
+  const session = await kind.open(config);
   // Once the folder holds the run, a failure leaves it resumable, and the message says so.
   let runExists = flags.resume;
   try {
     interrupts.check(nothingWritten);
     const store = runCheckpoints(folder);
-    const start: ResumePoint = flags.resume ? await prepareResume(folder, store, session, note) : { step: 0, metrics: [] };
+    const start: ResumePoint = flags.resume ? await prepareResume(folder, store, session, note, kind.validate) : { step: 0, metrics: [] };
     if (!flags.resume) await folder.create(config, flags.force);
     runExists = true;
-    await train(session, folder, store, start, flags, io, interrupts);
+    await kind.train(session, folder, store, start, flags, io, interrupts);
   } catch (error) {
     throw runExists ? withResumeHint(error, folder) : error;
   } finally {
     session.dispose();
   }
+}
+
+/** Runs `ebm train` on a 2-D or conditional run ({@link runTrainCommand}); a size that cannot fit is refused up front (`checkRunFits`). */
+export async function trainCommand(input: Record<string, unknown>, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
+  await runTrainCommand(
+    { validate: validateConfig, resumable: RESUMABLE_KEYS, check: (config) => checkRunFits(pointRunSize(config)), open: openTrainingRun, train },
+    input,
+    flags,
+    io,
+    interrupts,
+  );
 }
 
 async function train(session: TrainingRun, folder: RunFolder, store: FileCheckpointStore, start: ResumePoint, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
