@@ -75,15 +75,16 @@ export function drawSamples(session: Session, n: number, steps: number, key = se
 }
 
 /**
- * What makes a run diverged, one sentence each: a non-finite loss, NLL or MMD, or a test NLL more
+ * What makes a run diverged, one sentence each: any of `values` not finite (loss, NLL, MMD; an
+ * image run's Fréchet distances and PSNRs, named by their summary.json fields), or a test NLL more
  * than {@link DIVERGENCE_MARGIN} nats above `uniformNll`, that of a constant energy: `log area` of
  * the quadrature box for a density of points; for a conditional run, `log volume` of the target
- * box, or `log K` for a classifier of K classes.
+ * box, or `log K` for a classifier of K classes; for an RBM, `D log 2` for D binary pixels.
  *
  * @example
  * divergence({ loss: Number.NaN, nll: 3.1 }, Math.log(64)); // ['loss is NaN']
  */
-export function divergence(values: Readonly<Partial<Record<'loss' | 'nll' | 'mmd', number>>>, uniformNll: number): string[] {
+export function divergence(values: Readonly<Record<string, number | undefined>>, uniformNll: number): string[] {
   const problems = Object.entries(values)
     .filter((entry): entry is [string, number] => entry[1] !== undefined && !Number.isFinite(entry[1]))
     .map(([name, value]) => `${name} is ${value}`);
@@ -148,18 +149,26 @@ function pictureTitle(session: Session, nll: number | undefined, gap: number | u
   return `${config.dataset} · ${config.objective}${subject}${numbers}`;
 }
 
-/** The summary of a run whose training stopped on a non-finite loss (`fit`'s NonFiniteError), at the last finite step. */
-export function divergedTrainingSummary(session: Pick<Session, 'config'>, folder: RunFolder, problem: string): Summary {
+/**
+ * The summary of a run whose training stopped on a non-finite loss (`fit`'s NonFiniteError), at
+ * the last finite step: `run` names its data set, objective and backend (a 2-D or conditional
+ * run's config; an image run's description).
+ */
+export function divergedTrainingSummary(
+  run: { readonly dataset: string; readonly objective: string; readonly backend: string },
+  folder: RunFolder,
+  problem: string,
+): Summary {
   const last = folder.readMetrics().lines.at(-1);
   return {
-    dataset: session.config.dataset,
-    objective: session.config.objective,
+    dataset: run.dataset,
+    objective: run.objective,
     steps: last?.step ?? 0,
     seconds: last?.seconds ?? 0,
     status: 'diverged',
     problems: [problem],
     loss: Number.NaN,
-    backend: session.config.backend,
+    backend: run.backend,
   };
 }
 
@@ -239,8 +248,8 @@ export function warn(summary: Summary, io: Io): void {
   for (const warning of summary.warnings ?? []) io.err(`note: ${warning}.\n`);
 }
 
-/** Throws a `DivergedError` (exit code 3) naming the problems when `summary` says the run diverged. */
-export function assertConverged(summary: Summary): void {
+/** Throws a `DivergedError` (exit code 3) naming the problems when `summary` (a 2-D, conditional or image run's) says the run diverged. */
+export function assertConverged(summary: Pick<Summary, 'status' | 'problems'>): void {
   if (summary.status !== 'diverged') return;
   throw new DivergedError(
     `The run diverged: ${(summary.problems ?? []).join('; ')} (summary.json has status "diverged"). ` +

@@ -5,9 +5,11 @@ import * as tf from '@tensorflow/tfjs';
 import { MNIST_FILES, type MnistFileRole } from '@ebm/datasets';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { InterruptedError } from './failures.js';
 import type { ImageSummary } from './image-evaluation.js';
+import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
-import { main } from './program.js';
+import { buildProgram, main } from './program.js';
 import type { MetricsLine } from './run-folder.js';
 
 /** A tiny image recipe: small conv net, 200 digits, 2 SGLD steps, so a run takes seconds. */
@@ -163,6 +165,92 @@ describe('ebm train on images', () => {
     };
     const first = await once('leak-1');
     expect(await once('leak-2')).toBe(first);
+  });
+});
+
+/** The stderr of a failed command as its one error line (notes aside), with no stack trace. */
+const oneErrorLine = (stderr: string): string => {
+  const lines = stderr.split('\n').filter((l) => l !== '' && !l.startsWith('note: '));
+  expect(lines, stderr).toHaveLength(1);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  return lines[0]!;
+};
+
+describe('image runs keep the reliability rules of 2-D runs', () => {
+  it('a loss that becomes NaN ends training with exit code 3 and a diverged summary at the last finite step', async () => {
+    const dir = join(root, 'diverged-loss');
+    const { code, stderr } = await run(['train', '--dataset', 'digits', '--learning-rate', '1e30', '--steps', '6', '--out', dir, '--quiet', ...TINY]);
+    expect(code).toBe(3);
+    expect(oneErrorLine(stderr)).toMatch(/^error: Training diverged: loss is NaN at step 2 \(objective 'contrastive-divergence\(replay.*\(summary\.json has status "diverged"\)$/);
+    const summary = readJson<{ status: string; problems: string[]; steps: number; loss: unknown; objective: string }>(join(dir, 'summary.json'));
+    expect(summary).toMatchObject({ status: 'diverged', steps: 1, loss: 'NaN', objective: 'replay' });
+    expect(summary.problems[0]).toMatch(/^loss is NaN at step 2/);
+  });
+
+  it('an RBM whose test NLL is far above the uniform model\'s counts as diverged: exit code 3, status and problem in summary.json, pictures drawn; ebm eval agrees', async () => {
+    const dir = join(root, 'diverged-rbm');
+    const args = ['--model', 'rbm', '--rbm-hidden', '8', '--optimizer', 'sgd', '--learning-rate', '100', '--steps', '3'];
+    const { code, stderr, stdout } = await run(['train', '--dataset', 'digits', ...args, '--out', dir, '--quiet', ...TINY]);
+    expect(code).toBe(3);
+    // 64 binary pixels: the uniform model's NLL is 64 log 2 = 44.36 nats.
+    expect(oneErrorLine(stderr)).toMatch(/^error: The run diverged: the test NLL \d+\.\d is \d+\.\d nats worse than a constant energy's \(44\.36\) \(summary\.json has status "diverged"\)\. Lower --learning-rate/);
+    expect(stdout).toMatch(/status\s+DIVERGED/);
+    const summary = readJson<ImageSummary>(join(dir, 'summary.json'));
+    expect(summary.status).toBe('diverged');
+    expect(summary.problems).toHaveLength(1);
+    expect(-summary.rbm!.testLogLikelihood).toBeGreaterThan(64 * Math.LN2 + 10);
+    expect(existsSync(join(dir, 'samples.png')) && existsSync(join(dir, 'filters.png'))).toBe(true);
+    const evaluated = await run(['eval', dir]);
+    expect(evaluated.code).toBe(3);
+    expect(oneErrorLine(evaluated.stderr)).toMatch(/^error: The run diverged/);
+  });
+
+  it('sizes that cannot fit are refused up front, naming the flag to lower, and nothing is written', async () => {
+    const dir = join(root, 'too-big');
+    const buffer = await run(['train', '--dataset', 'digits', '--out', dir, ...TINY, '--buffer-size', '100000000']);
+    expect(buffer.code).toBe(1);
+    expect(oneErrorLine(buffer.stderr)).toMatch(/^error: The run needs about \d+ GB of memory, more than .*; the replay buffer alone takes about 51 GB \(--buffer-size 100000000\)\. Lower --buffer-size\.$/);
+    const batch = await run(['train', '--dataset', 'digits', '--out', dir, ...TINY, '--batch-size', '300']);
+    expect(batch.code).toBe(1);
+    expect(oneErrorLine(batch.stderr)).toMatch(/^error: --batch-size 300 is larger than --train-size 200: .* Lower --batch-size or raise --train-size\.$/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('Ctrl-C between the phases of the final evaluation stops with what is saved; --resume finishes the run', async () => {
+    const dir = join(root, 'interrupted-evaluation');
+    const io: Io = { out: () => undefined, err: () => undefined, tty: false };
+    /** Interrupts that stop the `n`-th check of the final evaluation (and count them). */
+    const stopAt = (n: number): Interrupts & { seen: number } => {
+      const interrupts = {
+        seen: 0,
+        signal: new AbortController().signal,
+        check: (message: string) => {
+          if (!/^Interrupted (during the final evaluation|while drawing the pictures)/.test(message)) return;
+          interrupts.seen += 1;
+          if (interrupts.seen === n) throw new InterruptedError(message);
+        },
+        dispose: () => undefined,
+      };
+      return interrupts;
+    };
+    const train = async (args: readonly string[], interrupts: Interrupts): Promise<unknown> =>
+      buildProgram(io, interrupts).parseAsync(['train', '--out', dir, '--quiet', ...args], { from: 'user' }).then(() => undefined, (error: unknown) => error);
+    const messages: string[] = [];
+    let stopped = await train(['--dataset', 'digits', '--steps', '2', ...TINY], stopAt(1));
+    for (let n = 2; stopped instanceof InterruptedError; n++) {
+      messages.push(stopped.message);
+      expect(existsSync(join(dir, 'summary.json'))).toBe(/summary\.json is written/.test(stopped.message));
+      stopped = await train(['--resume'], stopAt(n));
+    }
+    expect(stopped).toBeUndefined();
+    // Samples, buffer, restoration, classifier, baselines, summary.json, pictures.
+    expect(messages).toHaveLength(7);
+    for (const message of messages.slice(0, -1)) {
+      expect(message).toBe(`Interrupted during the final evaluation: training is complete (checkpoint step 2 saved). Finish it with: ebm train --out ${dir} --resume`);
+    }
+    expect(messages.at(-1)).toBe(`Interrupted while drawing the pictures: summary.json is written. Redraw them with: ebm plot ${dir}`);
+    expect(readJson<ImageSummary>(join(dir, 'summary.json'))).toMatchObject({ status: 'completed', steps: 2 });
+    expect(existsSync(join(dir, 'samples.png'))).toBe(true);
   });
 });
 

@@ -87,7 +87,7 @@ export async function imageEvalCommand(dir: string, io: Io, interrupts: Interrup
   const { session, folder, step, objectiveState } = await openImageRun(dir, io);
   try {
     interrupts.check(INTERRUPTED);
-    await finishImageRun(session, folder, step, objectiveState, io);
+    await finishImageRun(session, folder, step, objectiveState, io, interrupts, INTERRUPTED);
   } finally {
     disposeState(objectiveState);
     session.dispose();

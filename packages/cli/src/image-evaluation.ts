@@ -11,6 +11,8 @@ import { type ContrastiveDivergenceState } from '@ebm/cd';
 import { type ClassSpread, type ImageClassifier, classSpread, frechetDistance, pixelBernoulli, psnr, restoreImages, trainImageClassifier } from '@ebm/eval';
 import { gaussianNoise } from '@ebm/nce';
 import { ais, exactLogPartition, logLikelihood, visibleBiasFromData } from '@ebm/rbm';
+import { divergence } from './evaluation.js';
+import type { ImageConfig } from './image-config.js';
 import type { ImageSession } from './image-session.js';
 import { sampleStepsOf } from './image-session.js';
 import type { RunFolder } from './run-folder.js';
@@ -55,6 +57,10 @@ export interface ImageSummary {
   readonly seconds: number;
   readonly loss: number;
   readonly backend: string;
+  /** `completed`, or `diverged` when a number of the evaluation is not finite or an RBM's test NLL is absurd (see `problems`). */
+  readonly status: 'completed' | 'diverged';
+  /** What went wrong, one sentence each, when `status` is `diverged`. */
+  readonly problems?: readonly string[];
   /** Sampler steps of the model samples, from fresh noise. */
   readonly sampleSteps: number;
   /** The classifier's accuracy on the real test images: how far to trust its judgement. */
@@ -88,6 +94,30 @@ const GAUSSIAN_FIT_IMAGES = 10_000;
 const EXACT_UNITS = 20;
 /** Training images whose log-likelihood is reported next to the test set's. */
 const TRAIN_LIKELIHOOD_IMAGES = 10_000;
+
+/** The objective an image run's summary names: `replay` / `cd` / `pcd` for conv and mlp, `pcd-1` (objective and Gibbs sweeps) for an RBM. */
+export function imageObjective(config: ImageConfig): string {
+  return config.model === 'rbm' ? `${config.rbmObjective}-${config.gibbsSteps}` : config.objective;
+}
+
+/**
+ * What makes a trained image run diverged ({@link divergence} of evaluation.ts): a non-finite
+ * loss, Fréchet distance or restored PSNR, or an RBM whose test NLL (`-testLogLikelihood`) is more
+ * than 10 nats above that of the uniform distribution on the binary images, `D log 2`.
+ */
+function imageDivergence(summary: Omit<ImageSummary, 'status' | 'problems'>, pixels: number): string[] {
+  return divergence(
+    {
+      loss: summary.loss,
+      'samples.frechetDistance': summary.samples.frechetDistance,
+      'buffer.frechetDistance': summary.buffer?.frechetDistance,
+      'restoration.denoise.restoredPsnr': summary.restoration?.denoise.restoredPsnr,
+      'restoration.inpaint.restoredPsnr': summary.restoration?.inpaint.restoredPsnr,
+      nll: summary.rbm === undefined ? undefined : -summary.rbm.testLogLikelihood,
+    },
+    pixels * Math.LN2,
+  );
+}
 
 /** `x` as `[N, H, W, C]` images (RBM data is flattened). */
 export function asImages(session: ImageSession, x: tf.Tensor): tf.Tensor4D {
@@ -198,11 +228,30 @@ export interface ImageEvidence {
   dispose(): void;
 }
 
-/** Draws the samples, buffer rows and (conv, mlp) restorations of a trained run. */
-export function gatherEvidence(session: ImageSession, objectiveState: unknown): ImageEvidence {
-  const samples = drawImageSamples(session, session.config.sampleSize, sampleStepsOf(session.config));
-  const buffer = bufferImages(objectiveState, session.config.sampleSize);
-  const restorations = session.rbm === undefined ? restore(session, foldIn(session.evalKey, 1)) : undefined;
+/**
+ * Draws the samples, buffer rows and (conv, mlp) restorations of a trained run; `check` runs
+ * before each of these phases (Ctrl-C: it throws, and what was drawn is freed).
+ */
+export function gatherEvidence(session: ImageSession, objectiveState: unknown, check: () => void = () => undefined): ImageEvidence {
+  const drawn: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor | undefined>(x: T): T => {
+    if (x !== undefined) drawn.push(x);
+    return x;
+  };
+  let samples: tf.Tensor;
+  let buffer: tf.Tensor | undefined;
+  let restorations: Restorations | undefined;
+  try {
+    check();
+    samples = keep(drawImageSamples(session, session.config.sampleSize, sampleStepsOf(session.config)));
+    check();
+    buffer = keep(bufferImages(objectiveState, session.config.sampleSize));
+    check();
+    restorations = session.rbm === undefined ? restore(session, foldIn(session.evalKey, 1)) : undefined;
+  } catch (error) {
+    tf.dispose(drawn);
+    throw error;
+  }
   return {
     samples,
     buffer,
@@ -211,10 +260,16 @@ export function gatherEvidence(session: ImageSession, objectiveState: unknown): 
   };
 }
 
-/** Evaluates a trained image run (see the module comment); `evidence` holds its samples, buffer rows and restorations. */
-export function evaluateImageRun(session: ImageSession, folder: RunFolder, steps: number, evidence: ImageEvidence): ImageSummary {
+/**
+ * Evaluates a trained image run (see the module comment); `evidence` holds its samples, buffer
+ * rows and restorations. `check` runs before the classifier trains, after it, and before an RBM's
+ * likelihood (Ctrl-C: it throws). The summary's `status` is `diverged` when {@link imageDivergence}
+ * finds a problem.
+ */
+export function evaluateImageRun(session: ImageSession, folder: RunFolder, steps: number, evidence: ImageEvidence, check: () => void = () => undefined): ImageSummary {
   const { config } = session;
   const [classifierKey, baselineKey, aisKey] = split(foldIn(session.evalKey, 0), 3) as [Key, Key, Key];
+  check();
   const classifier = trainJudge(session, classifierKey);
   const testImages = asImages(session, session.test);
   const testFeatures = classifier.features(testImages);
@@ -228,6 +283,7 @@ export function evaluateImageRun(session: ImageSession, folder: RunFolder, steps
     }
   };
   try {
+    check();
     const pixels = session.dataset.imageShape.reduce((a, b) => a * b, 1);
     const flat = tf.tidy(() => tf.reshape(tf.slice(session.data, 0, Math.min(GAUSSIAN_FIT_IMAGES, session.data.shape[0]!)), [-1, pixels]));
     const bernoulli = pixelBernoulli(flat);
@@ -244,10 +300,10 @@ export function evaluateImageRun(session: ImageSession, folder: RunFolder, steps
     gaussian.dispose();
     const metrics = folder.readMetrics().lines;
     const { restorations } = evidence;
-    return {
+    const quality = {
       dataset: config.dataset,
       model: config.model,
-      objective: config.model === 'rbm' ? `${config.rbmObjective}-${config.gibbsSteps}` : config.objective,
+      objective: imageObjective(config),
       steps,
       seconds: metrics.at(-1)?.seconds ?? 0,
       loss: metrics.at(-1)?.loss ?? Number.NaN,
@@ -268,8 +324,11 @@ export function evaluateImageRun(session: ImageSession, folder: RunFolder, steps
               inpaint: { corruptedPsnr: psnr(restorations.masked, restorations.clean).mean, restoredPsnr: psnr(restorations.inpainted, restorations.clean).mean },
             },
           }),
-      ...(session.rbm === undefined ? {} : { rbm: rbmLikelihood(session, aisKey) }),
     };
+    if (session.rbm !== undefined) check();
+    const summary = { ...quality, ...(session.rbm === undefined ? {} : { rbm: rbmLikelihood(session, aisKey) }) };
+    const problems = imageDivergence(summary, pixels);
+    return { ...summary, status: problems.length === 0 ? 'completed' : 'diverged', ...(problems.length === 0 ? {} : { problems }) };
   } finally {
     tf.dispose([testImages, testFeatures]);
     classifier.dispose();
@@ -301,5 +360,6 @@ export function imageSummaryTable(summary: ImageSummary): string {
     rows.push(['train log-likelihood (nats)', summary.rbm.trainLogLikelihood.toFixed(2)]);
   }
   rows.push(['steps', String(summary.steps)], ['time (s)', summary.seconds.toFixed(1)]);
+  if (summary.status === 'diverged') rows.push(['status', 'DIVERGED']);
   return formatTable(['metric', 'value'], rows, 4);
 }

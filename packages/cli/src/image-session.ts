@@ -15,6 +15,7 @@ import { langevin } from '@ebm/mcmc-langevin';
 import { type RBM, bernoulliRBM, blockGibbs, visibleBiasFromData } from '@ebm/rbm';
 import { ConfigError } from './config.js';
 import type { ImageConfig } from './image-config.js';
+import { checkRunFits, imageRunSize } from './run-size.js';
 import { buildOptimizer } from './session.js';
 
 /** Where Debian's dataset-fashion-mnist puts the files: the default `--data-dir` of fashion-mnist. */
@@ -64,11 +65,12 @@ async function loadImageDataset(config: ImageConfig): Promise<ImageDataset> {
   return loadImageFolder(config.dataset, dir);
 }
 
-/** Selects the backend and builds everything an image run needs from its config. */
+/** Selects the backend and builds everything an image run needs from its config; a run that cannot fit (`checkRunFits`) is refused once its data set is read, before any tensor is built. */
 export async function openImageSession(config: ImageConfig): Promise<ImageSession> {
   await useBackend(config.backend);
   const [dataKey, testKey, modelKey, trainKey, sampleKey, evalKey] = split(prngKey(config.seed), 6) as [Key, Key, Key, Key, Key, Key];
   const dataset = await loadImageDataset(config);
+  checkRunFits(imageRunSize(config, dataset));
   const count = config.trainSize === 0 ? dataset.train.count : Math.min(config.trainSize, dataset.train.count);
   const [imageShape, pixels] = [dataset.imageShape, dataset.imageShape[0] * dataset.imageShape[1] * dataset.imageShape[2]];
   const isRbm = config.model === 'rbm';

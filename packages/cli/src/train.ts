@@ -3,9 +3,10 @@
  * train with core's `fit` (checkpoints, resume, Ctrl-C), then evaluate, draw the pictures and
  * print the summary table.
  */
-import { CheckpointError, type EnergyModel, NonFiniteError } from '@ebm/core';
+import type * as tf from '@tensorflow/tfjs';
+import { CheckpointError, type EnergyModel, type Key, NonFiniteError, type Objective } from '@ebm/core';
 import type { FileCheckpointStore } from '@ebm/core/node';
-import { fit, pruneCheckpoints } from '@ebm/core/train';
+import { type FitResult, fit, pruneCheckpoints } from '@ebm/core/train';
 import { findCheckpoint, runCheckpoints } from './checkpoints.js';
 import { ConfigError, type TrainConfig, flagOf, validateConfig } from './config.js';
 import { divergedTrainingSummary } from './evaluation.js';
@@ -16,7 +17,7 @@ import type { Io } from './io.js';
 import { releaseObjectiveState } from './objectives.js';
 import { createProgress } from './progress.js';
 import { type MetricsLine, RunFolder } from './run-folder.js';
-import { checkRunFits } from './run-size.js';
+import { checkRunFits, pointRunSize } from './run-size.js';
 import { type TrainingRun, openTrainingRun } from './training-run.js';
 
 export interface TrainFlags {
@@ -127,31 +128,54 @@ export function divergenceProblem(error: NonFiniteError): string {
   return error.message.startsWith(`${error.argument}: `) ? `${error.argument} ${error.message.slice(error.argument.length + 2)}` : error.message;
 }
 
+/** What differs between the kinds of run `ebm train` handles (2-D and conditional runs here; image runs in image-train.ts), for {@link runTrainCommand}. */
+export interface TrainKind<C extends { readonly steps: number }, S extends { readonly config: C; readonly model: EnergyModel; dispose(): void }> {
+  /** Validates a config: the file and flags, or a saved run's merged with them. */
+  readonly validate: (input: Record<string, unknown>) => C;
+  /** Keys a resumed run may change: only how far it trains and how it reports. */
+  readonly resumable: readonly (keyof C & string)[];
+  /** Refuses a config that cannot run before anything is built (2-D runs: `checkRunFits`; image runs check once their data set is read, in `open`). */
+  readonly check?: (config: C) => void;
+  /** Builds the run (backend, data, model, objective, optimizer). */
+  readonly open: (config: C) => Promise<S>;
+  /** Trains the opened run in `folder` from `start`, then finishes its evaluation. */
+  readonly train: (session: S, folder: RunFolder, store: FileCheckpointStore, start: ResumePoint, flags: TrainFlags, io: Io, interrupts: Interrupts) => Promise<void>;
+}
+
 /**
- * Runs `ebm train`; resolves when training and its evaluation are complete. Throws an
- * `InterruptedError` after Ctrl-C (with the checkpoint saved when training had started), a
- * `DivergedError` when training diverged, and a `ConfigError` / `CommandError` for anything the
- * user can fix, before writing anything where possible.
+ * Runs `ebm train` for one kind of run; resolves when training and its evaluation are complete.
+ * The config is checked and the folder refused (one in the way without `--force`) before the slow
+ * set-up; a resumed folder is reconciled first ({@link prepareResume}); once the folder holds the
+ * run, a failure says how to continue ({@link withResumeHint}). Throws an `InterruptedError` after
+ * Ctrl-C (with the checkpoint saved when training had started), a `DivergedError` when training
+ * diverged, and a `ConfigError` / `CommandError` for anything the user can fix, before writing
+ * anything where possible.
  */
-export async function trainCommand(input: Record<string, unknown>, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
+export async function runTrainCommand<C extends { readonly steps: number }, S extends { readonly config: C; readonly model: EnergyModel; dispose(): void }>(
+  kind: TrainKind<C, S>,
+  input: Record<string, unknown>,
+  flags: TrainFlags,
+  io: Io,
+  interrupts: Interrupts,
+): Promise<void> {
   if (flags.resume && flags.force) throw new ConfigError('--resume and --force contradict each other: pass one.');
   const folder = new RunFolder(flags.out);
   const note = (line: string): void => io.err(`note: ${line}\n`);
-  const config = flags.resume ? resumeConfig(folder, input, validateConfig, RESUMABLE_KEYS) : validateConfig(input);
+  const config = flags.resume ? resumeConfig(folder, input, kind.validate, kind.resumable) : kind.validate(input);
   if (!flags.resume) folder.assertFree(flags.force);
-  checkRunFits(config);
+  kind.check?.(config);
   const nothingWritten = 'Interrupted before training started; nothing was written.';
   interrupts.check(nothingWritten);
-  const session = await openTrainingRun(config);
+  const session = await kind.open(config);
   // Once the folder holds the run, a failure leaves it resumable, and the message says so.
   let runExists = flags.resume;
   try {
     interrupts.check(nothingWritten);
     const store = runCheckpoints(folder);
-    const start: ResumePoint = flags.resume ? await prepareResume(folder, store, session, note) : { step: 0, metrics: [] };
+    const start: ResumePoint = flags.resume ? await prepareResume(folder, store, session, note, kind.validate) : { step: 0, metrics: [] };
     if (!flags.resume) await folder.create(config, flags.force);
     runExists = true;
-    await train(session, folder, store, start, flags, io, interrupts);
+    await kind.train(session, folder, store, start, flags, io, interrupts);
   } catch (error) {
     throw runExists ? withResumeHint(error, folder) : error;
   } finally {
@@ -159,51 +183,105 @@ export async function trainCommand(input: Record<string, unknown>, flags: TrainF
   }
 }
 
+/** Runs `ebm train` on a 2-D or conditional run ({@link runTrainCommand}); a size that cannot fit is refused up front (`checkRunFits`). */
+export async function trainCommand(input: Record<string, unknown>, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
+  await runTrainCommand(
+    { validate: validateConfig, resumable: RESUMABLE_KEYS, check: (config) => checkRunFits(pointRunSize(config)), open: openTrainingRun, train },
+    input,
+    flags,
+    io,
+    interrupts,
+  );
+}
+
 async function train(session: TrainingRun, folder: RunFolder, store: FileCheckpointStore, start: ResumePoint, flags: TrainFlags, io: Io, interrupts: Interrupts): Promise<void> {
   const { config } = session;
   const beforeFirstStep = `Interrupted before the first step. Start the run with: ebm train --out ${folder.dir} --resume`;
   interrupts.check(beforeFirstStep);
-  const offsetSeconds = start.metrics.at(-1)?.seconds ?? 0;
-  let lastNll = [...start.metrics].reverse().find((m) => m.nll !== undefined)?.nll;
   if (!flags.quiet) {
-    const what =
-      start.step === config.steps ? `Run already trained to step ${start.step}; finishing its evaluation` : start.step > 0 ? `Resuming at step ${start.step}` : 'Training';
     io.out(
-      `${what}: ${config.objective} on ${config.dataset}, MLP ${config.hidden.join('x')} ${config.activation}, ${config.steps} steps, ` +
+      `${trainingWhat(start, config.steps)}: ${config.objective} on ${config.dataset}, MLP ${config.hidden.join('x')} ${config.activation}, ${config.steps} steps, ` +
         `batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, backend ${config.backend} -> ${folder.dir}\n`,
     );
   }
+  const result = await fitRun(session, folder, store, start, flags, io, interrupts, {
+    stepMetrics: (step) => (step % config.evalEvery === 0 || step === config.steps ? { nll: session.evaluate() } : {}),
+    divergedSummary: (problem) => divergedTrainingSummary(config, folder, problem),
+  });
+  releaseObjectiveState(session.objective, result.state, session.flow);
+  assertNotInterrupted(result, folder, beforeFirstStep);
+  await session.finish(folder, result.step, io, interrupts);
+}
+
+/** The first words of the training line: a fresh run, a resumed one, or one already trained whose evaluation is finished. */
+export function trainingWhat(start: ResumePoint, steps: number): string {
+  return start.step === steps ? `Run already trained to step ${start.step}; finishing its evaluation` : start.step > 0 ? `Resuming at step ${start.step}` : 'Training';
+}
+
+/** What {@link fitRun} trains: a 2-D, conditional or image run's model, objective, data, optimizer, key and sizes. */
+export interface FittedRun {
+  readonly config: { readonly steps: number; readonly batchSize: number; readonly checkpointEvery: number };
+  readonly model: EnergyModel;
+  readonly objective: Objective;
+  readonly data: tf.Tensor;
+  readonly optimizer: tf.Optimizer;
+  readonly trainKey: Key;
+}
+
+/** How the runs' trainings differ in {@link fitRun}. */
+export interface FitRunOptions {
+  /** Numbers a step logs besides its loss and the objective's metrics (the test NLL every `--eval-every` steps of a 2-D run). */
+  readonly stepMetrics?: (step: number) => { readonly nll?: number };
+  /** The `summary.json` of a run whose training diverged with `problem` (a sentence, see {@link divergenceProblem}). */
+  readonly divergedSummary: (problem: string) => object;
+}
+
+/**
+ * Trains a run with core's `fit` from `start`: a progress line on stdout (unless `--quiet`), one
+ * `metrics.jsonl` line per step (flushed at checkpoints and the last step), a checkpoint every
+ * `checkpointEvery` steps ({@link CHECKPOINTS_KEPT} kept), Ctrl-C through `interrupts.signal`
+ * (`fit` then returns `stopped: 'aborted'`). A non-finite loss (`fit`'s `NonFiniteError`) writes
+ * `options.divergedSummary` to `summary.json` and throws a `DivergedError` (exit code 3).
+ */
+export async function fitRun(
+  run: FittedRun,
+  folder: RunFolder,
+  store: FileCheckpointStore,
+  start: ResumePoint,
+  flags: TrainFlags,
+  io: Io,
+  interrupts: Interrupts,
+  options: FitRunOptions,
+): Promise<FitResult<unknown>> {
+  const { config } = run;
+  const offsetSeconds = start.metrics.at(-1)?.seconds ?? 0;
+  let lastNll = [...start.metrics].reverse().find((m) => m.nll !== undefined)?.nll;
   const progress = flags.quiet ? undefined : createProgress(start.step, config.steps, io.tty, io.out);
-  let result;
   try {
-    result = await fit(session.model, session.objective, session.data, {
-      optimizer: session.optimizer,
+    return await fit(run.model, run.objective, run.data, {
+      optimizer: run.optimizer,
       steps: config.steps,
       batchSize: config.batchSize,
-      key: session.trainKey,
+      key: run.trainKey,
       checkpoint: { store, every: config.checkpointEvery, keep: CHECKPOINTS_KEPT },
       resume: flags.resume,
       signal: interrupts.signal,
       onStep: async ({ step, loss, metrics, elapsedSeconds }) => {
-        const evaluate = step % config.evalEvery === 0 || step === config.steps;
-        const nll = evaluate ? session.evaluate() : undefined;
-        if (nll !== undefined) lastNll = nll;
+        const extra = options.stepMetrics?.(step) ?? {};
+        if (extra.nll !== undefined) lastNll = extra.nll;
         const durable = step % config.checkpointEvery === 0 || step === config.steps;
-        await folder.appendMetrics({ step, loss, seconds: offsetSeconds + elapsedSeconds, ...metrics, ...(nll === undefined ? {} : { nll }) }, durable);
+        await folder.appendMetrics({ step, loss, seconds: offsetSeconds + elapsedSeconds, ...metrics, ...extra }, durable);
         progress?.update({ step, loss, nll: lastNll });
       },
     });
   } catch (error) {
     if (!(error instanceof NonFiniteError)) throw error;
     const problem = divergenceProblem(error);
-    await folder.writeSummary(divergedTrainingSummary(session, folder, problem));
+    await folder.writeSummary(options.divergedSummary(problem));
     throw new DivergedError(`Training diverged: ${problem} (summary.json has status "diverged")`, { cause: error });
   } finally {
     progress?.stop();
   }
-  releaseObjectiveState(session.objective, result.state, session.flow);
-  assertNotInterrupted(result, folder, beforeFirstStep);
-  await session.finish(folder, result.step, io, interrupts);
 }
 
 /**
