@@ -119,6 +119,11 @@ describe('ebm train --objective jem', () => {
     expect(existsSync(join(out, 'reliability.png'))).toBe(true);
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').at(-1)!) as Record<string, number>;
     expect(Object.keys(metrics)).toEqual(expect.arrayContaining(['crossEntropy', 'accuracy', 'generativeEnergyGap']));
+    // Resuming with the flags repeated (--dataset digits alone would name an image run) continues this jem run.
+    const resumed = await run([...args, ...TINY, '--steps', '12', '--resume']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(readSummary(out).steps).toBe(12);
   });
 
   it('lists the conditional data sets and objectives', async () => {

@@ -97,13 +97,16 @@ export async function imageEvalCommand(dir: string, io: Io, interrupts: Interrup
 /** `ebm plot <run>` on an image run: redraws the pictures from the checkpoint and metrics. */
 export async function imagePlotCommand(dir: string, io: Io, interrupts: Interrupts): Promise<void> {
   const { session, folder, objectiveState } = await openImageRun(dir, io);
-  const evidence = gatherEvidence(session, objectiveState);
   try {
-    interrupts.check(INTERRUPTED);
-    const written = await writeImagePictures(session, folder, evidence);
-    io.out(`Wrote ${written.map((name) => join(folder.dir, name)).join(', ')}\n`);
+    const evidence = gatherEvidence(session, objectiveState, () => interrupts.check(INTERRUPTED));
+    try {
+      interrupts.check(INTERRUPTED);
+      const written = await writeImagePictures(session, folder, evidence);
+      io.out(`Wrote ${written.map((name) => join(folder.dir, name)).join(', ')}\n`);
+    } finally {
+      evidence.dispose();
+    }
   } finally {
-    evidence.dispose();
     disposeState(objectiveState);
     session.dispose();
   }

@@ -1,7 +1,8 @@
 /**
  * The `ebm` command: `train`, `sample`, `eval`, `plot` and `list`, parsed by commander.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { CONFIG_KEYS, ConfigError, RECIPE_KEY_READERS, type TrainConfig, flagOf, parseFlagValue, trainConfigSchema } from './config.js';
 import { evalCommand, listCommand, plotCommand, sampleCommand } from './commands.js';
@@ -13,6 +14,7 @@ import { imageTrainCommand } from './image-train.js';
 import { type Interrupts, ignoreInterrupts, listenForInterrupts } from './interrupt.js';
 import { type Io, defaultIo } from './io.js';
 import { DEBUG_ENV, debugRequested, reportFailure } from './report.js';
+import { RUN_FILES } from './run-folder.js';
 import { trainCommand } from './train.js';
 
 /** A config key's flag help: its `.describe()` text, and for a recipe key the recipes that read it. */
@@ -106,7 +108,9 @@ export function buildProgram(io: Io, interrupts: Interrupts = ignoreInterrupts()
     const fileConfig = typeof opts.config === 'string' ? readConfigFile(opts.config) : {};
     const input = { ...fileConfig, ...flagsToConfig(opts), ...imageFlagsToConfig(opts, CONFIG_KEYS) };
     const flags = { out: String(opts.out), resume: opts.resume === true, force: opts.force === true, quiet: opts.quiet === true };
-    const image = flags.resume && input.dataset === undefined ? isImageRun(flags.out) : isImageConfig(input);
+    // A resumed run keeps its kind: the saved config decides, whatever flags are repeated.
+    const savedRun = flags.resume && existsSync(join(flags.out, RUN_FILES.config));
+    const image = savedRun ? isImageRun(flags.out) : isImageConfig(input);
     await (image ? imageTrainCommand : trainCommand)(input, flags, io, interrupts);
   });
 
@@ -117,18 +121,18 @@ export function buildProgram(io: Io, interrupts: Interrupts = ignoreInterrupts()
     .option('-n, --num <n>', 'number of samples (default 1000; 64 for an image run)')
     .option('--steps <n>', 'MCMC steps (default: the run config sampleSteps)')
     .option('--seed <n>', 'random seed', '1')
-    .option('--file <path>', 'write CSV here instead of stdout')
+    .option('--file <path>', 'write the samples here (CSV; a PNG grid for an image run) instead of stdout')
     .action(async (run: string, opts: Record<string, string | undefined>) => (isImageRun(run) ? imageSampleCommand : sampleCommand)(run, opts, io, interrupts));
 
   program
     .command('eval')
-    .description('Evaluate a trained run (test NLL, gap to the floor, MMD) and update its summary.json.')
+    .description('Evaluate a trained run from its checkpoint (2-D: test NLL, gap, MMD; conditional: conditional NLL or accuracy, ECE, AUROC; images: Fréchet distances, PSNR) and update its summary.json.')
     .argument('<run>', 'run folder')
     .action(async (run: string) => (isImageRun(run) ? imageEvalCommand : evalCommand)(run, io, interrupts));
 
   program
     .command('plot')
-    .description('Redraw the density and loss pictures of a trained run.')
+    .description('Redraw the pictures of a trained run (density, conditional, samples, buffer, restoration and loss pictures, as the run has them).')
     .argument('<run>', 'run folder')
     .action(async (run: string) => (isImageRun(run) ? imagePlotCommand : plotCommand)(run, io, interrupts));
 

@@ -31,6 +31,10 @@ describe('run sizes', () => {
       /^--data-size 50000000 needs about 1.2 GB of JavaScript heap, more than Node's limit \(1 GB\)\. Lower --data-size, or raise the limit with NODE_OPTIONS/,
     );
     expect(() => checkRunFits(pointRunSize(validateConfig({ dataSize: 100, batchSize: 101 })), limits)).toThrow(/^--batch-size 101 is larger than --data-size 100/);
+    // jem and classifier runs train on the 1,438 training digits whatever --data-size says.
+    const jem = (batchSize: number) => validateConfig({ dataset: 'digits', objective: 'jem', dataSize: 100, batchSize });
+    expect(() => checkRunFits(pointRunSize(jem(200)), limits)).not.toThrow();
+    expect(() => checkRunFits(pointRunSize(jem(1500)), limits)).toThrow(/^--batch-size 1500 is larger than the 1438 training digits of --dataset digits: .*Lower --batch-size\.$/);
   });
 
   it('wasm is limited to its 4 GiB address space; the default config fits', () => {

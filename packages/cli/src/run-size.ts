@@ -11,6 +11,8 @@ import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { DEFAULT_CHUNK_SIZE } from '@ebm/eval';
 import type { BackendName } from '@ebm/core';
+import { DIGITS_COUNT } from '@ebm/datasets';
+import { DIGITS_TEST_FRACTION } from './conditional-session.js';
 import { ConfigError, type TrainConfig, flagOf } from './config.js';
 import type { ImageConfig } from './image-config.js';
 
@@ -40,6 +42,8 @@ const BYTES_PER_IMAGE_PIXEL = 16;
 const BYTES_PER_BUFFER_PIXEL = 8;
 /** Test images an image run restores at its final evaluation (image-evaluation.ts's RESTORE_IMAGES). */
 const RESTORED_IMAGES = 64;
+/** Training digits of a jem or classifier run: the 1,797 digits less the held-out fifth (conditional-session.ts). */
+export const DIGITS_TRAIN_COUNT = DIGITS_COUNT - Math.round(DIGITS_TEST_FRACTION * DIGITS_COUNT);
 /** The most memory the wasm backend can address: 65535 pages of 64 KiB (wasm32). */
 const WASM_MEMORY_LIMIT = 65535 * 65536;
 
@@ -82,13 +86,21 @@ export function memoryEstimate(config: TrainConfig): MemoryPart[] {
   ];
 }
 
-/** The size of a 2-D (or conditional) run: `--data-size` rows, {@link memoryEstimate}, and 24 B of heap per data row. */
+/**
+ * The size of a 2-D (or conditional) run: `--data-size` rows ({@link DIGITS_TRAIN_COUNT} fixed rows
+ * for the digits of jem and classifier runs, which ignore `--data-size`), {@link memoryEstimate},
+ * and 24 B of heap per data row.
+ */
 export function pointRunSize(config: TrainConfig): RunSize {
+  const rows =
+    config.dataset === 'digits'
+      ? { count: DIGITS_TRAIN_COUNT, what: `the ${DIGITS_TRAIN_COUNT} training digits of --dataset digits` }
+      : { count: config.dataSize, what: `${flagOf('dataSize')} ${config.dataSize}`, raise: 'dataSize' };
   return {
     config,
     backend: config.backend,
     batchSize: config.batchSize,
-    rows: { count: config.dataSize, what: `${flagOf('dataSize')} ${config.dataSize}`, raise: 'dataSize' },
+    rows,
     parts: memoryEstimate(config),
     heap: { bytes: (config.dataSize + config.testSize) * HEAP_BYTES_PER_ROW, key: 'dataSize' },
   };

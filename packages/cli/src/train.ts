@@ -28,7 +28,7 @@ export interface TrainFlags {
 }
 
 /** Checkpoints a run keeps: the latest, and the one before it in case the latest is damaged. */
-export const CHECKPOINTS_KEPT = 2;
+const CHECKPOINTS_KEPT = 2;
 
 /** Keys a resumed run may change: only how far it trains and how it reports. */
 const RESUMABLE_KEYS: readonly (keyof TrainConfig)[] = ['steps', 'checkpointEvery', 'evalEvery'];
@@ -38,7 +38,7 @@ const RESUMABLE_KEYS: readonly (keyof TrainConfig)[] = ['steps', 'checkpointEver
  * schema's `validateConfig`, or the image runs'); a `ConfigError` when `input` changes a key
  * outside `resumable`.
  */
-export function resumeConfig<C extends object>(
+function resumeConfig<C extends object>(
   folder: RunFolder,
   input: Record<string, unknown>,
   validate: (input: Record<string, unknown>) => C,
@@ -73,7 +73,7 @@ export interface ResumePoint {
  * then only leftovers have been cleaned up. `validate` reads the saved config (default: the 2-D
  * schema; image runs pass theirs).
  */
-export async function prepareResume(
+async function prepareResume(
   folder: RunFolder,
   store: FileCheckpointStore,
   session: { readonly config: { readonly steps: number }; readonly model: EnergyModel },
@@ -113,7 +113,7 @@ export async function prepareResume(
  * An error from the middle of training, with how to continue: file-system errors and failed
  * checkpoint writes leave the folder consistent, so `--resume` continues once the cause is fixed.
  */
-export function withResumeHint(error: unknown, folder: RunFolder): unknown {
+function withResumeHint(error: unknown, folder: RunFolder): unknown {
   const hint = `Then continue with: ebm train --out ${folder.dir} --resume (everything saved so far is intact).`;
   if (error instanceof CommandError && error.exitCode === EXIT_CODES.error && isFileSystemError(error.cause)) {
     return new CommandError(`${error.message} ${hint}`, EXIT_CODES.error, { cause: error.cause });
@@ -124,7 +124,7 @@ export function withResumeHint(error: unknown, folder: RunFolder): unknown {
 }
 
 /** A `NonFiniteError` from training as a sentence: "loss: is Infinity at step 3 ..." reads "loss is Infinity at step 3 ...". */
-export function divergenceProblem(error: NonFiniteError): string {
+function divergenceProblem(error: NonFiniteError): string {
   return error.message.startsWith(`${error.argument}: `) ? `${error.argument} ${error.message.slice(error.argument.length + 2)}` : error.message;
 }
 
