@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Io } from './io.js';
 import { main } from './program.js';
 import { type MetricsLine, RunFolder, type Summary, fromRunJson } from './run-folder.js';
+import { runCli as run } from './run-cli.test-kit.js';
 
 /** A tiny recipe: 8-unit MLP, small data, few sampling steps, so a run takes seconds. */
 const TINY = [
@@ -23,18 +24,6 @@ const TINY = [
 
 const root = mkdtempSync(join(tmpdir(), 'ebm-cli-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function capture(): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return { out: (t) => void (out += t), err: (t) => void (err += t), tty: false, stdout: () => out, stderr: () => err };
-}
-
-async function run(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = capture();
-  const code = await main(args, io);
-  return { code, stdout: io.stdout(), stderr: io.stderr() };
-}
 
 const readJson = <T>(path: string): T => fromRunJson(readFileSync(path, 'utf8')) as T;
 const readMetrics = (dir: string): MetricsLine[] =>

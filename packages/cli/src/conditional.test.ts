@@ -4,21 +4,13 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConditionalSummary } from './conditional-evaluation.js';
-import type { Io } from './io.js';
-import { main } from './program.js';
+import { runCli as run } from './run-cli.test-kit.js';
 
 /** Tiny conditional runs: small data and network, few steps, so each takes seconds. */
 const TINY = ['--hidden', '8', '--data-size', '256', '--test-size', '64', '--batch-size', '32', '--eval-every', '5', '--checkpoint-every', '5', '--backend', 'wasm'];
 
 const root = mkdtempSync(join(tmpdir(), 'ebm-cli-conditional-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function run(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let [out, err] = ['', ''];
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), tty: false };
-  const code = await main(args, io);
-  return { code, stdout: out, stderr: err };
-}
 
 const readSummary = (dir: string): ConditionalSummary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as ConditionalSummary;
 const pngSize = (path: string): [number, number] => {

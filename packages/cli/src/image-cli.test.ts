@@ -9,7 +9,8 @@ import { InterruptedError } from './failures.js';
 import type { ImageSummary } from './image-evaluation.js';
 import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
-import { buildProgram, main } from './program.js';
+import { buildProgram } from './program.js';
+import { runCli as run } from './run-cli.test-kit.js';
 import type { MetricsLine } from './run-folder.js';
 
 /** A tiny image recipe: small conv net, 200 digits, 2 SGLD steps, so a run takes seconds. */
@@ -29,13 +30,6 @@ const TINY = [
 
 const root = mkdtempSync(join(tmpdir(), 'ebm-image-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function run(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let [out, err] = ['', ''];
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), tty: false };
-  const code = await main(args, io);
-  return { code, stdout: out, stderr: err };
-}
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const png = (path: string) => PNG.sync.read(readFileSync(path));

@@ -2,7 +2,7 @@
  * `ebm sample`, `ebm eval` and `ebm plot` on an image run: the model restored from its latest
  * checkpoint, samples written as a PNG grid, the summary and pictures recomputed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { disposeState, prngKey } from '@ebm/core';
 import { writeFileAtomic } from '@ebm/core/node';
@@ -19,14 +19,14 @@ import { type ImageSession, openImageSession, sampleStepsOf } from './image-sess
 import { finishImageRun, readImageConfig } from './image-train.js';
 import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
-import { RUN_FILES, RunFolder } from './run-folder.js';
+import { RunFolder } from './run-folder.js';
 
 /** Whether `dir` holds an image run (its config.json names an image data set). */
 export function isImageRun(dir: string): boolean {
-  const path = join(dir, RUN_FILES.config);
-  if (!existsSync(path)) return false;
+  const folder = new RunFolder(dir);
+  if (!folder.holdsRun()) return false;
   try {
-    return isImageConfig(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>);
+    return isImageConfig(JSON.parse(readFileSync(folder.path('config'), 'utf8')) as Record<string, unknown>);
   } catch {
     return false;
   }

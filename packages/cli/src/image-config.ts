@@ -8,7 +8,7 @@ import { BACKEND_NAMES } from '@ebm/core';
 import { ACTIVATIONS } from '@ebm/core/models';
 import { MNIST_DATASET_NAMES } from '@ebm/datasets';
 import { z } from 'zod';
-import { CONDITIONAL_OBJECTIVES } from './conditional-recipes.js';
+import { isConditionalObjective } from './conditional-recipes.js';
 import { LR_SCHEDULES, OPTIMIZER_NAMES, flagOf, parseFlagValue, validateAgainst } from './config.js';
 
 /** Image data sets: the bundled 8x8 digits, and MNIST / Fashion-MNIST from a folder of IDX files. */
@@ -80,7 +80,7 @@ export const IMAGE_CONFIG_KEYS = Object.keys(IMAGE_KEYS) as (keyof ImageConfig)[
 
 /** Whether a config (file + flags, or a saved run's) describes an image run: its dataset is an image data set and its objective is not a conditional one (`--dataset digits --objective jem` is a classifier run). */
 export function isImageConfig(input: Readonly<Record<string, unknown>>): boolean {
-  return (IMAGE_DATASET_NAMES as readonly unknown[]).includes(input.dataset) && !Object.hasOwn(CONDITIONAL_OBJECTIVES, String(input.objective));
+  return (IMAGE_DATASET_NAMES as readonly unknown[]).includes(input.dataset) && !isConditionalObjective(String(input.objective));
 }
 
 /** Validates an image config like `validateConfig` does a 2-D one (errors name flags and accepted values). */

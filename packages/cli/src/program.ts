@@ -1,8 +1,7 @@
 /**
  * The `ebm` command: `train`, `sample`, `eval`, `plot` and `list`, parsed by commander.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CONFIG_KEYS, ConfigError, RECIPE_KEY_READERS, type TrainConfig, flagOf, parseFlagValue, trainConfigSchema } from './config.js';
 import { evalCommand, listCommand, plotCommand, sampleCommand } from './commands.js';
@@ -14,7 +13,7 @@ import { imageTrainCommand } from './image-train.js';
 import { type Interrupts, ignoreInterrupts, listenForInterrupts } from './interrupt.js';
 import { type Io, defaultIo } from './io.js';
 import { DEBUG_ENV, debugRequested, reportFailure } from './report.js';
-import { RUN_FILES } from './run-folder.js';
+import { RunFolder } from './run-folder.js';
 import { trainCommand } from './train.js';
 
 /** A config key's flag help: its `.describe()` text, and for a recipe key the recipes that read it. */
@@ -109,7 +108,7 @@ export function buildProgram(io: Io, interrupts: Interrupts = ignoreInterrupts()
     const input = { ...fileConfig, ...flagsToConfig(opts), ...imageFlagsToConfig(opts, CONFIG_KEYS) };
     const flags = { out: String(opts.out), resume: opts.resume === true, force: opts.force === true, quiet: opts.quiet === true };
     // A resumed run keeps its kind: the saved config decides, whatever flags are repeated.
-    const savedRun = flags.resume && existsSync(join(flags.out, RUN_FILES.config));
+    const savedRun = flags.resume && new RunFolder(flags.out).holdsRun();
     const image = savedRun ? isImageRun(flags.out) : isImageConfig(input);
     await (image ? imageTrainCommand : trainCommand)(input, flags, io, interrupts);
   });

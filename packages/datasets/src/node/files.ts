@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@ebm/core';
 import { assertNode } from '@ebm/core/node';
-import { gunzipIfCompressed } from '../bytes.js';
+import { gunzipIfCompressed, sourceName } from '../bytes.js';
 import { type Digits, decodeDigits } from '../digits.js';
 import { idxTensor } from '../idx.js';
 
@@ -54,7 +54,7 @@ export async function readIdx(source: string | Uint8Array | ArrayBuffer): Promis
   else if (source instanceof Uint8Array) bytes = source;
   else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
   else throw new InvalidArgumentError('source', `must be a file path, a Uint8Array or an ArrayBuffer, got ${typeof source}.`);
-  const name = typeof source === 'string' ? source : 'the buffer';
+  const name = sourceName(source);
   return idxTensor(await gunzipIfCompressed(bytes, 'source', name), name);
 }
 
