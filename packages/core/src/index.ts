@@ -10,7 +10,6 @@
 export type {
   AdaptableSampler,
   ChainState,
-  ClosedFormGradients,
   Distribution,
   EnergyAndGradient,
   EnergyFn,
@@ -18,6 +17,7 @@ export type {
   Metrics,
   Objective,
   ObjectiveStep,
+  ParameterVjp,
   Sampler,
   SamplerInitOptions,
   StepInfo,

@@ -26,37 +26,49 @@ export interface EnergyFn {
 }
 
 /**
- * The contrastive loss `L = mean_i E(x+_i) - mean_j E(x-_j)` of a model on positives `x+` and
- * negatives `x-`, and its gradient with respect to the model's variables, as
- * {@link EnergyModel.closedFormGradients} returns them. The caller owns every tensor.
+ * A model's energies on a batch and the means to differentiate any weighted sum of them with
+ * respect to its parameters, as {@link EnergyModel.parameterVjp} returns them:
+ *
+ *   energy = E(x) (shape [N]),   vjp(w) = d/dtheta sum_i w_i E(x_i)  for every variable theta,
+ *
+ * a vector-Jacobian product of the per-sample energies with the weights `w` (`[N]`). The weights
+ * may be computed from `energy` (they are constants to `vjp`): every objective whose loss is a
+ * function of per-sample energies, `L = l(E(x_1), ..., E(x_N))`, gets its parameter gradient as
+ * `vjp(dL/dE)`: contrastive divergence `w_i = +-1/n` (+ `2 alpha E_i / n` with its regulariser),
+ * NCE the logistic loss's derivative per row. The forward pass runs once; `vjp` reuses its
+ * activations. Call both inside one `tf.tidy` (the activations live in that scope); `vjp` may be
+ * called more than once.
  */
-export interface ClosedFormGradients {
-  /** `mean_i E(x+_i)`, a scalar on the device. */
-  readonly positiveEnergy: tf.Scalar;
-  /** `mean_j E(x-_j)`, a scalar on the device. */
-  readonly negativeEnergy: tf.Scalar;
-  /** `dL/dtheta` for every variable of the model, keyed by variable name, each the variable's shape. */
-  readonly grads: Readonly<Record<string, tf.Tensor>>;
+export interface ParameterVjp {
+  /** `E(x)`, shape `[N]`. */
+  readonly energy: tf.Tensor1D;
+  /**
+   * `d/dtheta sum_i weights_i E(x_i)` for every variable of the model, keyed by variable name,
+   * each of the variable's shape. `weights` has shape `[N]` and is not differentiated.
+   */
+  readonly vjp: (weights: tf.Tensor1D) => tf.NamedTensorMap;
 }
 
 /**
  * A trainable energy: the function and the variables it reads, in a fixed order.
  *
- * A model may also carry `closedFormGradients`, the gradient of the contrastive loss
- * `mean E(x+) - mean E(x-)` in closed form (an RBM's is `-(<x h^T>_+ - <x h^T>_-)`), computed
- * without a gradient tape. It must agree with `tf.variableGrads` of that loss to float
- * tolerance; objectives whose surrogate loss is exactly that difference (contrastive divergence
- * without a regulariser) use it when present, as `energyAndGradient` uses `EnergyFn.valueAndGrad`.
+ * A model may also carry `parameterVjp`, its energies and their weighted parameter gradient
+ * without a gradient tape ({@link ParameterVjp}): core's MLP and conv energies write the backward
+ * pass by hand (untransposed matMuls, forward activations reused), an RBM has it in closed form
+ * (`-(<x p^T>` weighted by `w`)). It must agree with `tf.variableGrads` of `sum_i w_i E(x_i)` to
+ * float tolerance and with `energy` on the energies. Objectives whose loss is a function of the
+ * energies (contrastive divergence, NCE) use it when present, as `energyAndGradient` uses
+ * `EnergyFn.valueAndGrad`, and fall back to the tape otherwise.
  */
 export interface EnergyModel {
   readonly energy: EnergyFn;
   /** Trainable variables, fixed order, unique names. Optimisers and checkpoints rely on the order. */
   readonly variables: readonly tf.Variable[];
   /**
-   * `mean E(positive) - mean E(negative)`'s gradient in closed form (optional; see above). Reads
-   * nothing from the device and disposes neither input.
+   * `E(x)` and `w -> d/dtheta sum_i w_i E(x_i)` without a tape (optional; see above). Reads
+   * nothing from the device and disposes nothing it is given.
    */
-  readonly closedFormGradients?: (positive: tf.Tensor, negative: tf.Tensor) => ClosedFormGradients;
+  readonly parameterVjp?: (x: tf.Tensor) => ParameterVjp;
 }
 
 /**

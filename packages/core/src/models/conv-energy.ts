@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Key, prngKey, split } from '../key.js';
 import { uniform } from '../random.js';
-import type { EnergyAndGradient, EnergyFn, EnergyModel } from '../types.js';
+import type { EnergyAndGradient, EnergyFn, EnergyModel, ParameterVjp } from '../types.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertBatch, assertEventShape, assertInteger, assertOneOf } from '../validate.js';
 import { ACTIVATIONS, type Activation, activationOps } from './activations.js';
 import { type Conv2d, conv2d } from './conv2d.js';
 import { mlpEnergy } from './mlp.js';
+import { traceMlp } from './mlp-trace.js';
 import { uniqueName } from './names.js';
 
 /** Options of {@link convEnergy}. */
@@ -38,6 +39,7 @@ export interface ConvEnergy extends EnergyModel {
   readonly stride: number;
   readonly hidden: readonly number[];
   readonly activation: Activation;
+  readonly parameterVjp: (x: tf.Tensor) => ParameterVjp;
 }
 
 /**
@@ -55,7 +57,12 @@ export interface ConvEnergy extends EnergyModel {
  *   Langevin sampler needs): the head's, then for each layer
  *   `dE/dh_{l-1} = conv_l^T(dE/dh_l * f'(a_l))` (the layer's `inputGradient`, forward
  *   convolutions only), skipping every weight gradient. It is built from differentiable ops, so
- *   score matching can differentiate it again.
+ *   score matching can differentiate it again;
+ * - `parameterVjp` (core's `EnergyModel` hook) is a hand-written backward pass for the parameter
+ *   gradients of `sum_i w_i E(x_i)`: the head's (an MLP's, see `mlpEnergy`), then for each layer
+ *   `delta_l = g_l * f'(a_l)`, `dK_l = patches(h_{l-1})^T delta_l` (the layer's
+ *   `kernelGradient`), `db_l = sum_{n, o} delta_l`, `g_{l-1} = conv_l^T(delta_l)`, reusing the
+ *   forward activations (no tape, no gradient for the images).
  *
  * Variables, in order: `conv_l/kernel` `[k, k, C_in, C_out]` and `conv_l/bias` for each layer,
  * then the head's.
@@ -131,7 +138,35 @@ export function convEnergy(options: ConvEnergyOptions): ConvEnergy {
       return { energy, gradient: tf.reshape(grad, x.shape) };
     });
 
+  const parameterVjp = (x: tf.Tensor): ParameterVjp => {
+    // Each layer's input and f'(a_l), kept from the forward pass until vjp runs (the caller's scope).
+    const { inputs, derivatives, features } = tf.tidy(() => {
+      const inputs: tf.Tensor[] = [toImages(x)];
+      const derivatives: tf.Tensor[] = [];
+      layers.forEach((layer, l) => {
+        const [f, derivative] = act.applyAndDerivative(layer.apply(inputs[l]!, kernels[l]!, biases[l] as tf.Tensor1D));
+        derivatives.push(derivative);
+        inputs.push(f);
+      });
+      return { inputs, derivatives, features: tf.reshape(inputs[layers.length]!, [x.shape[0]!, -1]) as tf.Tensor2D };
+    });
+    const trace = traceMlp(head.variables, activation, features);
+    const vjp = (weights: tf.Tensor1D): tf.NamedTensorMap =>
+      tf.tidy(() => {
+        const { grads, inputGradient } = trace.backward(weights, true);
+        let g: tf.Tensor = tf.reshape(inputGradient!, inputs[layers.length]!.shape);
+        for (let l = layers.length - 1; l >= 0; l--) {
+          const delta = tf.mul(g, derivatives[l]!);
+          grads[kernels[l]!.name] = layers[l]!.kernelGradient(inputs[l]!, delta);
+          grads[biases[l]!.name] = tf.sum(delta, [0, 1, 2]);
+          if (l > 0) g = layers[l]!.inputGradient(delta, kernels[l]!);
+        }
+        return grads;
+      });
+    return { energy: trace.energy, vjp };
+  };
+
   const energy: EnergyFn = Object.assign(energyFn, { valueAndGrad });
   const variables = [...kernels.flatMap((kernel, l) => [kernel, biases[l]!]), ...head.variables];
-  return { energy, variables, inputShape, channels, kernelSize, stride, hidden, activation };
+  return { energy, variables, inputShape, channels, kernelSize, stride, hidden, activation, parameterVjp };
 }

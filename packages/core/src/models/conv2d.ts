@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { assertBatch, assertEventShape, assertInteger } from '../validate.js';
 
 /** Options of {@link conv2d}: the geometry of a 2-D convolution over NHWC images. */
@@ -38,6 +38,13 @@ export interface Conv2d {
    * backward pass (an energy's `valueAndGrad`) calls; differentiable in `dy` and `kernel`.
    */
   inputGradient(dy: tf.Tensor, kernel: tf.Tensor): tf.Tensor4D;
+  /**
+   * The kernel gradient of the convolution, `dL/dK = patches(x)^T dL/dy` (patches x GEMM) as
+   * `[k, k, C, F]`, given the layer's input `x` `[N, H, W, C]` and `dy = dL/dy`
+   * `[N, H_out, W_out, F]` (the bias gradient is `sum_{n, o} dy`). What a hand-written parameter
+   * backward pass (an energy's `parameterVjp`) calls.
+   */
+  kernelGradient(x: tf.Tensor, dy: tf.Tensor): tf.Tensor4D;
 }
 
 /** One spatial axis of a convolution: input length, kernel taps, stride and zero padding on each side. */
@@ -130,7 +137,7 @@ function convolution(geometry: Geometry): (x: tf.Tensor, kernel: tf.Tensor) => t
     (save as tf.GradSaveFunc)([x as tf.Tensor, kernel as tf.Tensor]);
     return {
       value: tf.conv2d(crop(x as tf.Tensor), kernel as tf.Tensor4D, geometry[0].stride, pads),
-      gradFunc: (dy: tf.Tensor, [xs, ks]: tf.Tensor[]) => [transposedConvolution(geometry, dy, ks!), kernelGradient(geometry, crop(xs!), dy, ks!)],
+      gradFunc: (dy: tf.Tensor, [xs, ks]: tf.Tensor[]) => [transposedConvolution(geometry, dy, ks!), kernelGradient(geometry, crop(xs!), dy, ks!.shape)],
     };
   }) as (x: tf.Tensor, kernel: tf.Tensor) => tf.Tensor4D;
   opCache.set(id, op);
@@ -177,8 +184,8 @@ function transposedConvolution(geometry: Geometry, dy: tf.Tensor, kernel: tf.Ten
  * convolution's stride and padding. Of the two transposes the GEMM needs, the smaller operand is
  * transposed (wasm's transpose is slow; transposed-flag matMuls are slower still).
  */
-function kernelGradient(geometry: Geometry, croppedX: tf.Tensor, dy: tf.Tensor, kernel: tf.Tensor): tf.Tensor4D {
-  const [kh, kw, inChannels, outChannels] = kernel.shape as [number, number, number, number];
+function kernelGradient(geometry: Geometry, croppedX: tf.Tensor, dy: tf.Tensor, kernelShape: readonly number[]): tf.Tensor4D {
+  const [kh, kw, inChannels, outChannels] = kernelShape as [number, number, number, number];
   const taps = kh * kw;
   const oneHot = new Float32Array(taps * inChannels * taps);
   for (let t = 0; t < taps; t++) for (let c = 0; c < inChannels; c++) oneHot[(t * inChannels + c) * taps + t] = 1;
@@ -264,6 +271,15 @@ export function conv2d(options: Conv2dOptions): Conv2d {
         assertBatch('dy', dy, 4);
         assertEventShape('dy', dy, [outHeight, outWidth, filters]);
         return transposedConvolution(geometry, dy, kernel);
+      }),
+    kernelGradient: (x, dy) =>
+      tf.tidy(() => {
+        assertBatch('x', x, 4);
+        assertEventShape('x', x, inputShape);
+        assertBatch('dy', dy, 4);
+        assertEventShape('dy', dy, [outHeight, outWidth, dy.shape[3]!]);
+        if (dy.shape[0] !== x.shape[0]) throw new ShapeError('dy', `must have one row per row of x (${x.shape[0]}), got ${dy.shape[0]}.`);
+        return kernelGradient(geometry, paddingOf(geometry).crop(x), dy, [kernelSize, kernelSize, channels, dy.shape[3]!]);
       }),
   };
 }
