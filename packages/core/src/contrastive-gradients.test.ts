@@ -1,16 +1,30 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { contrastiveGradients } from './contrastive-gradients.js';
+import { prngKey } from './key.js';
+import { mlpEnergy } from './models/mlp.js';
+import { normal } from './random.js';
 import { describeBackends, expectNoLeaks } from './testing/index.js';
+import type { EnergyModel } from './types.js';
+
+/** Relative float32 tolerance: the two paths sum the same products in another order. */
+const TOLERANCE = 1e-5;
+
+function expectAllClose(actual: tf.Tensor, expected: tf.Tensor): void {
+  expect(actual.shape).toEqual(expected.shape);
+  const [a, e] = [actual.dataSync(), expected.dataSync()];
+  const scale = Math.max(1, ...Array.from(e, Math.abs));
+  a.forEach((v, i) => expect(Math.abs(v - e[i]!)).toBeLessThanOrEqual(TOLERANCE * scale));
+}
 
 describeBackends('contrastiveGradients', () => {
-  it('differentiates mean E(x+) - mean E(x-) + alpha (mean E(x+)^2 + mean E(x-)^2) and reports the energies', () => {
+  it('differentiates mean E(x+) - mean E(x-) + alpha (mean E(x+)^2 + mean E(x-)^2) and reports the energies (tape)', () => {
     // E(x) = w x: dL/dw = mean x+ - mean x- + alpha (2 w mean x+^2 + 2 w mean x-^2).
     const w = tf.variable(tf.scalar(0.5), true, 'contrastive_test_w');
-    const [pos, neg] = [tf.tensor1d([1, 2, 3]), tf.tensor1d([-1, 4])];
-    const energies = () => ({ positive: tf.mul(w, pos) as tf.Tensor1D, negative: tf.mul(w, neg) as tf.Tensor1D });
+    const model: EnergyModel = { energy: (x) => tf.mul(w, tf.reshape(x, [-1])) as tf.Tensor1D, variables: [w] };
+    const [pos, neg] = [tf.tensor2d([1, 2, 3], [3, 1]), tf.tensor2d([-1, 4], [2, 1])];
     for (const alpha of [0, 0.1]) {
-      const { value, grads, metrics } = tf.tidy(() => contrastiveGradients(energies, [w], alpha));
+      const { value, grads, metrics } = tf.tidy(() => contrastiveGradients(model, pos, neg, alpha));
       const [mp, mn, mp2, mn2] = [2, 1.5, 14 / 3, 8.5];
       expect(value.dataSync()[0]).toBeCloseTo(0.5 * (mp - mn) + alpha * 0.25 * (mp2 + mn2), 5);
       expect(grads[w.name]!.dataSync()[0]).toBeCloseTo(mp - mn + alpha * 2 * 0.5 * (mp2 + mn2), 5);
@@ -19,10 +33,41 @@ describeBackends('contrastiveGradients', () => {
       expect(metrics.energyGap!.dataSync()[0]).toBeCloseTo(0.25, 6);
       tf.dispose([value, grads, metrics]);
     }
-    expectNoLeaks(() => {
-      const { value, grads, metrics } = tf.tidy(() => contrastiveGradients(energies, [w], 0.1));
-      tf.dispose([value, grads, metrics]);
-    }, 20);
+    expectNoLeaks(() => tf.dispose(tf.tidy(() => contrastiveGradients(model, pos, neg, 0.1))), 20);
     tf.dispose([w, pos, neg]);
+  });
+
+  it('through parameterVjp equals the tape: loss, every gradient and every metric, with and without alpha', () => {
+    const model = mlpEnergy({ inputShape: [2], hidden: [6, 5], key: prngKey(1) });
+    model.variables.forEach((v, i) => tf.tidy(() => v.assign(tf.add(v, tf.mul(normal(prngKey(10 + i), v.shape), 0.3)))));
+    const tapeOnly: EnergyModel = { energy: model.energy, variables: model.variables };
+    const [pos, neg] = [normal(prngKey(2), [7, 2]), tf.mul(normal(prngKey(3), [5, 2]), 2)];
+    for (const alpha of [0, 0.3]) {
+      tf.tidy(() => {
+        const hook = contrastiveGradients(model, pos, neg, alpha);
+        const tape = contrastiveGradients(tapeOnly, pos, neg, alpha);
+        expectAllClose(hook.value, tape.value);
+        expect(Object.keys(hook.grads).sort()).toEqual(Object.keys(tape.grads).sort());
+        for (const v of model.variables) expectAllClose(hook.grads[v.name]!, tape.grads[v.name]!);
+        expect(Object.keys(hook.metrics).sort()).toEqual(Object.keys(tape.metrics).sort());
+        for (const name of Object.keys(tape.metrics)) expectAllClose(hook.metrics[name]!, tape.metrics[name]!);
+      });
+    }
+    expectNoLeaks(() => tf.dispose(tf.tidy(() => contrastiveGradients(model, pos, neg, 0.3))), 10);
+    tf.dispose([pos, neg, ...model.variables]);
+  });
+
+  it('rejects a parameterVjp that leaves a variable out, naming the model', () => {
+    const model = mlpEnergy({ inputShape: [2], hidden: [3], key: prngKey(4) });
+    const partial: EnergyModel = {
+      ...model,
+      parameterVjp: (x) => {
+        const { energy, vjp } = model.parameterVjp(x);
+        return { energy, vjp: (w) => ({ [model.variables[0]!.name]: vjp(w)[model.variables[0]!.name]! }) };
+      },
+    };
+    const x = tf.zeros([4, 2]);
+    expect(() => tf.tidy(() => contrastiveGradients(partial, x, x))).toThrow(/^model: parameterVjp returned no gradient for variable/);
+    tf.dispose([x, ...model.variables]);
   });
 });

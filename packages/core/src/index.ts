@@ -46,8 +46,8 @@ export { readScalars, readScalarsSync } from './read-scalars.js';
 export { countDeviceReads } from './device-reads.js';
 export { energyAndGradient } from './energy-gradient.js';
 export { type LossWithAux, variableGradients } from './variable-gradients.js';
-export { type NceLossInput, type NceLossTerms, nceLoss } from './nce-loss.js';
-export { type ContrastiveEnergies, contrastiveGradients } from './contrastive-gradients.js';
+export { type NceGradients, type NceGradientsInput, type NceLossInput, type NceLossTerms, nceGradients, nceLoss } from './nce-loss.js';
+export { contrastiveGradients } from './contrastive-gradients.js';
 export {
   type CosineDecayOptions,
   type ExponentialDecayOptions,

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import { nceLoss } from './nce-loss.js';
+import { prngKey } from './key.js';
+import { mlpEnergy } from './models/mlp.js';
+import { nceGradients, nceLoss } from './nce-loss.js';
+import { normal } from './random.js';
+import type { EnergyModel } from './types.js';
 import { describeBackends, expectNoLeaks } from './testing/index.js';
 import { variableGradients } from './variable-gradients.js';
 
@@ -60,5 +64,37 @@ describeBackends('nceLoss', () => {
       ratio: nu,
     });
     expectNoLeaks(() => tf.tidy(() => void nceLoss(inputs())), 200);
+  });
+});
+
+describeBackends('nceGradients', () => {
+  it('through parameterVjp equals tf.variableGrads of nceLoss: loss, gradients of the model and c, accuracies, mean energies', () => {
+    const model = mlpEnergy({ inputShape: [2], hidden: [6, 5], activation: 'tanh', key: prngKey(1) });
+    model.variables.forEach((v, i) => tf.tidy(() => v.assign(tf.add(v, tf.mul(normal(prngKey(10 + i), v.shape), 0.3)))));
+    const tapeOnly: EnergyModel = { energy: model.energy, variables: model.variables };
+    const logZ = tf.variable(tf.scalar(0.4), true, 'nce_gradients_test_logz');
+    const [data, noise] = [normal(prngKey(2), [6, 2]), tf.mul(normal(prngKey(3), [9, 2]), 2)];
+    // Any normalised density works for the comparison: a standard normal's, up to a constant.
+    const logNoise = (x: tf.Tensor) => tf.sub(tf.mul(-0.5, tf.sum(tf.square(x), 1)), Math.log(2 * Math.PI)) as tf.Tensor1D;
+    const [dataLogNoise, noiseLogNoise] = [logNoise(data), logNoise(noise)];
+    const input = { data, noise, logZ, dataLogNoise, noiseLogNoise, ratio: 9 / 6 };
+    const close = (a: tf.Tensor, b: tf.Tensor) => {
+      expect(a.shape).toEqual(b.shape);
+      const [x, y] = [a.dataSync(), b.dataSync()];
+      const scale = Math.max(1, ...Array.from(y, Math.abs));
+      x.forEach((v, i) => expect(Math.abs(v - y[i]!)).toBeLessThanOrEqual(1e-5 * scale));
+    };
+    tf.tidy(() => {
+      const hook = nceGradients(model, input);
+      const tape = nceGradients(tapeOnly, input);
+      expect(Object.keys(hook.grads).sort()).toEqual([...model.variables.map((v) => v.name), logZ.name].sort());
+      for (const name of Object.keys(tape.grads)) close(hook.grads[name]!, tape.grads[name]!);
+      for (const name of ['loss', 'accuracy', 'dataAccuracy', 'noiseAccuracy', 'dataEnergy', 'noiseEnergy'] as const) close(hook[name], tape[name]);
+      // The tape path is nceLoss itself.
+      const direct = nceLoss({ dataEnergy: model.energy(data), noiseEnergy: model.energy(noise), logZ, dataLogNoise, noiseLogNoise, ratio: 9 / 6 });
+      close(tape.loss, direct.loss);
+    });
+    expectNoLeaks(() => tf.dispose(tf.tidy(() => ({ ...nceGradients(model, input) }))), 10);
+    tf.dispose([data, noise, dataLogNoise, noiseLogNoise, logZ, ...model.variables]);
   });
 });

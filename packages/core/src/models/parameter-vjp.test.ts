@@ -21,7 +21,7 @@ function expectAllClose(actual: tf.Tensor, expected: tf.Tensor): void {
 
 /** Moves every parameter off its initial value (biases start at 0, which would hide a bias bug). */
 function randomizeParameters(model: EnergyModel, seed: number): void {
-  model.variables.forEach((v, i) => tf.tidy(() => v.assign(tf.add(v, normal(prngKey(seed + i), v.shape, 0, 0.3)))));
+  model.variables.forEach((v, i) => tf.tidy(() => v.assign(tf.add(v, tf.mul(normal(prngKey(seed + i), v.shape), 0.3)))));
 }
 
 /** `parameterVjp(x)` against `tf.variableGrads` of `sum_i w_i E(x_i)` through `model.energy`, with random weights. */
@@ -85,7 +85,9 @@ describeBackends('parameterVjp', () => {
     it('rejects rows of the wrong shape, naming x', () => {
       const model = mlpEnergy({ inputShape: [3], hidden: [4], key: prngKey(7) });
       const x = tf.zeros([5, 2]);
-      expect(() => tf.tidy(() => model.parameterVjp(x))).toThrow(/^x: /);
+      expect(() => tf.tidy(() => {
+        model.parameterVjp(x);
+      })).toThrow(/^x: /);
       tf.dispose([x, ...model.variables]);
     });
   });
