@@ -13,7 +13,7 @@ import {
   readScalarsSync,
   uniformDistribution,
 } from '@ebm/core';
-import { gaussianEnergy } from '@ebm/core/models';
+import { gaussianEnergy, mlpEnergy } from '@ebm/core/models';
 import { describeBackends, expectObjectiveContract, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
 import { fit } from '@ebm/core/train';
 import { bitFlip, randomWalkMetropolis } from '@ebm/mcmc-mh';
@@ -113,60 +113,102 @@ describeBackends('contrastiveDivergence', () => {
     });
   });
 
-  describe('closed-form gradients', () => {
+  describe('parameter gradients without a tape (the model\'s parameterVjp)', () => {
     /**
-     * A Gaussian energy whose `closedFormGradients` returns recognisable constants (every gradient
-     * entry 7, mean energies 3 and 1) and records the negatives it was given, so the test sees which
-     * path the objective took; `omit` leaves one variable's gradient out.
+     * A Gaussian energy whose `parameterVjp` returns its true energies with recognisable
+     * gradients (every entry 7) and records the rows and weights it was given, so the test sees
+     * which path the objective took; `omit` leaves one variable's gradient out.
      */
-    function withClosedForm(omit = false) {
+    function withHook(omit = false) {
       const gaussian = gaussianEnergy({ dim: 2, mean: [0.3, -0.2] });
-      const calls: number[][][] = [];
+      const calls: { rows: number[][]; weights: number[] }[] = [];
       const model: EnergyModel = {
         ...gaussian,
-        closedFormGradients: (_positive, negative) =>
-          tf.tidy(() => {
-            calls.push(negative.arraySync() as number[][]);
-            const grads = Object.fromEntries(gaussian.variables.slice(omit ? 1 : 0).map((v) => [v.name, tf.fill(v.shape, 7)]));
-            return { grads, positiveEnergy: tf.scalar(3), negativeEnergy: tf.scalar(1) };
-          }),
+        parameterVjp: (x) => {
+          const energy = gaussian.energy(x);
+          return {
+            energy,
+            vjp: (weights) => {
+              calls.push({ rows: x.arraySync() as number[][], weights: Array.from(weights.dataSync()) });
+              return Object.fromEntries(gaussian.variables.slice(omit ? 1 : 0).map((v) => [v.name, tf.fill(v.shape, 7)]));
+            },
+          };
+        },
       };
-      return { model, calls };
+      return { model, calls, gaussian };
     }
 
-    it('uses the model\'s closedFormGradients without a regulariser: its gradients, its mean energies, the sampled negatives', () => {
-      const { model, calls } = withClosedForm();
-      const objective = contrastiveDivergence({ sampler: affineSampler(0.5, 1), k: 2 });
-      const batch = tf.tensor2d([[1, 2], [-1, 0.5]]);
-      const step = objective.gradients(model, batch, objective.init(model, prngKey(0)), prngKey(1));
-      for (const v of model.variables) expect(Array.from(step.grads[v.name]!.dataSync())).toEqual(new Array(v.size).fill(7));
-      expect(readScalarsSync({ loss: step.loss, ...step.metrics })).toEqual({ loss: 2, positiveEnergy: 3, negativeEnergy: 1, energyGap: 2 });
-      // Two affine steps: x- = 0.25 x+ + 1.5.
-      expect(calls).toEqual([[[1.75, 2], [1.25, 1.625]]]);
-      tf.dispose([batch, step.loss, step.grads, step.metrics, ...model.variables]);
-      disposeState(step.state);
-    });
+    for (const alpha of [0, 0.1]) {
+      it(`hands the stacked positives and negatives to parameterVjp with the weights dL/dE (alpha = ${alpha})`, () => {
+        const { model, calls, gaussian } = withHook();
+        const objective = contrastiveDivergence({ sampler: affineSampler(0.5, 1), k: 2, alpha });
+        const batch = tf.tensor2d([[1, 2], [-1, 0.5]]);
+        const step = objective.gradients(model, batch, objective.init(model, prngKey(0)), prngKey(1));
+        for (const v of model.variables) expect(Array.from(step.grads[v.name]!.dataSync())).toEqual(new Array(v.size).fill(7));
+        // Two affine steps: x- = 0.25 x+ + 1.5.
+        const rows = [[1, 2], [-1, 0.5], [1.75, 2], [1.25, 1.625]];
+        const energies = Array.from(tf.tidy(() => gaussian.energy(tf.tensor2d(rows))).dataSync());
+        expect(calls.map((c) => c.rows)).toEqual([rows]);
+        // w = +-1/2 + 2 alpha E / 2.
+        const expected = energies.map((e, i) => (i < 2 ? 0.5 : -0.5) + alpha * e);
+        calls[0]!.weights.forEach((w, i) => expect(w).toBeCloseTo(expected[i]!, 5));
+        const metrics = readScalarsSync({ loss: step.loss, ...step.metrics });
+        const [positive, negative] = [(energies[0]! + energies[1]!) / 2, (energies[2]! + energies[3]!) / 2];
+        const square = (alpha * (energies[0]! ** 2 + energies[1]! ** 2 + energies[2]! ** 2 + energies[3]! ** 2)) / 2;
+        expect(metrics.loss).toBeCloseTo(positive - negative + square, 4);
+        expect(metrics.positiveEnergy).toBeCloseTo(positive, 5);
+        expect(metrics.negativeEnergy).toBeCloseTo(negative, 5);
+        tf.dispose([batch, step.loss, step.grads, step.metrics, ...model.variables]);
+        disposeState(step.state);
+      });
+    }
 
-    it('differentiates the loss on the tape when alpha > 0 (the regulariser has no closed form there)', () => {
-      const { model, calls } = withClosedForm();
-      const objective = contrastiveDivergence({ sampler: affineSampler(0.5, 1), alpha: 0.1 });
-      const batch = tf.tensor2d([[1, 2], [-1, 0.5]]);
-      const { grads, state } = stepOnce(objective, model, batch, objective.init(model, prngKey(0)), 1);
-      expect(calls).toEqual([]);
-      expect((grads[model.variables[0]!.name] as number[]).some((g) => g !== 7)).toBe(true);
-      disposeState(state);
-      tf.dispose([batch, ...model.variables]);
-    });
-
-    it('rejects closedFormGradients that leave a variable out, naming the model', () => {
-      const { model } = withClosedForm(true);
+    it('rejects a parameterVjp that leaves a variable out, naming the model', () => {
+      const { model } = withHook(true);
       const objective = contrastiveDivergence({ sampler: affineSampler(0.5, 1) });
       const batch = tf.tensor2d([[1, 2], [-1, 0.5]]);
       const before = tf.memory().numTensors;
       const call = () => objective.gradients(model, batch, objective.init(model, prngKey(0)), prngKey(1));
       expect(call).toThrow(InvalidArgumentError);
-      expect(call).toThrow(/^model: closedFormGradients returned no gradient for variable/);
+      expect(call).toThrow(/^model: parameterVjp returned no gradient for variable/);
       expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([batch, ...model.variables]);
+    });
+
+    for (const init of ['data', 'persistent'] as const) {
+      it(`with the MLP energy equals the tape path for the same keys: loss, gradients, metrics, chains (${init}, alpha 0.2)`, () => {
+        const model = mlpEnergy({ inputShape: [2], hidden: [8, 8], key: prngKey(2) });
+        const tapeOnly: EnergyModel = { energy: model.energy, variables: model.variables };
+        const objective = contrastiveDivergence({ sampler: randomWalkMetropolis({ scale: 0.3 }), k: 3, init, alpha: 0.2 });
+        const batch = normal(prngKey(3), [16, 2]);
+        let [hookState, tapeState] = [objective.init(model, prngKey(4)), objective.init(tapeOnly, prngKey(4))];
+        for (let t = 0; t < 2; t++) {
+          const hook = objective.gradients(model, batch, hookState, prngKey(5 + t));
+          const tape = objective.gradients(tapeOnly, batch, tapeState, prngKey(5 + t));
+          const close = (a: tf.Tensor, b: tf.Tensor) => {
+            const [x, y] = [a.dataSync(), b.dataSync()];
+            const scale = Math.max(1, ...Array.from(y, Math.abs));
+            x.forEach((v, i) => expect(Math.abs(v - y[i]!)).toBeLessThanOrEqual(1e-5 * scale));
+          };
+          close(hook.loss, tape.loss);
+          for (const v of model.variables) close(hook.grads[v.name]!, tape.grads[v.name]!);
+          expect(Object.keys(hook.metrics).sort()).toEqual(Object.keys(tape.metrics).sort());
+          for (const name of Object.keys(tape.metrics)) close(hook.metrics[name]!, tape.metrics[name]!);
+          if (init === 'persistent') close(hook.state.chains!, tape.state.chains!);
+          tf.dispose([hook.loss, hook.grads, hook.metrics, tape.loss, tape.grads, tape.metrics]);
+          disposeReplaced(hookState, hook.state);
+          disposeReplaced(tapeState, tape.state);
+          [hookState, tapeState] = [hook.state, tape.state];
+        }
+        disposeState([hookState, tapeState]);
+        tf.dispose([batch, ...model.variables]);
+      });
+    }
+
+    it('keeps tensors constant with the MLP energy (hook path)', () => {
+      const model = mlpEnergy({ inputShape: [2], hidden: [8, 8], key: prngKey(6) });
+      const batch = normal(prngKey(7), [16, 2]);
+      expectObjectiveNoLeaks(contrastiveDivergence({ sampler: randomWalkMetropolis({ scale: 0.3 }), k: 2, init: 'persistent', alpha: 0.1 }), { model, batch, iterations: 20 });
       tf.dispose([batch, ...model.variables]);
     });
   });

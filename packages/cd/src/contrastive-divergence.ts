@@ -5,7 +5,6 @@ import {
   type EnergyModel,
   InvalidArgumentError,
   type Key,
-  type Metrics,
   type Objective,
   type ObjectiveStep,
   type Sampler,
@@ -100,15 +99,14 @@ export interface ContrastiveDivergenceState {
  *
  * The chains run first, with core's `runChain` and outside any gradient tape (`sampler.init`
  * copies the start, so neither the batch nor the previous state is touched; every intermediate
- * state is disposed); then `tf.variableGrads` differentiates the surrogate loss with the
- * negatives held constant,
+ * state is disposed); then core's `contrastiveGradients` differentiates the surrogate loss with
+ * the negatives held constant,
  *
- *   L = mean E(x+) - mean E(x-) + alpha * (mean E(x+)^2 + mean E(x-)^2).
+ *   L = mean E(x+) - mean E(x-) + alpha * (mean E(x+)^2 + mean E(x-)^2),
  *
- * A model that offers `closedFormGradients` (core's `EnergyModel`; every RBM of @ebm/rbm does:
- * the CD statistics `-(<v h^T>_data - <v h^T>_model)` in closed form) gets its gradient from there
- * when `alpha` is 0, without a tape and with about a quarter of the kernels; the result is the
- * same gradient to float tolerance.
+ * without a tape when the model offers `parameterVjp` (core's MLP and conv energies; every RBM of
+ * @ebm/rbm, whose CD statistics `-(<v h^T>_data - <v h^T>_model)` are its closed form), through
+ * `tf.variableGrads` otherwise; the result is the same gradient to float tolerance.
  *
  * Metrics, scalars on the device (`gradients` itself reads nothing; `fit` reads them with the loss
  * in one batched read): `positiveEnergy` = mean E(x+), `negativeEnergy` = mean E(x-), `energyGap`
@@ -187,10 +185,7 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
       const negatives = last.position;
       if (meanInfo.acceptanceRate !== undefined) samplerMetrics.acceptanceRate = meanInfo.acceptanceRate;
 
-      const { value, grads: g, metrics } =
-        alpha === 0 && model.closedFormGradients !== undefined
-          ? closedFormSurrogate(model, model.closedFormGradients, batch, negatives)
-          : contrastiveGradients(() => ({ positive: model.energy(batch), negative: model.energy(negatives) }), model.variables, alpha);
+      const { value, grads: g, metrics } = contrastiveGradients(model, batch, negatives, alpha);
       const pushed = buffer === null ? undefined : pushToReplayBuffer(buffer, negatives);
       return {
         loss: value,
@@ -208,30 +203,6 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
     init: () => ({ chains: null, replay: null }),
     gradients,
   };
-}
-
-/**
- * Core's `contrastiveGradients` for a model that offers `closedFormGradients` (an RBM's closed-form
- * CD statistics), used when there is no regulariser (`alpha = 0`): the surrogate
- * `mean E(x+) - mean E(x-)`, its gradient without a tape (a quarter of the kernels), and the same
- * metrics (`positiveEnergy`, `negativeEnergy`, `energyGap`).
- */
-function closedFormSurrogate(
-  model: EnergyModel,
-  closedFormGradients: NonNullable<EnergyModel['closedFormGradients']>,
-  positives: tf.Tensor,
-  negatives: tf.Tensor,
-): { value: tf.Scalar; grads: tf.NamedTensorMap; metrics: Metrics } {
-  const { grads, positiveEnergy, negativeEnergy } = closedFormGradients(positives, negatives);
-  for (const variable of model.variables) {
-    if (grads[variable.name] === undefined) {
-      throw new InvalidArgumentError('model', `closedFormGradients returned no gradient for variable '${variable.name}'; it must return one for every variable.`);
-    }
-  }
-  const value = tf.sub(positiveEnergy, negativeEnergy) as tf.Scalar;
-  // The gap metric is its own tensor: a metric must not be the loss tensor itself.
-  const energyGap = tf.sub(positiveEnergy, negativeEnergy) as tf.Scalar;
-  return { value, grads: { ...grads }, metrics: { positiveEnergy, negativeEnergy, energyGap } };
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -9,10 +9,8 @@ import {
   assertDistribution,
   ShapeError,
   assertBatch,
-  assertEnergyShape,
   assertPositive,
-  nceLoss,
-  variableGradients,
+  nceGradients,
 } from '@ebm/core';
 import { uniqueName } from '@ebm/core/models';
 
@@ -55,6 +53,10 @@ export interface NceState {
  * (`log sigma(z) = -softplus(-z)` and `log(1 - sigma(z)) = -softplus(z)`; tf.logSigmoid is not
  * used: tfjs cannot differentiate it on intermediate tensors.) At the optimum `p_m` is the data
  * density and `c` its log-partition, `c -> log Z = log int exp(-E)`.
+ *
+ * The gradient is core's `nceGradients`: without a tape when the model offers `parameterVjp`
+ * (core's MLP and conv energies, RBMs; the VJP of the energies with `dJ/dE`), through
+ * `tf.variableGrads` otherwise, the same to float tolerance.
  *
  * `c` is a `tf.Variable` the objective owns: `init` creates it, `variables(state)` lists it, and
  * `grads` holds its gradient under its name, so `fit` (or your loop) optimises it with the model.
@@ -110,22 +112,15 @@ export function nce(options: NceOptions): Objective<NceState> & {
         if (logNoiseData.rank !== 1 || logNoiseData.shape[0] !== n || logNoiseNoise.rank !== 1 || logNoiseNoise.shape[0] !== m) {
           throw new ShapeError('noise', 'logProb(x) must return one log-density per row, shape [N].');
         }
-        const { value, grads: g, aux } = variableGradients(() => {
-          const eData = model.energy(batch);
-          const eNoise = model.energy(y);
-          assertEnergyShape(eData, n);
-          assertEnergyShape(eNoise, m);
-          const { loss, accuracy } = nceLoss({
-            dataEnergy: eData,
-            noiseEnergy: eNoise,
-            logZ: state.logZ as tf.Scalar,
-            dataLogNoise: logNoiseData,
-            noiseLogNoise: logNoiseNoise,
-            ratio: nu,
-          });
-          return { loss, aux: { accuracy, dataEnergy: tf.mean(eData) as tf.Scalar, noiseEnergy: tf.mean(eNoise) as tf.Scalar } };
-        }, [...model.variables, state.logZ]);
-        return { loss: value, grads: g, metrics: { logZ: tf.clone(state.logZ) as tf.Scalar, ...aux } };
+        const { loss, grads: g, accuracy, dataEnergy, noiseEnergy } = nceGradients(model, {
+          data: batch,
+          noise: y,
+          logZ: state.logZ,
+          dataLogNoise: logNoiseData,
+          noiseLogNoise: logNoiseNoise,
+          ratio: nu,
+        });
+        return { loss, grads: g, metrics: { logZ: tf.clone(state.logZ) as tf.Scalar, accuracy, dataEnergy, noiseEnergy } };
       });
       return { loss, grads, state: { logZ: state.logZ }, metrics };
     },
