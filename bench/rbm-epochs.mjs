@@ -1,5 +1,5 @@
 // Bench row 5: one PCD-1 epoch of a Bernoulli RBM on the 8x8 digits (@ebm/rbm + @ebm/cd) two
-// ways, the closed-form update (`rbm.closedFormGradients`, what contrastiveDivergence uses) and
+// ways, the closed-form update (`rbm.parameterVjp`, what contrastiveDivergence uses) and
 // the same update through `tf.variableGrads` (the path before it), next to scikit-learn's
 // BernoulliRBM on the same data and settings. The three are timed in interleaved rounds (ours
 // closed form, ours tape, scikit-learn; repeat), medians over rounds. The scikit-learn side is the
@@ -33,7 +33,7 @@ const digitsCsv = () => fileURLToPath(import.meta.resolve('@ebm/datasets/data/di
 /** scikit-learn's ms per epoch (its fit time / epochs), or `{ error }`. */
 const sklearnEpoch = ({ hidden, batch }, epochs) => runPython(SYSTEM_PYTHON, [sklearnScript, digitsCsv(), hidden, LEARNING_RATE, batch, epochs, 0, PEER_THREADS]);
 
-/** The RBM as a plain EnergyModel, without `closedFormGradients`: the objective differentiates its free energy on the tape. */
+/** The RBM as a plain EnergyModel, without `parameterVjp`: the objective differentiates its free energy on the tape. */
 const tapeOnly = (rbm) => ({ energy: rbm.energy, variables: rbm.variables });
 
 /**
@@ -119,7 +119,7 @@ export async function rbmEpochs({ epochs, rounds, tiny, backend }) {
       unit: 'ms',
       baseline: tape,
       ratio: tape / ours,
-      note: `closed-form update (rbm.closedFormGradients); baseline = the same update through tf.variableGrads; ratio = speed-up; medians of ${rounds} interleaved rounds`,
+      note: `closed-form update (rbm.parameterVjp); baseline = the same update through tf.variableGrads; ratio = speed-up; medians of ${rounds} interleaved rounds`,
     });
     rows.push({
       name: `rbm pcd-1 update kernels, ${setting}`,

@@ -13,8 +13,8 @@ import { type RBM, type RBMOptions, createRBM } from './rbm.js';
  * biases at 0, visible biases at `visibleBias` (see `visibleBiasFromData`).
  *
  * `energy`'s gradient is the closed-form CD statistic, so any objective that differentiates
- * `mean F(data) - mean F(negatives)` performs the classic RBM update; `closedFormGradients`
- * computes that update directly, without a tape, and `contrastiveDivergence` from @ebm/cd (with
+ * `mean F(data) - mean F(negatives)` performs the classic RBM update; `parameterVjp` computes
+ * that update directly, without a tape, and `contrastiveDivergence` from @ebm/cd (with
  * `blockGibbs`) uses it.
  *
  * @example

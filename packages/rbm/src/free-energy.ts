@@ -1,6 +1,6 @@
 /**
  * The RBM free energy as a tfjs op with a hand-written backward pass, and the forward pass it
- * shares with the closed-form contrastive gradients (`closed-form-gradients.ts`).
+ * shares with the closed-form parameter gradients (`parameter-vjp.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RBMType } from './rbm.js';

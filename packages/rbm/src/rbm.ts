@@ -4,10 +4,10 @@
  * `bernoulli-rbm.ts` and `gaussian-bernoulli-rbm.ts`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ClosedFormGradients, type EnergyFn, type EnergyModel, InvalidArgumentError, type Key, ShapeError, assertBatch, assertEventShape, assertFinite, assertInteger, bernoulli, normal, prngKey } from '@ebm/core';
+import { type EnergyFn, type EnergyModel, InvalidArgumentError, type Key, ShapeError, assertBatch, assertEventShape, assertFinite, assertInteger, bernoulli, normal, type ParameterVjp, prngKey } from '@ebm/core';
 import { uniqueName } from '@ebm/core/models';
 import { freeEnergyOp } from './free-energy.js';
-import { closedFormGradientsOp } from './closed-form-gradients.js';
+import { rbmParameterVjp } from './parameter-vjp.js';
 
 /**
  * Standard deviation of the initial weights, `W ~ N(0, 0.01^2)`: Hinton (2010), "A practical guide
@@ -38,12 +38,13 @@ export interface RBM extends EnergyModel {
   /** The free energy `F(v)`, one value per row of `v` `[N, visible]`; its gradient is closed-form. */
   readonly energy: EnergyFn;
   /**
-   * The CD / PCD parameter update in closed form, without a gradient tape: the gradient of
-   * `mean F(positive) - mean F(negative)`, e.g. `dL/dW = -(<x p^T>_positive - <x p^T>_negative)`
-   * with `p = p(h = 1 | v)`, and both mean free energies. Both inputs are `[N, visible]` (shapes
-   * checked, values not read). `contrastiveDivergence` from @ebm/cd uses it (no regulariser).
+   * Core's `EnergyModel.parameterVjp` in closed form, without a gradient tape: the free energies
+   * `F(v)` of the rows of `v` (`[N, visible]`, shape checked, values not read) and `w -> d/dtheta
+   * sum_i w_i F(v_i)`, e.g. `dW = -sum_i w_i x_i^T p(h = 1 | v_i)`. With CD's weights (`1/n` on
+   * the data, `-1/m` on the negatives) it is the CD / PCD update `-(<x p^T>_+ - <x p^T>_-)`;
+   * `contrastiveDivergence` from @ebm/cd and `nce` from @ebm/nce train through it.
    */
-  readonly closedFormGradients: (positive: tf.Tensor, negative: tf.Tensor) => ClosedFormGradients;
+  readonly parameterVjp: (v: tf.Tensor) => ParameterVjp;
   /** `p(h_j = 1 | v) = sigmoid(c_j + (v / sigma) W_j)`, `[N, hidden]`: the feature transform. */
   hiddenProbabilities(v: tf.Tensor): tf.Tensor2D;
   /**
@@ -134,7 +135,7 @@ export function createRBM(type: RBMType, options: RBMOptions, sigma: number): RB
       return (type === 'bernoulli' ? tf.sigmoid(tf.add(hWt, visibleBias)) : tf.add(visibleBias, tf.mul(hWt, sigma))) as tf.Tensor2D;
     });
 
-  const contrastive = closedFormGradientsOp(type, sigma, { weights, visibleBias, hiddenBias });
+  const vjpOf = rbmParameterVjp(type, sigma, { weights, visibleBias, hiddenBias });
 
   const energy: EnergyFn = (v: tf.Tensor) =>
     tf.tidy(() => freeEnergy(checkVisible('v', v, false), weights as tf.Tensor2D, visibleBias as tf.Tensor1D, hiddenBias as tf.Tensor1D));
@@ -149,7 +150,7 @@ export function createRBM(type: RBMType, options: RBMOptions, sigma: number): RB
     hiddenBias,
     variables: [weights, visibleBias, hiddenBias],
     energy,
-    closedFormGradients: (positive, negative) => contrastive(checkVisible('positive', positive, false), checkVisible('negative', negative, false)),
+    parameterVjp: (v) => vjpOf(checkVisible('v', v, false)),
     hiddenProbabilities: (v) => hiddenProbs(checkVisible('v', v, true)),
     visibleProbabilities: (h) => visibleProbs(checkHidden(h)),
     sampleHidden: (key, v) => tf.tidy(() => bernoulli(key, hiddenProbs(checkVisible('v', v, false))) as tf.Tensor2D),

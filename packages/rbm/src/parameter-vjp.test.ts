@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type EnergyModel, ShapeError, countDeviceReads, disposeReplaced, disposeState, prngKey, readScalarsSync, variableGradients } from '@ebm/core';
-import { describeBackends, expectObjectiveContract, expectObjectiveNoLeaks } from '@ebm/core/testing';
+import { describeBackends, expectNoLeaks, expectObjectiveContract, expectObjectiveNoLeaks } from '@ebm/core/testing';
 import { contrastiveDivergence } from '@ebm/cd';
 import { describe, expect, it } from 'vitest';
 import { bernoulliRBM } from './bernoulli-rbm.js';
@@ -25,7 +25,7 @@ function visibleData(type: RBMType, n: number, seed: number): tf.Tensor2D {
   ) as tf.Tensor2D;
 }
 
-/** The same RBM without `closedFormGradients`: the objective differentiates its free energy on the tape. */
+/** The same RBM without `parameterVjp`: the objective differentiates its free energy on the tape. */
 const tapeOnly = (rbm: RBM): EnergyModel => ({ energy: rbm.energy, variables: rbm.variables });
 
 function expectAllClose(actual: tf.Tensor, expected: tf.Tensor): void {
@@ -35,48 +35,44 @@ function expectAllClose(actual: tf.Tensor, expected: tf.Tensor): void {
   a.forEach((v, i) => expect(Math.abs(v - e[i]!)).toBeLessThanOrEqual(TOLERANCE * scale));
 }
 
-describeBackends('rbm.closedFormGradients', () => {
+describeBackends('rbm.parameterVjp', () => {
   for (const type of ['bernoulli', 'gaussian-bernoulli'] as const) {
     describe(type, () => {
-      it('equals tf.variableGrads of mean F(v+) - mean F(v-) through the free-energy op, with both mean free energies', () => {
+      it('equals tf.variableGrads of sum_i w_i F(v_i) through the free-energy op for random weights, and returns F(v)', () => {
         const rbm = makeRBM(type);
         randomizeParameters(rbm, prngKey(4), 0.8);
-        const [positive, negative] = [visibleData(type, 7, 7), visibleData(type, 11, 8)];
-        const closed = rbm.closedFormGradients(positive, negative);
-        const tape = variableGradients(
-          () => {
-            const positiveEnergy = tf.mean(rbm.energy(positive)) as tf.Scalar;
-            const negativeEnergy = tf.mean(rbm.energy(negative)) as tf.Scalar;
-            return { loss: tf.sub(positiveEnergy, negativeEnergy) as tf.Scalar, aux: { positiveEnergy, negativeEnergy } };
-          },
-          rbm.variables,
-        );
-        expect(Object.keys(closed.grads).sort()).toEqual(rbm.variables.map((v) => v.name).sort());
-        for (const variable of rbm.variables) expectAllClose(closed.grads[variable.name]!, tape.grads[variable.name]!);
-        expectAllClose(tf.stack([closed.positiveEnergy, closed.negativeEnergy]), tf.stack([tape.aux.positiveEnergy, tape.aux.negativeEnergy]));
-        disposeState([closed, tape]);
-        tf.dispose([positive, negative, ...rbm.variables]);
+        const v = visibleData(type, 9, 7);
+        // Random weights (their sum is not 0, so the Gaussian visible bias's own term counts).
+        const w = tf.randomNormal([9], 0.2, 1, 'float32', 11) as tf.Tensor1D;
+        tf.tidy(() => {
+          const { energy, vjp } = rbm.parameterVjp(v);
+          const grads = vjp(w);
+          const tape = variableGradients(() => tf.sum(tf.mul(w, rbm.energy(v))) as tf.Scalar, rbm.variables);
+          expect(Object.keys(grads).sort()).toEqual(rbm.variables.map((variable) => variable.name).sort());
+          for (const variable of rbm.variables) expectAllClose(grads[variable.name]!, tape.grads[variable.name]!);
+          expectAllClose(energy, rbm.energy(v));
+        });
+        tf.dispose([v, w, ...rbm.variables]);
       });
 
-      it('reads nothing from the device, disposes neither input and leaves only what it returns', async () => {
+      it('reads nothing from the device, disposes no input and leaks nothing', async () => {
         const rbm = makeRBM(type);
-        const [positive, negative] = [visibleData(type, 4, 1), visibleData(type, 4, 2)];
-        const before = tf.memory().numTensors;
-        let result: ReturnType<RBM['closedFormGradients']> | undefined;
-        expect(await countDeviceReads(() => (result = rbm.closedFormGradients(positive, negative)))).toBe(0);
-        expect(positive.isDisposed || negative.isDisposed).toBe(false);
-        expect(tf.memory().numTensors).toBe(before + 2 + rbm.variables.length);
-        disposeState(result);
-        tf.dispose([positive, negative, ...rbm.variables]);
+        const v = visibleData(type, 4, 1);
+        const w = tf.fill([4], 0.25) as tf.Tensor1D;
+        const run = () => tf.dispose(tf.tidy(() => rbm.parameterVjp(v).vjp(w)));
+        expect(await countDeviceReads(run)).toBe(0);
+        expect(v.isDisposed || w.isDisposed).toBe(false);
+        expectNoLeaks(run, 20);
+        tf.dispose([v, w, ...rbm.variables]);
       });
 
-      for (const init of ['data', 'persistent'] as const) {
-        it(`contrastiveDivergence (${init}) takes the closed form: the gradients of the tape path for the same negatives`, () => {
+      for (const [init, alpha] of [['data', 0], ['persistent', 0], ['persistent', 0.2]] as const) {
+        it(`contrastiveDivergence (${init}, alpha ${alpha}) through parameterVjp: the loss, gradients and metrics of the tape path for the same keys`, () => {
           // Same key, same sampler on the same parameters: both objectives draw the same negatives,
           // so only the way the gradient is computed differs.
           const rbm = makeRBM(type);
           randomizeParameters(rbm, prngKey(5), 0.5);
-          const objective = contrastiveDivergence({ sampler: blockGibbs(rbm, { k: 2 }), init });
+          const objective = contrastiveDivergence({ sampler: blockGibbs(rbm, { k: 2 }), init, alpha });
           const batch = visibleData(type, 8, 6);
           let closedState = objective.init(rbm, prngKey(0));
           let tapeState = objective.init(tapeOnly(rbm), prngKey(0));
@@ -108,13 +104,11 @@ describeBackends('rbm.closedFormGradients', () => {
     });
   }
 
-  it('rejects inputs of the wrong width, naming the argument', () => {
+  it('rejects rows of the wrong width, naming the argument', () => {
     const rbm = bernoulliRBM({ visible: 6, hidden: 5 });
-    const good = tf.zeros([3, 6]);
     const bad = tf.zeros([3, 5]);
-    expect(() => rbm.closedFormGradients(good, bad)).toThrow(ShapeError);
-    expect(() => rbm.closedFormGradients(good, bad)).toThrow(/^negative: /);
-    expect(() => rbm.closedFormGradients(bad, good)).toThrow(/^positive: /);
-    tf.dispose([good, bad, ...rbm.variables]);
+    expect(() => tf.tidy(() => void rbm.parameterVjp(bad))).toThrow(ShapeError);
+    expect(() => tf.tidy(() => void rbm.parameterVjp(bad))).toThrow(/^v: /);
+    tf.dispose([bad, ...rbm.variables]);
   });
 });
