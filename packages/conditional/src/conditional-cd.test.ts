@@ -83,6 +83,27 @@ describeBackends('conditionalContrastiveDivergence', () => {
     disposeState(mlp.variables);
   });
 
+  it('with the conditional MLP (parameterVjp) equals the tape path for the same keys: loss, gradients, metrics', () => {
+    const { x, y } = linearGaussianData(prngKey(9), 8, TRUTH);
+    const batch = packPairs(x, y);
+    const mlp = conditionalMlpEnergy({ inputShape: [1], targetShape: [1], hidden: [8, 8], key: prngKey(10) });
+    const tapeOnly = { ...mlp, parameterVjp: undefined };
+    const objective = conditionalContrastiveDivergence({ sampler: mala({ stepSize: 0.05 }), k: 3, count: 2, alpha: 0.2 });
+    const hook = objective.gradients(mlp, batch, null, prngKey(11));
+    const tape = objective.gradients(tapeOnly, batch, null, prngKey(11));
+    const close = (a: tf.Tensor, b: tf.Tensor) => {
+      const [u, v] = [a.dataSync(), b.dataSync()];
+      const scale = Math.max(1, ...Array.from(v, Math.abs));
+      u.forEach((value, i) => expect(Math.abs(value - v[i]!)).toBeLessThanOrEqual(1e-5 * scale));
+    };
+    close(hook.loss, tape.loss);
+    for (const variable of mlp.variables) close(hook.grads[variable.name]!, tape.grads[variable.name]!);
+    expect(Object.keys(hook.metrics).sort()).toEqual(Object.keys(tape.metrics).sort());
+    for (const name of Object.keys(tape.metrics)) close(hook.metrics[name]!, tape.metrics[name]!);
+    tf.dispose([hook.loss, hook.grads, hook.metrics, tape.loss, tape.grads, tape.metrics, x, y, batch]);
+    disposeState(mlp.variables);
+  });
+
   it('names bad options', () => {
     const sampler = mala({ stepSize: 0.1 });
     expect(() => conditionalContrastiveDivergence({ sampler: {} as never })).toThrow(/sampler/);

@@ -18,7 +18,7 @@ import {
 } from '@ebm/core';
 import { assertConditionalDistribution } from './distributions.js';
 import { energyGivenInput } from './given.js';
-import { assertConditionalModel, repeatRows, unpackPairs } from './pairs.js';
+import { assertConditionalModel, packPairs, repeatRows, unpackPairs } from './pairs.js';
 import type { ConditionalDistribution } from './types.js';
 
 /** Where the chains in y start: at the data's targets, or at noise drawn given each input. */
@@ -56,7 +56,8 @@ export interface ConditionalContrastiveDivergenceOptions<S extends ChainState = 
  *
  *   L = mean E(x, y+) - mean E(x, y-) + alpha (mean E(x, y+)^2 + mean E(x, y-)^2)
  *
- * is differentiated with the negatives held constant (core's `contrastiveGradients`). No state: the inputs change every batch,
+ * is differentiated with the negatives held constant (core's `contrastiveGradients`, on packed
+ * pairs: without a tape for a model with `parameterVjp`, such as `conditionalMlpEnergy`). No state: the inputs change every batch,
  * so chains do not persist (`null`). Metrics (device scalars): `positiveEnergy`,
  * `negativeEnergy`, `energyGap` and the sampler's mean `acceptanceRate` when it reports one.
  *
@@ -96,11 +97,9 @@ export function conditionalContrastiveDivergence<S extends ChainState, I extends
         // No start check (a device read): a non-finite start makes the loss non-finite, which fit's read catches.
         const { state: last, meanInfo } = runChain(sampler, sampler.init(first, energy, { check: false }), { energy, key: chainKey, numSteps: k });
         const negatives = last.position;
-        const { value, grads: g, metrics: energies } = contrastiveGradients(
-          () => ({ positive: m.conditionalEnergy(x, y), negative: m.conditionalEnergy(inputs, negatives) }),
-          m.variables,
-          alpha,
-        );
+        // Positives and negatives as packed pairs, the rows of the model's `energy`: a model with
+        // `parameterVjp` (the conditional MLP) trains without a tape.
+        const { value, grads: g, metrics: energies } = contrastiveGradients(m, batch, packPairs(inputs, negatives), alpha);
         const samplerMetrics: Record<string, tf.Scalar> = meanInfo.acceptanceRate === undefined ? {} : { acceptanceRate: meanInfo.acceptanceRate };
         return { loss: value, grads: g, metrics: { ...energies, ...samplerMetrics } };
       });

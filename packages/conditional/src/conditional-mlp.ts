@@ -16,7 +16,8 @@ export interface ConditionalMlpEnergyOptions extends Omit<MlpEnergyOptions, 'inp
  * An MLP conditional energy on the concatenated pair, `E(x, y) = MLP([flatten(x), flatten(y)])`,
  * one scalar per pair: core's `mlpEnergy` on packed pairs, so its `energy` keeps the MLP's fast
  * hand-written input gradient (`valueAndGrad`), which samplers in y use through
- * `energyGivenInput`.
+ * `energyGivenInput`, and its hand-written parameter gradients (`parameterVjp`, on packed pairs),
+ * which conditional contrastive divergence trains through.
  *
  * @example
  * const model = conditionalMlpEnergy({ inputShape: [1], targetShape: [1], hidden: [64, 64], key: prngKey(1) });
@@ -33,5 +34,14 @@ export function conditionalMlpEnergy(options: ConditionalMlpEnergyOptions): Cond
       assertPairs(shapes, x, y);
       return mlp.energy(packPairs(x, y));
     });
-  return { energy: mlp.energy, variables: mlp.variables, conditionalEnergy, inputShape, targetShape, hidden: mlp.hidden, activation: mlp.activation };
+  return {
+    energy: mlp.energy,
+    variables: mlp.variables,
+    parameterVjp: mlp.parameterVjp,
+    conditionalEnergy,
+    inputShape,
+    targetShape,
+    hidden: mlp.hidden,
+    activation: mlp.activation,
+  };
 }
