@@ -14,7 +14,14 @@ import {
   uniformDistribution,
 } from '@ebm/core';
 import { gaussianEnergy, mlpEnergy } from '@ebm/core/models';
-import { describeBackends, expectObjectiveContract, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import {
+  describeBackends,
+  expectAllClose,
+  expectObjectiveContract,
+  expectObjectiveNoLeaks,
+  expectSameObjectiveStep,
+  expectWithinStandardErrors,
+} from '@ebm/core/testing';
 import { fit } from '@ebm/core/train';
 import { bitFlip, randomWalkMetropolis } from '@ebm/mcmc-mh';
 import { describe, expect, it } from 'vitest';
@@ -185,16 +192,8 @@ describeBackends('contrastiveDivergence', () => {
         for (let t = 0; t < 2; t++) {
           const hook = objective.gradients(model, batch, hookState, prngKey(5 + t));
           const tape = objective.gradients(tapeOnly, batch, tapeState, prngKey(5 + t));
-          const close = (a: tf.Tensor, b: tf.Tensor) => {
-            const [x, y] = [a.dataSync(), b.dataSync()];
-            const scale = Math.max(1, ...Array.from(y, Math.abs));
-            x.forEach((v, i) => expect(Math.abs(v - y[i]!)).toBeLessThanOrEqual(1e-5 * scale));
-          };
-          close(hook.loss, tape.loss);
-          for (const v of model.variables) close(hook.grads[v.name]!, tape.grads[v.name]!);
-          expect(Object.keys(hook.metrics).sort()).toEqual(Object.keys(tape.metrics).sort());
-          for (const name of Object.keys(tape.metrics)) close(hook.metrics[name]!, tape.metrics[name]!);
-          if (init === 'persistent') close(hook.state.chains!, tape.state.chains!);
+          expectSameObjectiveStep(hook, tape);
+          if (init === 'persistent') expectAllClose(hook.state.chains!, tape.state.chains!);
           tf.dispose([hook.loss, hook.grads, hook.metrics, tape.loss, tape.grads, tape.metrics]);
           disposeReplaced(hookState, hook.state);
           disposeReplaced(tapeState, tape.state);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { InvalidArgumentError, disposeState, normalDistribution, prngKey } from '@ebm/core';
-import { describeBackends, expectObjectiveContract, expectObjectiveNoLeaks, expectWithinStandardErrors } from '@ebm/core/testing';
+import { describeBackends, expectObjectiveContract, expectObjectiveNoLeaks, expectSameObjectiveStep, expectWithinStandardErrors } from '@ebm/core/testing';
 import { langevin, mala } from '@ebm/mcmc-langevin';
 import { conditionalContrastiveDivergence } from './conditional-cd.js';
 import { conditionalMlpEnergy } from './conditional-mlp.js';
@@ -91,15 +91,7 @@ describeBackends('conditionalContrastiveDivergence', () => {
     const objective = conditionalContrastiveDivergence({ sampler: mala({ stepSize: 0.05 }), k: 3, count: 2, alpha: 0.2 });
     const hook = objective.gradients(mlp, batch, null, prngKey(11));
     const tape = objective.gradients(tapeOnly, batch, null, prngKey(11));
-    const close = (a: tf.Tensor, b: tf.Tensor) => {
-      const [u, v] = [a.dataSync(), b.dataSync()];
-      const scale = Math.max(1, ...Array.from(v, Math.abs));
-      u.forEach((value, i) => expect(Math.abs(value - v[i]!)).toBeLessThanOrEqual(1e-5 * scale));
-    };
-    close(hook.loss, tape.loss);
-    for (const variable of mlp.variables) close(hook.grads[variable.name]!, tape.grads[variable.name]!);
-    expect(Object.keys(hook.metrics).sort()).toEqual(Object.keys(tape.metrics).sort());
-    for (const name of Object.keys(tape.metrics)) close(hook.metrics[name]!, tape.metrics[name]!);
+    expectSameObjectiveStep(hook, tape);
     tf.dispose([hook.loss, hook.grads, hook.metrics, tape.loss, tape.grads, tape.metrics, x, y, batch]);
     disposeState(mlp.variables);
   });

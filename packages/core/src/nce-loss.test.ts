@@ -5,7 +5,7 @@ import { mlpEnergy } from './models/mlp.js';
 import { nceGradients, nceLoss } from './nce-loss.js';
 import { normal } from './random.js';
 import type { EnergyModel } from './types.js';
-import { describeBackends, expectNoLeaks } from './testing/index.js';
+import { describeBackends, expectAllClose, expectNoLeaks } from './testing/index.js';
 import { variableGradients } from './variable-gradients.js';
 
 const softplus = (z: number) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
@@ -78,21 +78,15 @@ describeBackends('nceGradients', () => {
     const logNoise = (x: tf.Tensor) => tf.sub(tf.mul(-0.5, tf.sum(tf.square(x), 1)), Math.log(2 * Math.PI)) as tf.Tensor1D;
     const [dataLogNoise, noiseLogNoise] = [logNoise(data), logNoise(noise)];
     const input = { data, noise, logZ, dataLogNoise, noiseLogNoise, ratio: 9 / 6 };
-    const close = (a: tf.Tensor, b: tf.Tensor) => {
-      expect(a.shape).toEqual(b.shape);
-      const [x, y] = [a.dataSync(), b.dataSync()];
-      const scale = Math.max(1, ...Array.from(y, Math.abs));
-      x.forEach((v, i) => expect(Math.abs(v - y[i]!)).toBeLessThanOrEqual(1e-5 * scale));
-    };
     tf.tidy(() => {
       const hook = nceGradients(model, input);
       const tape = nceGradients(tapeOnly, input);
       expect(Object.keys(hook.grads).sort()).toEqual([...model.variables.map((v) => v.name), logZ.name].sort());
-      for (const name of Object.keys(tape.grads)) close(hook.grads[name]!, tape.grads[name]!);
-      for (const name of ['loss', 'accuracy', 'dataAccuracy', 'noiseAccuracy', 'dataEnergy', 'noiseEnergy'] as const) close(hook[name], tape[name]);
+      for (const name of Object.keys(tape.grads)) expectAllClose(hook.grads[name]!, tape.grads[name]!);
+      for (const name of ['loss', 'accuracy', 'dataAccuracy', 'noiseAccuracy', 'dataEnergy', 'noiseEnergy'] as const) expectAllClose(hook[name], tape[name]);
       // The tape path is nceLoss itself.
       const direct = nceLoss({ dataEnergy: model.energy(data), noiseEnergy: model.energy(noise), logZ, dataLogNoise, noiseLogNoise, ratio: 9 / 6 });
-      close(tape.loss, direct.loss);
+      expectAllClose(tape.loss, direct.loss);
     });
     expectNoLeaks(() => tf.dispose(tf.tidy(() => ({ ...nceGradients(model, input) }))), 10);
     tf.dispose([data, noise, dataLogNoise, noiseLogNoise, logZ, ...model.variables]);

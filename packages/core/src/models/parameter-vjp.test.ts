@@ -2,22 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { prngKey } from '../key.js';
 import { normal } from '../random.js';
-import { describeBackends, expectNoLeaks } from '../testing/index.js';
+import { describeBackends, expectAllClose, expectNoLeaks } from '../testing/index.js';
 import type { EnergyModel } from '../types.js';
 import { variableGradients } from '../variable-gradients.js';
 import { ACTIVATIONS } from './activations.js';
 import { convEnergy } from './conv-energy.js';
 import { mlpEnergy } from './mlp.js';
 
-/** Float32 tolerance relative to the largest entry: sums of tens of O(1) products. */
-const TOLERANCE = 1e-5;
-
-function expectAllClose(actual: tf.Tensor, expected: tf.Tensor): void {
-  expect(actual.shape).toEqual(expected.shape);
-  const [a, e] = [actual.dataSync(), expected.dataSync()];
-  const scale = Math.max(1, ...Array.from(e, Math.abs));
-  a.forEach((v, i) => expect(Math.abs(v - e[i]!)).toBeLessThanOrEqual(TOLERANCE * scale));
-}
 
 /** Moves every parameter off its initial value (biases start at 0, which would hide a bias bug). */
 function randomizeParameters(model: EnergyModel, seed: number): void {

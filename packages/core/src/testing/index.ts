@@ -22,6 +22,7 @@ export {
   expectObjectiveContract,
   expectSamplerContract,
 } from './contract.js';
+export { expectAllClose, expectSameObjectiveStep } from './all-close.js';
 export { type GaussianRecoveryOptions, expectGaussianRecovery } from './gaussian-recovery.js';
 export { type TunedChainOptions, sampleTunedChain } from './adaptation.js';
 export { CORRELATED_GAUSSIAN_2D, type GaussianMixture1d, countingEnergy, gaussianMixture1d, illConditionedGaussian, normalCdf } from './targets.js';
