@@ -55,7 +55,8 @@ export interface ParameterVjp {
  * A model may also carry `parameterVjp`, its energies and their weighted parameter gradient
  * without a gradient tape ({@link ParameterVjp}): core's MLP and conv energies write the backward
  * pass by hand (untransposed matMuls, forward activations reused), an RBM has it in closed form
- * (`-(<x p^T>` weighted by `w`)). It must agree with `tf.variableGrads` of `sum_i w_i E(x_i)` to
+ * (`dW = -sum_i w_i x_i p_i^T`). Score matching differentiates the input gradient again and stays
+ * on the tape. It must agree with `tf.variableGrads` of `sum_i w_i E(x_i)` to
  * float tolerance and with `energy` on the energies. Objectives whose loss is a function of the
  * energies (contrastive divergence, NCE) use it when present, as `energyAndGradient` uses
  * `EnergyFn.valueAndGrad`, and fall back to the tape otherwise.
