@@ -81,12 +81,13 @@ def fitted_noise(data):
     return torch.distributions.MultivariateNormal(mean, covariance_matrix=centred.T @ centred / data.shape[0])
 
 
-def pcd_step(model, optimizer, batches, options):
+def pcd_loss(model, batches, options):
+    """PCD's loss: K Langevin steps of the persistent chains, then mean E(x+) - mean E(x-)."""
     k, h = options.get("k", 20), options.get("stepSize", 0.01)
     state = {"chains": None}
     noise_scale = math.sqrt(2 * h)
 
-    def step():
+    def loss():
         positive = batches.next()
         x = state["chains"] if state["chains"] is not None else CHAIN_START_STD * torch.randn(positive.shape[0], DIM)
         for _ in range(k):
@@ -95,37 +96,31 @@ def pcd_step(model, optimizer, batches, options):
             with torch.no_grad():
                 x = x - h * gradient + noise_scale * torch.randn_like(x)
         state["chains"] = x
-        loss = model(positive).mean() - model(x).mean()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss.item()
+        return model(positive).mean() - model(x).mean()
 
-    return step
+    return loss
 
 
-def dsm_step(model, optimizer, batches, options):
+def dsm_loss(model, batches, options):
+    """Denoising score matching's loss, 1/N sum_i 1/2 || -dE/dx(x~_i) + eps_i / sigma ||^2."""
     sigma = options.get("sigma", 0.1)
 
-    def step():
+    def loss():
         x = batches.next()
         eps = torch.randn_like(x)
         noisy = (x + sigma * eps).requires_grad_(True)
         (gradient,) = torch.autograd.grad(model(noisy).sum(), noisy, create_graph=True)
-        loss = 0.5 * (eps / sigma - gradient).pow(2).sum(1).mean()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss.item()
+        return 0.5 * (eps / sigma - gradient).pow(2).sum(1).mean()
 
-    return step
+    return loss
 
 
-def nce_step(model, optimizer, batches, options, noise, log_z):
+def nce_loss(model, batches, options, noise, log_z):
+    """NCE's loss, mean softplus(-G(x)) + nu mean softplus(G(y)), against `ratio` x N noise rows."""
     ratio = options.get("ratio", 4)
     softplus = torch.nn.functional.softplus
 
-    def step():
+    def loss():
         x = batches.next()
         n = x.shape[0]
         m = ratio * n
@@ -133,11 +128,20 @@ def nce_step(model, optimizer, batches, options, noise, log_z):
         y = noise.sample((m,))
         g_data = -model(x).reshape(-1) - log_z - math.log(nu) - noise.log_prob(x)
         g_noise = -model(y).reshape(-1) - log_z - math.log(nu) - noise.log_prob(y)
-        loss = softplus(-g_data).mean() + nu * softplus(g_noise).mean()
+        return softplus(-g_data).mean() + nu * softplus(g_noise).mean()
+
+    return loss
+
+
+def training_step(optimizer, loss):
+    """One step: the loss, its gradients by backward, the optimizer's update, and the loss read back."""
+
+    def step():
+        value = loss()
         optimizer.zero_grad()
-        loss.backward()
+        value.backward()
         optimizer.step()
-        return loss.item()
+        return value.item()
 
     return step
 
@@ -150,10 +154,10 @@ def build(objective, data, batch, options):
     if objective == "nce":
         log_z = torch.zeros((), requires_grad=True)
         optimizer = torch.optim.Adam(params + [log_z], lr=options.get("learningRate", 3e-3), eps=ADAM_EPS)
-        return model, optimizer, nce_step(model, optimizer, batches, options, fitted_noise(data), log_z)
+        return model, optimizer, training_step(optimizer, nce_loss(model, batches, options, fitted_noise(data), log_z))
     optimizer = torch.optim.Adam(params, lr=options.get("learningRate", 3e-3), eps=ADAM_EPS)
-    make = {"pcd": pcd_step, "dsm": dsm_step}[objective]
-    return model, optimizer, make(model, optimizer, batches, options)
+    make = {"pcd": pcd_loss, "dsm": dsm_loss}[objective]
+    return model, optimizer, training_step(optimizer, make(model, batches, options))
 
 
 def median_ms(step, repeats):
