@@ -25,6 +25,11 @@ for (const backend of ['wasm', 'cpu']) {
   for (const prefix of peerRows[backend]) {
     if (mine.filter((r) => r.name.startsWith(prefix) && r.peer !== undefined).length < 2) problems.push(`${backend}: fewer than 2 peer rows starting with "${prefix}"`);
   }
+  // Row 8 (wasm): one PyTorch peer row per training step and the default `ebm train` run.
+  const objectivePeers = { wasm: ['pytorch pcd step', 'pytorch dsm step', 'pytorch nce step', 'pytorch ebm train'], cpu: [] };
+  for (const prefix of objectivePeers[backend]) {
+    if (!mine.some((r) => r.name.startsWith(prefix) && r.peer === 'pytorch')) problems.push(`${backend}: no PyTorch peer row starting with "${prefix}"`);
+  }
   for (const measure of ['device reads', 'kernels', 'throughput']) {
     if (!mine.some((r) => /^fit step cd \(k = \d+ mala\)/.test(r.name) && r.name.endsWith(measure))) problems.push(`${backend}: no CD with MALA fit-step ${measure} row`);
   }

@@ -4,7 +4,7 @@
 // better). Ratios are measured in the same process, so a busy machine slows numerator and
 // denominator alike; absolute times are only indicative.
 //
-//   node bench/run.mjs [--tiny] [--backends wasm,cpu] [--out bench/results.json]
+//   node bench/run.mjs [--tiny] [--backends wasm,cpu] [--out bench/results.json] [--train-steps 6000]
 //
 // --tiny: a few repeats at tiny sizes (what CI runs through the package's `test` script).
 // Needs the built packages (the root `pnpm bench` builds them first). Rows 4 and 5 call python3
@@ -17,6 +17,7 @@ import { disposeState, foldIn, normal, prngKey, useBackend } from '@ebm/core';
 import { layersEnergy, mlpEnergy } from '@ebm/core/models';
 import { langevin } from '@ebm/mcmc-langevin';
 import { countKernels, deviceReads } from './device-reads.mjs';
+import { objectivePeerRows } from './objective-peers.mjs';
 import { SYSTEM_PYTHON, median, runPython, startPeerServer } from './peer.mjs';
 import { rbmEpochs } from './rbm-epochs.mjs';
 import { workerLangevin } from './worker-langevin.mjs';
@@ -25,6 +26,8 @@ const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.ar
 const tiny = process.argv.includes('--tiny');
 const backends = arg('backends', 'wasm,cpu').split(',');
 const out = arg('out', fileURLToPath(new URL('./results.json', import.meta.url)));
+/** Row 8's training steps: the cli's default (6000; 20 with --tiny) unless --train-steps says otherwise. */
+const trainSteps = () => (arg('train-steps') === undefined ? undefined : Number(arg('train-steps')));
 
 /** Problem sizes. `big` is the issue's sampler-step problem, `small` its 2-D toy size. */
 const SIZES = tiny
@@ -342,6 +345,8 @@ for (const backend of backends) {
   for (const row of await rbmEpochs({ epochs: SIZES.rbmEpochs, rounds: SIZES.rbmRounds, tiny, backend })) record(row);
   // 6. Device reads, kernels and steps/s of one fit step per objective of the default 2-D recipe, and CD-20 with MALA.
   for (const row of await deviceReads({ steps: SIZES.fitSteps, tiny, backend })) record(row);
+  // 8. PCD, DSM and NCE steps and the default `ebm train` run against PyTorch (wasm only; --train-steps N shortens the run).
+  if (backend === 'wasm') for (const row of await objectivePeerRows({ backend, tiny, trainSteps: trainSteps() })) record(row);
   const leaked = tf.memory().numTensors;
   console.log(`      (${leaked} tensors alive after the ${backend} rows)`);
 }
