@@ -134,14 +134,13 @@ export async function openImageSession(config: ImageConfig): Promise<ImageSessio
 }
 
 /**
- * Sampler steps of fresh chains (`--sample-steps`, 0 = auto): the training's SGLD steps (the chain
- * length the energy was trained for: on MNIST, 60 or 300 steps from noise fall further into a few
- * modes than 20), or 1000 Gibbs sweeps for an RBM.
+ * Sampler steps of fresh chains (`--sample-steps`, 0 = auto): 3 x the training's SGLD steps, or
+ * 1000 Gibbs sweeps for an RBM.
  *
  * @example
- * sampleStepsOf({ ...config, sampleSteps: 0, mcmcSteps: 20 }); // 20
+ * sampleStepsOf({ ...config, sampleSteps: 0, mcmcSteps: 20 }); // 60
  */
 export function sampleStepsOf(config: ImageConfig): number {
   if (config.sampleSteps > 0) return config.sampleSteps;
-  return config.model === 'rbm' ? 1000 : config.mcmcSteps;
+  return config.model === 'rbm' ? 1000 : 3 * config.mcmcSteps;
 }
