@@ -215,6 +215,9 @@ describe('ebm sample / eval / plot / list', () => {
     expect(lines[0]).toBe('x1,x2');
     expect(lines).toHaveLength(51);
     expect(lines.slice(1).every((l) => l.split(',').map(Number).every(Number.isFinite))).toBe(true);
+    const imageOnly = await run(['sample', out, '--from', 'buffer', '--file', file]);
+    expect(imageOnly.code).toBe(1);
+    expect(imageOnly.stderr).toMatch(/--from is for image runs/);
 
     const evaluated = await run(['eval', out]);
     expect(evaluated.code).toBe(0);

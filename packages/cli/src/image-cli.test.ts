@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_FILES, type MnistFileRole } from '@ebm/datasets';
 import { PNG } from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { loadCheckpoint } from '@ebm/core/train';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { InterruptedError } from './failures.js';
-import type { ImageSummary } from './image-evaluation.js';
+import type { ImageQuality, ImageSummary } from './image-evaluation.js';
 import type { Interrupts } from './interrupt.js';
 import type { Io } from './io.js';
 import { buildProgram } from './program.js';
@@ -22,18 +23,24 @@ const TINY = [
   '--mcmc-steps', '2',
   '--buffer-size', '64',
   '--sample-size', '32',
-  '--sample-steps', '2',
+  '--sample-steps', '3',
   '--restore-steps', '2',
   '--checkpoint-every', '2',
   '--backend', 'wasm',
 ];
+
+// loadCheckpoint, counted: sample, eval and plot load a run's checkpoint once.
+vi.mock('@ebm/core/train', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@ebm/core/train')>();
+  return { ...original, loadCheckpoint: vi.fn(original.loadCheckpoint) };
+});
 
 const root = mkdtempSync(join(tmpdir(), 'ebm-image-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const png = (path: string) => PNG.sync.read(readFileSync(path));
-const finiteQuality = (q: ImageSummary['samples']) => {
+const finiteQuality = (q: ImageQuality) => {
   expect(Number.isFinite(q.frechetDistance) && q.frechetDistance >= 0).toBe(true);
   expect(q.counts.reduce((a, b) => a + b, 0)).toBe(q.count);
   expect(q.inceptionScore).toBeGreaterThanOrEqual(1);
@@ -42,20 +49,23 @@ const finiteQuality = (q: ImageSummary['samples']) => {
 describe('ebm train on images', () => {
   const out = join(root, 'digits-conv');
 
-  it('trains a tiny conv energy on the digits and writes samples, buffer, restoration, loss and the image metrics', async () => {
+  it('trains a tiny conv energy on the digits and writes samples (from the buffer and fresh), buffer, restoration, loss and the image metrics', async () => {
     const { code, stdout, stderr } = await run(['train', '--dataset', 'digits', '--model', 'conv', '--steps', '4', '--out', out, ...TINY]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/conv energy, replay SGLD-2 on digits \(200 images\)/);
-    expect(stdout).toMatch(/FD samples \(classifier features\)/);
-    for (const name of ['config.json', 'metrics.jsonl', 'summary.json', 'samples.png', 'buffer.png', 'restoration.png', 'loss.png', 'checkpoint']) {
+    expect(stdout).toMatch(/FD samples, 2 steps from the replay buffer \(classifier features\)/);
+    expect(stdout).toMatch(/FD fresh samples, 3 steps from uniform noise/);
+    for (const name of ['config.json', 'metrics.jsonl', 'summary.json', 'samples.png', 'fresh-samples.png', 'buffer.png', 'restoration.png', 'loss.png', 'checkpoint']) {
       expect(existsSync(join(out, name)), name).toBe(true);
     }
     expect(existsSync(join(out, 'filters.png'))).toBe(false);
     const summary = readJson<ImageSummary>(join(out, 'summary.json'));
-    expect(summary).toMatchObject({ dataset: 'digits', model: 'conv', objective: 'replay', steps: 4, sampleSteps: 2 });
-    for (const q of [summary.samples, summary.buffer!, summary.reference.realImages, summary.reference.pixelBernoulli, summary.reference.gaussian]) finiteQuality(q);
-    expect(summary.samples.count).toBe(32);
+    expect(summary).toMatchObject({ dataset: 'digits', model: 'conv', objective: 'replay', steps: 4 });
+    // samples.png: buffer rows continued --mcmc-steps; fresh-samples.png: --sample-steps from noise.
+    expect(summary.samples).toMatchObject({ from: 'replay buffer', steps: 2, count: 32 });
+    expect(summary.freshSamples).toMatchObject({ from: 'uniform noise', steps: 3, count: 32 });
+    for (const q of [summary.samples, summary.freshSamples!, summary.buffer!, summary.reference.realImages, summary.reference.pixelBernoulli, summary.reference.gaussian]) finiteQuality(q);
     expect(summary.buffer!.count).toBe(32);
     expect(summary.classifierAccuracy).toBeGreaterThan(0.1);
     // Real images are closer to the test images than random pixels: the judge tells them apart.
@@ -67,26 +77,42 @@ describe('ebm train on images', () => {
     expect(metrics.every((m) => Number.isFinite(m.loss) && Number.isFinite(m.energyGap))).toBe(true);
     // 32 samples in rows of 8, 8 x 8 images at 7 screen pixels per pixel with 2-pixel gaps: 8 * 58 + 2 wide, 4 * 58 + 2 high.
     expect([png(join(out, 'samples.png')).width, png(join(out, 'samples.png')).height]).toEqual([466, 234]);
+    expect([png(join(out, 'fresh-samples.png')).width, png(join(out, 'fresh-samples.png')).height]).toEqual([466, 234]);
     expect(png(join(out, 'buffer.png')).height).toBe(4 * 58 + 2);
     expect(png(join(out, 'restoration.png')).height).toBe(5 * 58 + 2);
   });
 
-  it('resumes, samples a PNG grid, evaluates and plots the saved run', async () => {
+  it('resumes, samples a PNG grid (from the buffer or from noise), evaluates and plots the saved run, loading its checkpoint once for each', async () => {
     const resumed = await run(['train', '--out', out, '--resume', '--steps', '6', '--quiet']);
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
     expect(readJson<ImageSummary>(join(out, 'summary.json')).steps).toBe(6);
+    const loads = vi.mocked(loadCheckpoint);
     const file = join(root, 'nine.png');
-    const sampled = await run(['sample', out, '--num', '9', '--steps', '3', '--file', file]);
+    loads.mockClear();
+    const sampled = await run(['sample', out, '--num', '9', '--file', file]);
     expect(sampled.code).toBe(0);
-    expect(sampled.stdout).toMatch(/Wrote 9 samples \(3 langevin steps from uniform noise\)/);
+    expect(loads).toHaveBeenCalledTimes(1);
+    expect(sampled.stdout).toMatch(/Wrote 9 samples \(2 langevin steps from the replay buffer\)/);
     expect([png(file).width, png(file).height]).toEqual([3 * 58 + 2, 3 * 58 + 2]);
+    const fresh = await run(['sample', out, '--num', '4', '--from', 'noise', '--steps', '5', '--file', file]);
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toMatch(/Wrote 4 samples \(5 langevin steps from uniform noise\)/);
+    const tooMany = await run(['sample', out, '--num', '100', '--file', file]);
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toMatch(/--num 100 is more than the 64 images of the replay buffer: lower --num, or use --from noise/);
+    const badFrom = await run(['sample', out, '--from', 'data', '--file', file]);
+    expect(badFrom.stderr).toMatch(/Invalid value 'data' for --from: expected one of buffer, noise/);
+    loads.mockClear();
     const evaluated = await run(['eval', out]);
     expect(evaluated.code).toBe(0);
+    expect(loads).toHaveBeenCalledTimes(1);
     expect(evaluated.stdout).toMatch(/denoise PSNR dB/);
+    loads.mockClear();
     const plotted = await run(['plot', out]);
     expect(plotted.code).toBe(0);
-    expect(plotted.stdout).toMatch(/samples\.png.*buffer\.png.*restoration\.png.*loss\.png/);
+    expect(loads).toHaveBeenCalledTimes(1);
+    expect(plotted.stdout).toMatch(/samples\.png.*fresh-samples\.png.*buffer\.png.*restoration\.png.*loss\.png/);
     const changed = await run(['train', '--out', out, '--resume', '--steps', '8', '--channels', '8']);
     expect(changed.code).toBe(1);
     expect(changed.stderr).toMatch(/--channels \[8\] differs from the saved run's \[4\]/);
@@ -116,6 +142,10 @@ describe('ebm train on images', () => {
     expect(existsSync(join(dir, 'restoration.png'))).toBe(false);
     const summary = readJson<ImageSummary>(join(dir, 'summary.json'));
     expect(summary.objective).toBe('pcd-1');
+    // No replay buffer: the samples are fresh Gibbs chains, and there is no second set.
+    expect(summary.samples).toMatchObject({ from: 'pixel-mean Bernoulli', steps: 3 });
+    expect(summary.freshSamples).toBeUndefined();
+    expect(existsSync(join(dir, 'fresh-samples.png'))).toBe(false);
     expect(summary.rbm!.method).toBe('exact');
     // A log-probability of 64 binary pixels lies in [-64 log 2, 0], and above the uniform model's when trained even briefly.
     expect(summary.rbm!.testLogLikelihood).toBeLessThan(0);
@@ -237,8 +267,8 @@ describe('image runs keep the reliability rules of 2-D runs', () => {
       stopped = await train(['--resume'], stopAt(n));
     }
     expect(stopped).toBeUndefined();
-    // Samples, buffer, restoration, classifier, baselines, summary.json, pictures.
-    expect(messages).toHaveLength(7);
+    // Fresh samples, samples from the replay buffer, buffer, restoration, classifier, baselines, summary.json, pictures.
+    expect(messages).toHaveLength(8);
     for (const message of messages.slice(0, -1)) {
       expect(message).toBe(`Interrupted during the final evaluation: training is complete (checkpoint step 2 saved). Finish it with: ebm train --out ${dir} --resume`);
     }

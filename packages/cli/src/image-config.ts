@@ -65,7 +65,7 @@ const IMAGE_KEYS = {
   backend: z.enum(BACKEND_NAMES).default('wasm').describe('tfjs backend'),
   checkpointEvery: positiveInt.default(200).describe('checkpoint every N steps (and at the end, and on Ctrl-C)'),
   sampleSize: positiveInt.default(500).describe('model samples for the image metrics'),
-  sampleSteps: z.number().int().min(0).default(0).describe('sampler steps for model samples, 0 = auto (3 x mcmc-steps; 1000 Gibbs sweeps for an RBM)'),
+  sampleSteps: z.number().int().min(0).default(0).describe('sampler steps of fresh chains (fresh-samples.png; all samples without a replay buffer), 0 = auto (3 x mcmc-steps; 1000 Gibbs sweeps for an RBM)'),
   restoreSteps: positiveInt.default(40).describe('SGLD steps of the denoising and inpainting check'),
 };
 

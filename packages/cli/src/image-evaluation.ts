@@ -6,7 +6,7 @@
  * (PSNR); and for an RBM the test log-likelihood with log Z exact or by AIS.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Key, disposeState, foldIn, normal, runChain, split, uniform } from '@ebm/core';
+import { InvalidArgumentError, type Key, disposeState, foldIn, normal, permutation, runChain, split, uniform } from '@ebm/core';
 import { type ContrastiveDivergenceState } from '@ebm/cd';
 import { type ClassSpread, type ImageClassifier, classSpread, frechetDistance, pixelBernoulli, psnr, restoreImages, trainImageClassifier } from '@ebm/eval';
 import { gaussianNoise } from '@ebm/nce';
@@ -23,6 +23,24 @@ export interface ImageQuality extends ClassSpread {
   /** Fréchet distance to the test images in the classifier's penultimate features (lower is better). */
   readonly frechetDistance: number;
   readonly count: number;
+}
+
+/** Where the chains of a set of model samples start: rows of the replay buffer, or fresh from the run's chain start. */
+export type SampleStart = 'replay buffer' | 'uniform noise' | 'pixel-mean Bernoulli';
+
+/** Quality of a set of model samples, with how they were drawn. */
+export interface SampleQuality extends ImageQuality {
+  /** Where their chains start. */
+  readonly from: SampleStart;
+  /** Sampler steps from there. */
+  readonly steps: number;
+}
+
+/** Model samples as drawn (`[N, ...]` in the model's shape), with where their chains started and for how many steps. */
+export interface DrawnSamples {
+  readonly images: tf.Tensor;
+  readonly from: SampleStart;
+  readonly steps: number;
 }
 
 /** Denoising and inpainting PSNR (dB) of test images, before and after Langevin restoration. */
@@ -61,12 +79,17 @@ export interface ImageSummary {
   readonly status: 'completed' | 'diverged';
   /** What went wrong, one sentence each, when `status` is `diverged`. */
   readonly problems?: readonly string[];
-  /** Sampler steps of the model samples, from fresh noise. */
-  readonly sampleSteps: number;
   /** The classifier's accuracy on the real test images: how far to trust its judgement. */
   readonly classifierAccuracy: number;
-  /** Fresh short-run samples from noise. */
-  readonly samples: ImageQuality;
+  /**
+   * The model samples (samples.png): with a replay buffer, `sampleSize` random buffer rows
+   * continued `mcmcSteps` SGLD steps (`from: 'replay buffer'`: the negatives a further training
+   * step would draw, as IGEBM and JEM report samples); otherwise `sampleSteps` steps of fresh
+   * chains from the chain start.
+   */
+  readonly samples: SampleQuality;
+  /** Fresh chains: `sampleSteps` sampler steps from the chain start (fresh-samples.png); present when `samples` continue the replay buffer. */
+  readonly freshSamples?: SampleQuality;
   /** The replay buffer (or persistent chains), where training left it. */
   readonly buffer?: ImageQuality;
   /**
@@ -101,19 +124,27 @@ export function imageObjective(config: ImageConfig): string {
 }
 
 /**
- * What makes a trained image run diverged ({@link divergence} of evaluation.ts): a non-finite
- * loss, Fréchet distance or restored PSNR, or an RBM whose test NLL (`-testLogLikelihood`) is more
- * than 10 nats above that of the uniform distribution on the binary images, `D log 2`.
+ * What makes a trained image run diverged ({@link divergence} of evaluation.ts), one sentence
+ * each, naming summary.json's keys: a non-finite loss, Fréchet distance, restored PSNR or RBM
+ * `rbm.testLogLikelihood`, or an RBM whose test NLL (`-testLogLikelihood`) is more than 10 nats
+ * above that of the uniform distribution on the binary images, `D log 2`.
+ *
+ * @example
+ * imageDivergence(summary, 64); // ['rbm.testLogLikelihood is NaN'] for an RBM whose likelihood is NaN
  */
-function imageDivergence(summary: Omit<ImageSummary, 'status' | 'problems'>, pixels: number): string[] {
+export function imageDivergence(summary: Omit<ImageSummary, 'status' | 'problems'>, pixels: number): string[] {
+  const testLogLikelihood = summary.rbm?.testLogLikelihood;
   return divergence(
     {
       loss: summary.loss,
       'samples.frechetDistance': summary.samples.frechetDistance,
+      'freshSamples.frechetDistance': summary.freshSamples?.frechetDistance,
       'buffer.frechetDistance': summary.buffer?.frechetDistance,
       'restoration.denoise.restoredPsnr': summary.restoration?.denoise.restoredPsnr,
       'restoration.inpaint.restoredPsnr': summary.restoration?.inpaint.restoredPsnr,
-      nll: summary.rbm === undefined ? undefined : -summary.rbm.testLogLikelihood,
+      'rbm.testLogLikelihood': testLogLikelihood,
+      // divergence's NLL threshold, for a finite likelihood only: a non-finite one is named by its own key above.
+      nll: testLogLikelihood !== undefined && Number.isFinite(testLogLikelihood) ? -testLogLikelihood : undefined,
     },
     pixels * Math.LN2,
   );
@@ -124,13 +155,16 @@ export function asImages(session: ImageSession, x: tf.Tensor): tf.Tensor4D {
   return tf.reshape(x, [x.shape[0]!, ...session.dataset.imageShape]);
 }
 
-/** `n` model samples from fresh chains (`steps` sampler steps from `chainStart`), in the model's shape; the caller disposes them. */
-export function drawImageSamples(session: ImageSession, n: number, steps: number, key: Key = session.sampleKey): tf.Tensor {
-  const [startKey, chainKey] = split(key, 2) as [Key, Key];
-  const start = session.chainStart.sample(startKey, n);
+/** Where fresh chains of the run start: uniform noise, or for an RBM the pixel-mean Bernoulli model. */
+export function freshStart(session: ImageSession): SampleStart {
+  return session.rbm === undefined ? 'uniform noise' : 'pixel-mean Bernoulli';
+}
+
+/** `steps` sampler steps from `start` (consumed: disposed here), in the model's shape; the caller disposes the result. */
+function continueChains(session: ImageSession, start: tf.Tensor, steps: number, key: Key): tf.Tensor {
   const { state, meanInfo } = runChain(session.sampler, session.sampler.init(start, session.model.energy, { check: false }), {
     energy: session.model.energy,
-    key: chainKey,
+    key,
     numSteps: steps,
   });
   const samples = tf.clone(state.position);
@@ -138,14 +172,51 @@ export function drawImageSamples(session: ImageSession, n: number, steps: number
   return samples;
 }
 
+/** `n` model samples from fresh chains (`steps` sampler steps from `chainStart`), in the model's shape; the caller disposes them. */
+export function drawImageSamples(session: ImageSession, n: number, steps: number, key: Key = session.sampleKey): DrawnSamples {
+  const [startKey, chainKey] = split(key, 2) as [Key, Key];
+  return { images: continueChains(session, session.chainStart.sample(startKey, n), steps, chainKey), from: freshStart(session), steps };
+}
+
+/** The filled rows of the replay buffer in an objective state (undefined without one: CD from the data, persistent chains, an RBM). */
+function replayRows(state: unknown): { buffer: tf.Tensor; filled: number } | undefined {
+  const { replay } = (state ?? {}) as Partial<ContrastiveDivergenceState>;
+  if (replay == null) return undefined;
+  const filled = Math.min(replay.count, replay.buffer.shape[0]!);
+  return filled === 0 ? undefined : { buffer: replay.buffer, filled };
+}
+
+/** How many model samples the replay buffer of `state` can start (its filled rows), or undefined without a buffer. */
+export function replayCapacity(state: unknown): number | undefined {
+  return replayRows(state)?.filled;
+}
+
+/**
+ * `n` model samples from the replay buffer: `n` distinct rows drawn at random (by `key`) from its
+ * filled part, each continued `steps` sampler steps, as a further training step would (without
+ * its restarts from noise); undefined when `state` has no filled replay buffer. Throws an
+ * `InvalidArgumentError` naming `n` when the buffer holds fewer rows. The caller disposes them.
+ *
+ * @example
+ * const drawn = continueReplaySamples(session, objectiveState, 64, session.config.mcmcSteps, key); // drawn.from === 'replay buffer'
+ */
+export function continueReplaySamples(session: ImageSession, state: unknown, n: number, steps: number, key: Key): DrawnSamples | undefined {
+  const rows = replayRows(state);
+  if (rows === undefined) return undefined;
+  if (n > rows.filled) throw new InvalidArgumentError('n', `asks for ${n} samples from a replay buffer of ${rows.filled} images: ask for at most ${rows.filled}.`);
+  const [pickKey, chainKey] = split(key, 2) as [Key, Key];
+  const picked = tf.tensor1d(permutation(pickKey, rows.filled).subarray(0, n), 'int32');
+  const start = tf.gather(rows.buffer, picked);
+  picked.dispose();
+  return { images: continueChains(session, start, steps, chainKey), from: 'replay buffer', steps };
+}
+
 /** Up to `n` rows of the replay buffer (its filled part) or the persistent chains; undefined for CD from the data. The caller disposes them. */
 export function bufferImages(state: unknown, n: number): tf.Tensor | undefined {
-  const { replay, chains } = (state ?? {}) as Partial<ContrastiveDivergenceState>;
-  const source = replay != null ? replay.buffer : chains;
-  if (source == null) return undefined;
-  const rows = replay != null ? Math.min(replay.count, replay.buffer.shape[0]!) : source.shape[0]!;
-  if (rows === 0) return undefined;
-  return tf.slice(source, 0, Math.min(n, rows));
+  const replay = replayRows(state);
+  if (replay !== undefined) return tf.slice(replay.buffer, 0, Math.min(n, replay.filled));
+  const { chains } = (state ?? {}) as Partial<ContrastiveDivergenceState>;
+  return chains == null ? undefined : tf.slice(chains, 0, Math.min(n, chains.shape[0]!));
 }
 
 /** Corrupted and restored test images of the denoising and inpainting check; the caller disposes them. */
@@ -182,7 +253,14 @@ function heldOutCount(session: ImageSession): number {
 }
 
 /** The run's judge: a classifier trained on the model's training images (all but the held-out ones) with their labels. */
-function trainJudge(session: ImageSession, key: Key): ImageClassifier {
+/**
+ * The run's judge: `trainImageClassifier` on the training images but the held-out ones, for
+ * `clamp(ceil(20000 / N), 1, 10)` epochs, deterministic from `key`. The caller disposes it.
+ *
+ * @example
+ * const classifier = trainJudge(session, split(foldIn(session.evalKey, 0), 3)[0]); // as ebm eval
+ */
+export function trainJudge(session: ImageSession, key: Key): ImageClassifier {
   const n = session.data.shape[0]! - heldOutCount(session);
   const images = tf.tidy(() => asImages(session, tf.slice(session.data, 0, n)));
   const classifier = trainImageClassifier(images, session.dataset.train.labels.slice(0, n), {
@@ -194,8 +272,14 @@ function trainJudge(session: ImageSession, key: Key): ImageClassifier {
   return classifier;
 }
 
-/** Fréchet distance and class spread of `images` against the test features. */
-function qualityOf(classifier: ImageClassifier, testFeatures: tf.Tensor2D, images: tf.Tensor): ImageQuality {
+/**
+ * Fréchet distance and class spread of `images` against the test features:
+ * `FD = |mu_t - mu_x|^2 + tr(S_t + S_x - 2 (S_t S_x)^(1/2))` in the classifier's features.
+ *
+ * @example
+ * const quality = qualityOf(classifier, classifier.features(testImages), samples); // quality.frechetDistance
+ */
+export function qualityOf(classifier: ImageClassifier, testFeatures: tf.Tensor2D, images: tf.Tensor): ImageQuality {
   const [features, probabilities] = [classifier.features(images), classifier.probabilities(images)];
   try {
     return { count: images.shape[0]!, frechetDistance: frechetDistance(testFeatures, features), ...classSpread(probabilities) };
@@ -222,15 +306,19 @@ function rbmLikelihood(session: ImageSession, key: Key): RbmLikelihood {
 
 /** What the pictures of a run are drawn from: samples, buffer rows and restorations; `dispose()` frees them. */
 export interface ImageEvidence {
-  readonly samples: tf.Tensor;
+  /** The model samples: replay-buffer rows continued `mcmcSteps` steps when the run has a buffer, else fresh chains (see {@link ImageSummary.samples}). */
+  readonly samples: DrawnSamples;
+  /** Fresh chains, `sampleSteps` steps from the chain start, when `samples` continue the replay buffer. */
+  readonly freshSamples: DrawnSamples | undefined;
   readonly buffer: tf.Tensor | undefined;
   readonly restorations: Restorations | undefined;
   dispose(): void;
 }
 
 /**
- * Draws the samples, buffer rows and (conv, mlp) restorations of a trained run; `check` runs
- * before each of these phases (Ctrl-C: it throws, and what was drawn is freed).
+ * Draws the samples (from the replay buffer when the run has one, and fresh from the chain start),
+ * buffer rows and (conv, mlp) restorations of a trained run; `check` runs before each of these
+ * phases (Ctrl-C: it throws, and what was drawn is freed).
  */
 export function gatherEvidence(session: ImageSession, objectiveState: unknown, check: () => void = () => undefined): ImageEvidence {
   const drawn: tf.Tensor[] = [];
@@ -238,25 +326,34 @@ export function gatherEvidence(session: ImageSession, objectiveState: unknown, c
     if (x !== undefined) drawn.push(x);
     return x;
   };
-  let samples: tf.Tensor;
+  let samples: DrawnSamples;
+  let freshSamples: DrawnSamples | undefined;
   let buffer: tf.Tensor | undefined;
   let restorations: Restorations | undefined;
+  const { sampleSize, mcmcSteps } = session.config;
   try {
     check();
-    samples = keep(drawImageSamples(session, session.config.sampleSize, sampleStepsOf(session.config)));
+    const fresh = drawImageSamples(session, sampleSize, sampleStepsOf(session.config));
+    keep(fresh.images);
+    check();
+    const replayed = continueReplaySamples(session, objectiveState, Math.min(sampleSize, replayCapacity(objectiveState) ?? 0), mcmcSteps, foldIn(session.sampleKey, 1));
+    if (replayed !== undefined) keep(replayed.images);
+    [samples, freshSamples] = replayed === undefined ? [fresh, undefined] : [replayed, fresh];
     check();
     buffer = keep(bufferImages(objectiveState, session.config.sampleSize));
     check();
     restorations = session.rbm === undefined ? restore(session, foldIn(session.evalKey, 1)) : undefined;
+    if (restorations !== undefined) drawn.push(...Object.values(restorations));
   } catch (error) {
     tf.dispose(drawn);
     throw error;
   }
   return {
     samples,
+    freshSamples,
     buffer,
     restorations,
-    dispose: () => tf.dispose([samples, ...(buffer ? [buffer] : []), ...(restorations ? Object.values(restorations) : [])]),
+    dispose: () => tf.dispose(drawn),
   };
 }
 
@@ -282,6 +379,7 @@ export function evaluateImageRun(session: ImageSession, folder: RunFolder, steps
       images.dispose();
     }
   };
+  const judgedSamples = ({ images, from, steps }: DrawnSamples): SampleQuality => ({ from, steps, ...judged(images) });
   try {
     check();
     const pixels = session.dataset.imageShape.reduce((a, b) => a * b, 1);
@@ -308,9 +406,9 @@ export function evaluateImageRun(session: ImageSession, folder: RunFolder, steps
       seconds: metrics.at(-1)?.seconds ?? 0,
       loss: metrics.at(-1)?.loss ?? Number.NaN,
       backend: config.backend,
-      sampleSteps: sampleStepsOf(config),
       classifierAccuracy: classifier.accuracy(testImages, session.dataset.test.labels),
-      samples: judged(evidence.samples),
+      samples: judgedSamples(evidence.samples),
+      ...(evidence.freshSamples === undefined ? {} : { freshSamples: judgedSamples(evidence.freshSamples) }),
       ...(evidence.buffer === undefined ? {} : { buffer: judged(evidence.buffer) }),
       reference: { realImages: real, pixelBernoulli: pixel, gaussian: gauss },
       ...(restorations === undefined
@@ -339,13 +437,16 @@ export function evaluateImageRun(session: ImageSession, folder: RunFolder, steps
 export function imageSummaryTable(summary: ImageSummary): string {
   const fd = (q: ImageQuality | undefined) => (q === undefined ? undefined : q.frechetDistance.toFixed(2));
   const spread = (q: ImageQuality | undefined) => (q === undefined ? undefined : `${q.classesCovered}/${q.counts.length}, IS ${q.inceptionScore.toFixed(2)}`);
+  const drawn = (q: SampleQuality) => `${q.steps} steps from ${q.from === 'replay buffer' ? 'the replay buffer' : q.from}`;
   const rows: [string, string | number | undefined][] = [
-    ['FD samples (classifier features)', fd(summary.samples)],
+    [`FD samples, ${drawn(summary.samples)} (classifier features)`, fd(summary.samples)],
+    ...(summary.freshSamples === undefined ? [] : [[`FD fresh samples, ${drawn(summary.freshSamples)}`, fd(summary.freshSamples)] as [string, string | undefined]]),
     ['FD replay buffer / chains', fd(summary.buffer)],
     ['FD held-out real images (floor)', fd(summary.reference.realImages)],
     ['FD per-pixel Bernoulli', fd(summary.reference.pixelBernoulli)],
     ['FD Gaussian fit', fd(summary.reference.gaussian)],
     ['classes covered, samples', spread(summary.samples)],
+    ...(summary.freshSamples === undefined ? [] : [['classes covered, fresh samples', spread(summary.freshSamples)] as [string, string | undefined]]),
     ['classes covered, real images', spread(summary.reference.realImages)],
     ['classifier test accuracy', summary.classifierAccuracy.toFixed(4)],
   ];

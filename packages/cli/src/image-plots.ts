@@ -80,7 +80,9 @@ async function gridOf(x: tf.Tensor, height: number, width: number, options: Imag
 }
 
 /**
- * Writes the pictures of an image run: `samples.png` and `buffer.png` (8 x 8 grids), for an RBM
+ * Writes the pictures of an image run: `samples.png` (the model samples: replay-buffer rows
+ * continued, when the run has a buffer), `fresh-samples.png` (then: fresh chains from noise) and
+ * `buffer.png` (8 x 8 grids), for an RBM
  * `filters.png` (the weights into the first 64 hidden units, each scaled to its own range), for
  * conv and mlp `restoration.png` (rows of 8: clean, noisy, denoised, masked, inpainted test
  * images), and `loss.png` (the loss curve).
@@ -92,7 +94,8 @@ export async function writeImagePictures(session: ImageSession, folder: RunFolde
     await folder.writePicture(name, png);
     written.push(RUN_FILES[name]);
   };
-  await write('samples', await gridOf(evidence.samples, height, width));
+  await write('samples', await gridOf(evidence.samples.images, height, width));
+  if (evidence.freshSamples !== undefined) await write('freshSamples', await gridOf(evidence.freshSamples.images, height, width));
   if (evidence.buffer !== undefined) await write('buffer', await gridOf(evidence.buffer, height, width));
   if (session.rbm !== undefined) {
     const filters = tf.transpose(session.rbm.weights); // [hidden, visible]: one image per hidden unit

@@ -133,7 +133,13 @@ export async function openImageSession(config: ImageConfig): Promise<ImageSessio
   };
 }
 
-/** The default number of sampler steps for model samples: 3 x the training SGLD steps, or 1000 Gibbs sweeps for an RBM. */
+/**
+ * Sampler steps of fresh chains (`--sample-steps`, 0 = auto): 3 x the training's SGLD steps, or
+ * 1000 Gibbs sweeps for an RBM.
+ *
+ * @example
+ * sampleStepsOf({ ...config, sampleSteps: 0, mcmcSteps: 20 }); // 60
+ */
 export function sampleStepsOf(config: ImageConfig): number {
   if (config.sampleSteps > 0) return config.sampleSteps;
   return config.model === 'rbm' ? 1000 : 3 * config.mcmcSteps;

@@ -118,10 +118,15 @@ export function buildProgram(io: Io, interrupts: Interrupts = ignoreInterrupts()
     .description('Draw samples from a trained run with its MCMC sampler; prints CSV (x1,x2) or writes --file (an image run writes a PNG grid, default <run>/sample.png).')
     .argument('<run>', 'run folder')
     .option('-n, --num <n>', 'number of samples (default 1000; 64 for an image run)')
-    .option('--steps <n>', 'MCMC steps (default: the run config sampleSteps)')
+    .option('--steps <n>', 'MCMC steps (default: the run config sampleSteps; an image run from its buffer: mcmcSteps)')
+    .option('--from <start>', 'image runs: continue replay-buffer rows (buffer, the default when the run has one, like samples.png) or run fresh chains (noise, like fresh-samples.png)')
     .option('--seed <n>', 'random seed', '1')
     .option('--file <path>', 'write the samples here (CSV; a PNG grid for an image run) instead of stdout')
-    .action(async (run: string, opts: Record<string, string | undefined>) => (isImageRun(run) ? imageSampleCommand : sampleCommand)(run, opts, io, interrupts));
+    .action(async (run: string, opts: Record<string, string | undefined>) => {
+      const image = isImageRun(run);
+      if (!image && opts.from !== undefined) throw new ConfigError(`--from is for image runs; ${run} is not one (its chains start where its config's sampler starts them).`);
+      await (image ? imageSampleCommand : sampleCommand)(run, opts, io, interrupts);
+    });
 
   program
     .command('eval')

@@ -9,7 +9,8 @@
  * <out>/density.png      learned density heatmap with data and model samples (2-D runs)
  * <out>/flow.png         fce runs: the flow's density with data and flow samples
  * <out>/loss.png         loss (and test NLL) curves
- * <out>/samples.png      a grid of model samples (image runs; classifier runs: one row per class)
+ * <out>/samples.png      a grid of model samples (image runs: replay-buffer chains continued, when the run has a buffer; classifier runs: one row per class)
+ * <out>/fresh-samples.png  image runs with a replay buffer: a grid of fresh samples from noise
  * <out>/buffer.png       a grid of the replay buffer or persistent chains (image runs)
  * <out>/filters.png      the RBM's filters, one image per hidden unit (image runs with --model rbm)
  * <out>/restoration.png  denoising and inpainting of test images (image runs with conv or mlp)
@@ -42,6 +43,7 @@ export const RUN_FILES = {
   flow: 'flow.png',
   loss: 'loss.png',
   samples: 'samples.png',
+  freshSamples: 'fresh-samples.png',
   buffer: 'buffer.png',
   filters: 'filters.png',
   restoration: 'restoration.png',
@@ -50,7 +52,7 @@ export const RUN_FILES = {
 } as const;
 
 /** The pictures of a run folder (the `.png` files of {@link RUN_FILES}). */
-export type RunPicture = 'density' | 'flow' | 'loss' | 'samples' | 'buffer' | 'filters' | 'restoration' | 'conditional' | 'reliability';
+export type RunPicture = 'density' | 'flow' | 'loss' | 'samples' | 'freshSamples' | 'buffer' | 'filters' | 'restoration' | 'conditional' | 'reliability';
 
 /** Final numbers of a run, as written to `summary.json`. */
 export interface Summary {
