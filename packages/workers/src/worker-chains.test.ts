@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import {
   type EnergyModel,
+  EnvironmentError,
   InvalidArgumentError,
   NonFiniteError,
   disposeState,
@@ -14,7 +15,7 @@ import {
 import { mlpEnergy } from '@ebm/core/models';
 import { describeBackends, expectNoLeaksAsync } from '@ebm/core/testing';
 import { mala } from '@ebm/mcmc-langevin';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { chainBlocks } from './chain-blocks.js';
 import { type WorkerChains, type WorkerChainsOptions, workerChains } from './worker-chains.js';
 import { WorkerError } from './worker-error.js';
@@ -57,7 +58,7 @@ describeBackends('workerChains', (backend) => {
   });
   afterAll(async () => {
     await Promise.all([one.close(), two.close()]);
-    tf.dispose(model.variables);
+    tf.dispose([...model.variables]);
   });
 
   it('gives the same samples with 1 and 2 workers, bitwise, and equals the blocks run in this thread', async () => {
@@ -91,7 +92,7 @@ describeBackends('workerChains', (backend) => {
         const run = runChain(sampler, sampler.init(start, model.energy, { check: false }), { energy: model.energy, key: foldIn(prngKey(9), block.index), numSteps: 4 });
         start.dispose();
         const rate = readScalarsSync(run.meanInfo).acceptanceRate!;
-        const rows = run.state.position.arraySync();
+        const rows = run.state.position.arraySync() as number[][];
         disposeState([run.state, run.meanInfo]);
         return { rows, rate, size: block.size };
       });
@@ -154,6 +155,15 @@ describeBackends(
       await expect(failed).rejects.toThrow(/Error: energy exploded \(raised in chain worker [01]\)/);
       await pool.close();
       init.dispose();
+    });
+
+    it('throws EnvironmentError outside Node', async () => {
+      vi.stubGlobal('process', undefined);
+      try {
+        await expect(workerChains(spec('cpu', 2, 2))).rejects.toThrow(EnvironmentError);
+      } finally {
+        vi.unstubAllGlobals();
+      }
     });
 
     it('checks its options', async () => {

@@ -246,17 +246,23 @@ export async function workerChains(options: WorkerChainsOptions): Promise<Worker
     weightsVersion += 1;
   };
 
+  const assertOpen = (): void => {
+    if (closed) throw new WorkerError('the pool is closed (close() was called, or a worker failed): start a new one with workerChains.', -1);
+  };
+
   const run = async (
     mode: RunRequest['mode'],
     current: EnergyModel | undefined,
     init: tf.Tensor,
     params: Pick<RunRequest, 'key' | 'numSteps' | 'burnIn' | 'thin' | 'collect'>,
   ): Promise<{ readonly blocks: readonly ChainBlock[]; readonly results: readonly BlockResult[] }> => {
-    if (closed) throw new WorkerError('the pool is closed (close() was called, or a worker failed): start a new one with workerChains.', -1);
-    assertBatch('init', init, 1);
+    assertOpen();
+    assertBatch(mode === 'chains' ? 'start' : 'init', init, 1);
     const split = chainBlocks(init.shape[0]!, blocks);
     await syncWeights(current);
     const values = (await init.data()) as TensorData['values'];
+    // The pool may have failed or closed while this call read from the device.
+    assertOpen();
     const eventSize = init.size / init.shape[0]!;
     const id = nextId++;
     const calls = pool.map((worker) => {
