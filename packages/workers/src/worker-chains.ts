@@ -4,9 +4,11 @@ import {
   type ChainRunner,
   type ChainRunnerOptions,
   type ChainRunnerResult,
+  type ChainState,
   type EnergyModel,
   InvalidArgumentError,
-  type Key,
+  type SampleChainOptions,
+  type StepInfo,
   assertBatch,
   assertInteger,
   traceDiagnostics,
@@ -54,20 +56,12 @@ export interface WorkerChainsOptions {
   readonly sampler: ModuleExport;
 }
 
-/** Options of {@link WorkerChains.sampleChain}: core `sampleChain`'s, with the model whose weights to use. */
-export interface WorkerSampleChainOptions {
-  /** Initial positions `[numChains, ...event]`; stays the caller's. */
-  readonly init: tf.Tensor;
-  /** Block b runs core `sampleChain` with key `foldIn(key, b)`. */
-  readonly key: Key;
-  /** Steps after burn-in (default 1000). */
-  readonly numSteps?: number;
-  /** Steps run first and discarded (default 0). */
-  readonly burnIn?: number;
-  /** Keep every `thin`-th post-burn-in state (default 1). */
-  readonly thin?: number;
-  /** Collect the kept positions into `samples` (default true). */
-  readonly collect?: boolean;
+/**
+ * Options of {@link WorkerChains.sampleChain}: core `sampleChain`'s `init` (stays the caller's),
+ * `key` (block b runs core `sampleChain` with `foldIn(key, b)`), `numSteps`, `burnIn`, `thin` and
+ * `collect`, with their defaults, and the model whose weights to use.
+ */
+export interface WorkerSampleChainOptions extends Pick<SampleChainOptions<ChainState, StepInfo>, 'init' | 'key' | 'numSteps' | 'burnIn' | 'thin' | 'collect'> {
   /** Send this model's current variable values to the workers first (default: the workers keep the weights they have). */
   readonly model?: EnergyModel;
 }
