@@ -95,6 +95,29 @@ describeBackends('contrastiveDivergence with a chain runner', () => {
     disposeState([batch, model.variables]);
   });
 
+  it('keeps one persistent chain per row of the first batch when later batches are smaller, and checks the batch of the other modes', async () => {
+    const model = gaussianEnergy({ dim: 2 });
+    const sampler = mala({ stepSize: 0.1 });
+    const [big, small] = [tf.tidy(() => normal(prngKey(6), [8, 2])), tf.tidy(() => normal(prngKey(7), [4, 2]))];
+    const step = async (objective: ReturnType<typeof contrastiveDivergence>, state: ReturnType<typeof objective.init>, batch: tf.Tensor, seed: number) => {
+      const prepared = await objective.prepare!(model, batch, state, prngKey(seed));
+      disposeReplaced(state, prepared);
+      const result = objective.gradients(model, batch, prepared, prngKey(seed));
+      tf.dispose([result.loss, result.grads, result.metrics]);
+      disposeReplaced(prepared, result.state);
+      return result.state;
+    };
+    const persistent = contrastiveDivergence({ sampler, k: 1, init: 'persistent', runner: sameThreadRunner(sampler, { count: 0 }) });
+    let state = await step(persistent, persistent.init(model, prngKey(0)), big, 1);
+    state = await step(persistent, state, small, 2);
+    expect(state.chains!.shape).toEqual([8, 2]);
+    disposeState(state);
+    const data = contrastiveDivergence({ sampler, k: 1, runner: sameThreadRunner(sampler, { count: 0 }) });
+    const prepared = await data.prepare!(model, big, data.init(model, prngKey(0)), prngKey(3));
+    expect(() => data.gradients(model, small, prepared, prngKey(3))).toThrow(/8 prepared negatives for a batch of 4 rows/);
+    disposeState([prepared, big, small, model.variables]);
+  });
+
   it('refuses a runner that is not one', () => {
     expect(() => contrastiveDivergence({ sampler: mala({ stepSize: 0.1 }), runner: {} as ChainRunner })).toThrow(/runner: must be a ChainRunner/);
   });

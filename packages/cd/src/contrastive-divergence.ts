@@ -260,7 +260,7 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
         negatives = last.position;
         if (meanInfo.acceptanceRate !== undefined) samplerMetrics.acceptanceRate = meanInfo.acceptanceRate;
       } else {
-        const prepared = assertPrepared(state.prepared, n);
+        const prepared = assertPrepared(state.prepared, init === 'persistent' ? undefined : n);
         negatives = prepared.negatives;
         samplerMetrics = Object.fromEntries(Object.entries(prepared.metrics).map(([name, value]) => [name, tf.clone(value)]));
         buffer = init === 'replay' ? state.replay : null;
@@ -311,15 +311,15 @@ function closedFormSurrogate(
   return { value, grads: { ...grads }, metrics: { positiveEnergy, negativeEnergy, energyGap } };
 }
 
-/** With a runner, `gradients` needs the negatives of `prepare` for a batch of `n` rows. */
-function assertPrepared(prepared: PreparedNegatives | undefined, n: number): PreparedNegatives {
+/** With a runner, `gradients` needs the negatives of `prepare` (one per batch row, except for persistent chains, one per chain). */
+function assertPrepared(prepared: PreparedNegatives | undefined, n: number | undefined): PreparedNegatives {
   if (prepared === undefined) {
     throw new InvalidArgumentError(
       'state',
       'holds no negatives: with a runner, call `state = await objective.prepare(model, batch, state, key)` before gradients (fit does).',
     );
   }
-  if (prepared.negatives.shape[0] !== n) {
+  if (n !== undefined && prepared.negatives.shape[0] !== n) {
     throw new ShapeError('state', `holds ${prepared.negatives.shape[0]} prepared negatives for a batch of ${n} rows: prepare and gradients must get the same batch.`);
   }
   return prepared;
