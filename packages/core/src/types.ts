@@ -230,6 +230,7 @@ export interface ChainRunnerResult {
  */
 export interface ChainRunner {
   readonly name: string;
+  /** `numSteps` steps of the runner's sampler on `model`'s energy from `start` (not disposed); the caller owns the result. */
   runChains(model: EnergyModel, start: tf.Tensor, options: ChainRunnerOptions): Promise<ChainRunnerResult>;
 }
 
