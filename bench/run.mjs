@@ -21,6 +21,7 @@ import { objectivePeerRows } from './objective-peers.mjs';
 import { SYSTEM_PYTHON, median, runPython, startPeerServer } from './peer.mjs';
 import { rbmEpochs } from './rbm-epochs.mjs';
 import { workerLangevin } from './worker-langevin.mjs';
+import { workerChainsRows } from './worker-chains.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
 const tiny = process.argv.includes('--tiny');
@@ -333,6 +334,8 @@ async function samplerRows(backend) {
       ratio: oursMs / parallel,
       note: 'ratio = speed-up over one thread',
     });
+    // The same with the library pool (@ebm/workers' workerChains), and a PCD fit step with its chains in the pool.
+    for (const row of await workerChainsRows({ tiny, repeats: Math.min(repeats, 9) })) record(row);
   }
 }
 

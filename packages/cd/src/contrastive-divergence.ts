@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  type ChainRunner,
   type ChainState,
   type Distribution,
   type EnergyModel,
   InvalidArgumentError,
   type Key,
+  type Metrics,
   type Objective,
   type ObjectiveStep,
   type Sampler,
@@ -18,6 +20,7 @@ import {
   assertOneOf,
   assertSampler,
   contrastiveGradients,
+  disposeState,
   runChain,
   split,
   uniformDistribution,
@@ -71,6 +74,16 @@ export interface ContrastiveDivergenceOptions<S extends ChainState = ChainState,
   readonly restartProbability?: number;
   /** Weight of the energy-magnitude regulariser `alpha * (mean E(x+)^2 + mean E(x-)^2)` (default 0: off). */
   readonly alpha?: number;
+  /**
+   * Runs the negative chains elsewhere (optional), e.g. on worker threads with `@ebm/workers`'
+   * `workerChains` pool (built with the same sampler). The objective then gains `prepare`, which
+   * sends the chain starts to the runner and awaits the negatives; `gradients` uses them and stays
+   * synchronous and free of device reads. `fit` calls `prepare` for you. The negatives follow the
+   * runner's key rule (the pool's: block b of the chains steps with `foldIn(chainKey, b)`), so
+   * they differ from the in-thread chains' for the same key; `sampler` still names the objective
+   * and must be the runner's sampler.
+   */
+  readonly runner?: ChainRunner;
 }
 
 /**
@@ -85,7 +98,22 @@ export interface ContrastiveDivergenceState {
   readonly chains: tf.Tensor | null;
   /** Replay buffer of past negatives and the number written. */
   readonly replay: ReplayBufferState | null;
+  /** With a `runner`: the negatives `prepare` fetched for the next `gradients` call (absent otherwise). */
+  readonly prepared?: PreparedNegatives;
 }
+
+/** The negatives a {@link ContrastiveDivergenceOptions.runner} produced in `prepare`, and their sampler metrics (device scalars). */
+export interface PreparedNegatives {
+  readonly negatives: tf.Tensor;
+  readonly metrics: Metrics;
+}
+
+/** Where this step's chains start, and the replay buffer they were drawn from (replay mode). */
+type ChainStart = {
+  readonly start: tf.Tensor;
+  readonly buffer: { readonly buffer: tf.Tensor; readonly count: number } | undefined;
+  readonly metrics: Record<string, tf.Scalar>;
+};
 
 /**
  * Contrastive divergence: the maximum-likelihood gradient of an energy-based model
@@ -141,6 +169,10 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
   assertInRange('restartProbability', restartProbability, 0, 1);
   const alpha = options.alpha ?? 0;
   assertNonNegative('alpha', alpha);
+  const { runner } = options;
+  if (runner !== undefined && typeof runner.runChains !== 'function') {
+    throw new InvalidArgumentError('runner', 'must be a ChainRunner (an object with runChains(model, start, { key, numSteps })), e.g. a workerChains pool from @ebm/workers.');
+  }
 
   /** The noise fresh chains start from: the given one (checked against the batch) or the default box. */
   const noiseFor = (eventShape: readonly number[]): Distribution => {
@@ -149,41 +181,89 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
     return noise;
   };
 
-  const gradients = (
-    model: EnergyModel,
-    batch: tf.Tensor,
-    state: ContrastiveDivergenceState,
-    key: Key,
-  ): ObjectiveStep<ContrastiveDivergenceState> => {
-    assertBatch('batch', batch);
+  /**
+   * Where this step's chains start: the batch (CD-k), the persistent chains (or their first start),
+   * or a draw from the replay buffer (created on the first step). Call inside `tf.tidy`.
+   */
+  const startChains = (batch: tf.Tensor, state: ContrastiveDivergenceState, startKey: Key): ChainStart => {
     const n = batch.shape[0]!;
+    const eventShape = batch.shape.slice(1);
+    if (init === 'data') return { start: batch, buffer: undefined, metrics: {} };
+    if (init === 'persistent') {
+      return { start: state.chains ?? (persistentStart === 'data' ? batch : noiseFor(eventShape).sample(startKey, n)), buffer: undefined, metrics: {} };
+    }
+    const buffer = state.replay ?? createReplayBuffer(bufferSize, eventShape);
+    const draw = drawFromReplayBuffer(startKey, buffer, n, noiseFor(eventShape), restartProbability);
+    return { start: draw.start, buffer, metrics: { restartFraction: tf.scalar(draw.restarted.reduce((a, b) => a + b, 0) / n) } };
+  };
+
+  /** The shape checks every step makes on the batch against the state's chains and buffer. */
+  const checkBatch = (batch: tf.Tensor, state: ContrastiveDivergenceState): void => {
+    assertBatch('batch', batch);
     const eventShape = batch.shape.slice(1);
     if (init === 'persistent' && state.chains !== null) assertSameEvent(eventShape, state.chains.shape.slice(1), 'the persistent chains');
     if (init === 'replay' && state.replay !== null) {
       assertSameEvent(eventShape, state.replay.buffer.shape.slice(1), 'the replay buffer');
       assertReplayCount(state.replay.count);
     }
+  };
+
+  /** With a runner: the chains' starts go to the runner, and its negatives wait in the state for `gradients`. */
+  const prepare = async (
+    model: EnergyModel,
+    batch: tf.Tensor,
+    state: ContrastiveDivergenceState,
+    key: Key,
+  ): Promise<ContrastiveDivergenceState> => {
+    checkBatch(batch, state);
+    const [startKey, chainKey] = split(key, 2) as [Key, Key];
+    const { start, buffer, metrics } = tf.tidy(() => startChains(batch, state, startKey));
+    const created = start !== batch && start !== state.chains;
+    let position: tf.Tensor;
+    let meanInfo: Readonly<Record<string, tf.Scalar>>;
+    try {
+      ({ position, meanInfo } = await runner!.runChains(model, start, { key: chainKey, numSteps: k }));
+    } catch (error) {
+      tf.dispose(Object.values(metrics));
+      if (buffer !== undefined && buffer !== state.replay) disposeState(buffer);
+      throw error;
+    } finally {
+      if (created) start.dispose();
+    }
+    const { acceptanceRate, ...otherInfo } = meanInfo;
+    tf.dispose(Object.values(otherInfo));
+    const sampled = acceptanceRate === undefined ? metrics : { ...metrics, acceptanceRate };
+    return { chains: state.chains, replay: buffer ?? state.replay, prepared: { negatives: position, metrics: sampled } };
+  };
+
+  const gradients = (
+    model: EnergyModel,
+    batch: tf.Tensor,
+    state: ContrastiveDivergenceState,
+    key: Key,
+  ): ObjectiveStep<ContrastiveDivergenceState> => {
+    checkBatch(batch, state);
+    const n = batch.shape[0]!;
     const [startKey, chainKey] = split(key, 2) as [Key, Key];
     const { loss, grads, metrics, chains, replay } = tf.tidy(() => {
-      const samplerMetrics: Record<string, tf.Scalar> = {};
-      let start: tf.Tensor;
-      let buffer: ReplayBufferState | null = null;
-      if (init === 'data') {
-        start = batch;
-      } else if (init === 'persistent') {
-        start = state.chains ?? (persistentStart === 'data' ? batch : noiseFor(eventShape).sample(startKey, n));
+      let negatives: tf.Tensor;
+      let samplerMetrics: Record<string, tf.Scalar>;
+      let buffer: ReplayBufferState | null;
+      if (runner === undefined) {
+        const chainStart = startChains(batch, state, startKey);
+        buffer = chainStart.buffer ?? null;
+        samplerMetrics = chainStart.metrics;
+        // No start check (a device read): a non-finite start makes the loss non-finite, which fit's one read per step catches.
+        const started = sampler.init(chainStart.start, model.energy, { check: false });
+        const { state: last, meanInfo } = runChain(sampler, started, { energy: model.energy, key: chainKey, numSteps: k });
+        negatives = last.position;
+        if (meanInfo.acceptanceRate !== undefined) samplerMetrics.acceptanceRate = meanInfo.acceptanceRate;
       } else {
-        buffer = state.replay ?? createReplayBuffer(bufferSize, eventShape);
-        const draw = drawFromReplayBuffer(startKey, buffer, n, noiseFor(eventShape), restartProbability);
-        start = draw.start;
-        samplerMetrics.restartFraction = tf.scalar(draw.restarted.reduce((a, b) => a + b, 0) / n);
+        const prepared = assertPrepared(state.prepared, init === 'persistent' ? undefined : n);
+        negatives = prepared.negatives;
+        samplerMetrics = Object.fromEntries(Object.entries(prepared.metrics).map(([name, value]) => [name, tf.clone(value)]));
+        buffer = init === 'replay' ? state.replay : null;
       }
-
-      // No start check (a device read): a non-finite start makes the loss non-finite, which fit's one read per step catches.
-      const started = sampler.init(start, model.energy, { check: false });
-      const { state: last, meanInfo } = runChain(sampler, started, { energy: model.energy, key: chainKey, numSteps: k });
-      const negatives = last.position;
-      if (meanInfo.acceptanceRate !== undefined) samplerMetrics.acceptanceRate = meanInfo.acceptanceRate;
 
       const { value, grads: g, metrics } = contrastiveGradients(model, batch, negatives, alpha);
       const pushed = buffer === null ? undefined : pushToReplayBuffer(buffer, negatives);
@@ -198,11 +278,23 @@ export function contrastiveDivergence<S extends ChainState, I extends StepInfo>(
     return { loss, grads, metrics, state: { chains: chains ?? null, replay: replay ?? null } };
   };
 
-  return {
-    name: `contrastive-divergence(${init}, k=${k}, ${sampler.name})`,
-    init: () => ({ chains: null, replay: null }),
-    gradients,
-  };
+  const name = `contrastive-divergence(${init}, k=${k}, ${sampler.name})`;
+  const initState = (): ContrastiveDivergenceState => ({ chains: null, replay: null });
+  return runner === undefined ? { name, init: initState, gradients } : { name, init: initState, prepare, gradients };
+}
+
+/** With a runner, `gradients` needs the negatives of `prepare` (one per batch row, except for persistent chains, one per chain). */
+function assertPrepared(prepared: PreparedNegatives | undefined, n: number | undefined): PreparedNegatives {
+  if (prepared === undefined) {
+    throw new InvalidArgumentError(
+      'state',
+      'holds no negatives: with a runner, call `state = await objective.prepare(model, batch, state, key)` before gradients (fit does).',
+    );
+  }
+  if (n !== undefined && prepared.negatives.shape[0] !== n) {
+    throw new ShapeError('state', `holds ${prepared.negatives.shape[0]} prepared negatives for a batch of ${n} rows: prepare and gradients must get the same batch.`);
+  }
+  return prepared;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

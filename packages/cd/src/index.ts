@@ -7,6 +7,7 @@ export {
   type ChainInit,
   type ContrastiveDivergenceOptions,
   type ContrastiveDivergenceState,
+  type PreparedNegatives,
   PERSISTENT_STARTS,
   type PersistentStart,
   contrastiveDivergence,

@@ -9,6 +9,9 @@
  */
 export type {
   AdaptableSampler,
+  ChainRunner,
+  ChainRunnerOptions,
+  ChainRunnerResult,
   ChainState,
   Distribution,
   EnergyAndGradient,

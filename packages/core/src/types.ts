@@ -189,6 +189,20 @@ export interface Objective<S = unknown> {
   readonly name: string;
   /** Chains, buffers, learned constants. */
   init(model: EnergyModel, key: Key): S;
+  /**
+   * Asynchronous work for one minibatch before `gradients` (optional): e.g. contrastive divergence
+   * running its negative chains on worker threads through a {@link ChainRunner}. It gets the
+   * minibatch, state and key that `gradients` will get and returns the state `gradients` then
+   * receives, always a new object; tensors it carries over are the same objects (free the previous
+   * state with `disposeReplaced(previous, prepared)`). `fit` awaits it before every `gradients`
+   * call; a custom loop must do the same:
+   *
+   *   state = objective.prepare ? await objective.prepare(model, batch, state, key) : state;
+   *   const step = objective.gradients(model, batch, state, key);
+   *
+   * It may read from the device; `gradients` still may not.
+   */
+  prepare?(model: EnergyModel, batch: tf.Tensor, state: S, key: Key): Promise<S>;
   /** One minibatch: the loss, a gradient for every model variable, the next state and the metrics (see above). */
   gradients(model: EnergyModel, batch: tf.Tensor, state: S, key: Key): ObjectiveStep<S>;
   /**
@@ -196,6 +210,41 @@ export interface Objective<S = unknown> {
    * `fit` optimises them together with `model.variables`; their gradients are in `grads`.
    */
   variables?(state: S): readonly tf.Variable[];
+}
+
+/** Options of {@link ChainRunner.runChains}. */
+export interface ChainRunnerOptions {
+  /** The run's key; how it is split over the chains is the runner's documented rule. */
+  readonly key: Key;
+  /** Sampler steps to run (>= 0). */
+  readonly numSteps: number;
+}
+
+/** What {@link ChainRunner.runChains} returns; the caller owns every tensor. */
+export interface ChainRunnerResult {
+  /** The chains' positions after the last step, the shape of the start. */
+  readonly position: tf.Tensor;
+  /**
+   * The mean over steps and chains of every scalar the sampler reports (e.g. `acceptanceRate`),
+   * scalars on the device.
+   */
+  readonly meanInfo: Readonly<Record<string, tf.Scalar>>;
+}
+
+/**
+ * Runs Markov chains outside the caller's thread: a sampler it was built with, on the energy of
+ * `model` at the model's current weights, from `start` (which stays the caller's) for `numSteps`
+ * steps. `@ebm/workers`' pool is one (chains sharded over Node worker threads, each with its own
+ * tfjs backend). Objectives that run chains accept one and call it from their
+ * {@link Objective.prepare}, so `gradients` stays synchronous and free of device reads.
+ *
+ * @example
+ * const { position, meanInfo } = await runner.runChains(model, start, { key, numSteps: 20 });
+ */
+export interface ChainRunner {
+  readonly name: string;
+  /** `numSteps` steps of the runner's sampler on `model`'s energy from `start` (not disposed); the caller owns the result. */
+  runChains(model: EnergyModel, start: tf.Tensor, options: ChainRunnerOptions): Promise<ChainRunnerResult>;
 }
 
 /**

@@ -82,7 +82,8 @@ export interface ObjectiveContractOptions {
 }
 
 /**
- * Asserts the objective contract over a few steps: `gradients` makes no device read, disposes
+ * Asserts the objective contract over a few steps (each awaiting `prepare` first, when the
+ * objective has one): `gradients` makes no device read, disposes
  * neither the batch nor any tensor of the state it was given, returns a new state object, a scalar
  * loss, a gradient of the right shape for every model and objective variable, and scalar metrics;
  * the same state and key give the same loss.
@@ -97,6 +98,12 @@ export async function expectObjectiveContract<S>(objective: Objective<S>, option
   let state = objective.init(model, initKey);
   try {
     for (const stepKey of stepKeys) {
+      if (objective.prepare !== undefined) {
+        const prepared = await objective.prepare(model, batch, state, stepKey);
+        if (prepared === state && state !== null && typeof state === 'object') fail(subject, 'prepare must return a new state object.');
+        disposeReplaced(state, prepared);
+        state = prepared;
+      }
       let result: ReturnType<Objective<S>['gradients']> | undefined;
       const reads = await countDeviceReads(() => {
         result = objective.gradients(model, batch, state, stepKey);

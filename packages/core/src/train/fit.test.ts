@@ -319,6 +319,45 @@ describeBackends('fit', () => {
   });
 });
 
+describeBackends('fit with an objective that prepares', () => {
+  it('awaits prepare before every gradients call, with the same batch and key, and hands gradients its state', async () => {
+    const inner = noisyContrastive();
+    const seen: { prepareKey: Key; gradientsKey?: Key; halved: boolean }[] = [];
+    // prepare halves the chains (a new tensor, as a chain runner's negatives would be) and marks the state.
+    const objective: Objective<NoisyState & { prepared?: boolean }> = {
+      ...inner,
+      prepare: async (_model, batch, state, key) => {
+        expect(batch.isDisposed).toBe(false);
+        seen.push({ prepareKey: key, halved: false });
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return { ...state, chains: tf.tidy(() => tf.mul(state.chains, 0.5)), prepared: true };
+      },
+      gradients: (model, batch, state, key) => {
+        seen.at(-1)!.gradientsKey = key;
+        seen.at(-1)!.halved = state.prepared === true;
+        return inner.gradients(model, batch, state, key);
+      },
+    };
+    const model = gaussianEnergy({ dim: 2 });
+    const data = tf.tidy(() => normal(prngKey(0), [16, 2]));
+    const before = tf.memory().numTensors;
+    const optimizer = tf.train.sgd(0.01);
+    const result = await fit(model, objective, data, { optimizer, steps: 3, batchSize: 8, key: prngKey(1) });
+    expect(seen.map((s) => s.halved)).toEqual([true, true, true]);
+    expect(seen.every((s) => s.gradientsKey === s.prepareKey)).toBe(true);
+    disposeState(result.state);
+    // Everything fit made is freed (the initial state was made inside fit); SGD holds one scalar, its -learningRate.
+    expect(tf.memory().numTensors).toBe(before + 1);
+
+    // A failing prepare rejects fit and frees the batch and the state.
+    const failing: Objective<NoisyState> = { ...inner, prepare: async () => Promise.reject(new Error('runner failed')) };
+    await expect(fit(model, failing, data, { optimizer, steps: 3, batchSize: 8, key: prngKey(1) })).rejects.toThrow('runner failed');
+    expect(tf.memory().numTensors).toBe(before + 1);
+    disposeState([data, model.variables]);
+    optimizer.dispose();
+  });
+});
+
 describeBackends('fit with a reused optimizer', () => {
   it('refuses an optimizer that holds the state of a model of another shape, naming optimizer and the fix, leaking nothing', async () => {
     const optimizer = adam({ learningRate: 0.01 });

@@ -87,6 +87,7 @@ const DEFAULT_BATCH_SIZE = 128;
  * Trains `model` with `objective` on `data` (`[N, ...event]`, rows on axis 0): for each step t,
  *
  *   batch_t = minibatch t of the key-driven shuffle,
+ *   state = await objective.prepare(model, batch_t, state, foldIn(objectiveKey, t))   (when it has one),
  *   (loss, grads, state) = objective.gradients(model, batch_t, state, foldIn(objectiveKey, t)),
  *   optimizer.applyGradients(grads of [...model.variables, ...objective.variables(state)]),
  *
@@ -174,7 +175,20 @@ export async function fit<S>(model: EnergyModel, objective: Objective<S>, data: 
         stopped = 'aborted';
         break;
       }
-      const result = runStep(model, objective, batches.batch(step), state, foldIn(objectiveKey, step), losses.length === 0);
+      const batch = batches.batch(step);
+      const stepKey = foldIn(objectiveKey, step);
+      if (objective.prepare !== undefined) {
+        let prepared: S;
+        try {
+          prepared = await objective.prepare(model, batch, state, stepKey);
+        } catch (error) {
+          batch.dispose();
+          throw error;
+        }
+        disposeReplaced(state, prepared);
+        state = prepared;
+      }
+      const result = runStep(model, objective, batch, state, stepKey, losses.length === 0);
       const { [LOSS_FIELD]: loss, ...stepMetrics } = await readScalars({ ...result.metrics, [LOSS_FIELD]: result.loss });
       if (!Number.isFinite(loss)) {
         tf.dispose([result.loss, ...Object.values(result.grads), ...Object.values(result.metrics)]);
