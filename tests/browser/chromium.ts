@@ -60,8 +60,17 @@ export async function openRecordingPage(browser: Browser | BrowserContext, url: 
   return { page, errors };
 }
 
-/** Waits until the page has set `window.result` (a page's script reports that way) and returns it. */
+/**
+ * Waits until the page has set `window.result` (a page's script reports that way) and returns it.
+ * A page may also set `window.progress` (what it is doing now): a timeout names it, so a page that
+ * hangs says where.
+ */
 export async function pageResult<T>(page: Page, timeout: number): Promise<T> {
-  await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout });
+  try {
+    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout });
+  } catch (error) {
+    const progress = await page.evaluate(() => (window as unknown as { progress?: unknown }).progress).catch(() => 'unreadable');
+    throw new Error(`the page set no result within ${timeout} ms; its last progress: ${String(progress ?? 'none reported')}`, { cause: error });
+  }
   return (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as T;
 }

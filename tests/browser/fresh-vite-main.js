@@ -27,6 +27,7 @@ setWasmPaths({
 });
 
 async function trainOn(backend) {
+  window.progress = `${backend}: backend`;
   await useBackend(backend);
   const [dataKey, modelKey, fitKey, sampleKey] = split(prngKey(0), 4);
   const data = toyDatasets['8gaussians'].sample(dataKey, 1024);
@@ -35,13 +36,16 @@ async function trainOn(backend) {
   const noise = gaussianNoise({ mean: moments, covariance: [[8, 0], [0, 8]] });
   const store = indexedDbCheckpointStore(`fresh-vite-${backend}`);
   const start = performance.now();
+  window.progress = `${backend}: fit`;
   const { losses, state } = await fit(model, nce({ noise, ratio: 2 }), data, {
     optimizer: adam({ learningRate: 3e-3 }), steps: 60, batchSize: 256, key: fitKey, checkpoint: { store, every: 30 },
   });
   const stepsPerSecond = 60 / ((performance.now() - start) / 1000);
   disposeState(state);
+  window.progress = `${backend}: sampleChainAsync`;
   const chain = await sampleChainAsync(mala({ stepSize: 0.05 }), { energy: model.energy, init: tf.zeros([64, 2]), key: sampleKey, numSteps: 50 });
   disposeState([chain.samples, chain.finalState]);
+  window.progress = `${backend}: checkpoint store`;
   const result = { backend: tf.getBackend(), first: losses[0], last: losses.at(-1), acceptance: chain.acceptanceRate, saved: await store.latest(), stepsPerSecond };
   if (backend !== 'webgl') result.nll = nll2d(model.energy, data, { box: [[-4.5, 4.5], [-4.5, 4.5]], grid: 64 }).nll;
   tf.dispose([data, ...model.variables]);
@@ -52,6 +56,7 @@ async function trainOn(backend) {
 const result = { runs: [] };
 try {
   for (const backend of ['webgl', 'wasm', 'cpu']) result.runs.push(await trainOn(backend));
+  window.progress = 'digits and the rbm';
   const digits = await loadDigits({ source: digitsUrl });
   const rbm = bernoulliRBM({ visible: 64, hidden: 16, key: prngKey(1) });
   result.digits = digits.images.shape;
