@@ -12,6 +12,7 @@ import { mlpEnergy } from '@ebm/core/models';
 import { fit } from '@ebm/core/train';
 import { OBJECTIVES, buildFlow, buildObjective, buildOptimizer, buildSampler, trainConfigSchema } from '@ebm/cli';
 import { toyDatasets } from '@ebm/datasets';
+import { argument, isMain } from './script.mjs';
 
 /** The MLP of the row (the cli default is [64, 64] too; pinned so the row does not move with it). */
 const HIDDEN = [64, 64];
@@ -75,10 +76,9 @@ export async function deviceReads({ steps, tiny, backend }) {
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
-  const backend = arg('backend', 'wasm');
+if (isMain(import.meta.url)) {
+  const backend = argument('backend', 'wasm');
   await useBackend(backend);
-  const rows = await deviceReads({ steps: Number(arg('steps', 50)), tiny: process.argv.includes('--tiny'), backend });
+  const rows = await deviceReads({ steps: Number(argument('steps', 50)), tiny: process.argv.includes('--tiny'), backend });
   for (const row of rows) console.log(`${row.backend.padEnd(5)} ${row.name.padEnd(52)} ${row.value.toFixed(2).padStart(9)} ${row.unit}`);
 }

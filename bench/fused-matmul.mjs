@@ -4,10 +4,10 @@
 // sizes of the hot paths, in interleaved rounds; medians of ms per call, each call synced with one read.
 //
 //   node bench/fused-matmul.mjs [--backend wasm] [--rounds 7] [--calls 200]
-import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '@ebm/core';
 import { median } from './peer.mjs';
+import { argument, isMain, loadAverage } from './script.mjs';
 
 /** [rows, in, out]: the small MLP of the fit rows (batch 2 x 256 stacked), the big Langevin MLP. */
 const SIZES = [
@@ -48,12 +48,11 @@ export async function fusedMatMul({ backend, rounds, calls }) {
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
-  const backend = arg('backend', 'wasm');
+if (isMain(import.meta.url)) {
+  const backend = argument('backend', 'wasm');
   await useBackend(backend);
-  console.log(`${backend}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const rows = await fusedMatMul({ backend, rounds: Number(arg('rounds', 7)), calls: Number(arg('calls', 200)) });
+  console.log(`${backend}, load ${loadAverage()}`);
+  const rows = await fusedMatMul({ backend, rounds: Number(argument('rounds', 7)), calls: Number(argument('calls', 200)) });
   for (const row of rows) console.log(`${row.size.padEnd(22)} ${row.form.padEnd(34)} ${row.ms.toFixed(4)} ms`);
-  console.log(`load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`load after: ${loadAverage()}`);
 }

@@ -28,6 +28,7 @@ import { buildObjective, buildOptimizer, buildSampler, openSession, trainConfigS
 import { toyDatasets } from '@ebm/datasets';
 import { nll2d } from '@ebm/eval';
 import { SYSTEM_PYTHON, median, startPeerServer } from './peer.mjs';
+import { argument, isMain } from './script.mjs';
 
 /** Issue 16's targets for ours / PyTorch (one thread). */
 const STEP_TARGET = 1.5;
@@ -179,14 +180,13 @@ export async function objectivePeerRows({ backend, tiny, rounds = tiny ? 1 : 5, 
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
-  const backend = arg('backend', 'wasm');
+if (isMain(import.meta.url)) {
+  const backend = argument('backend', 'wasm');
   await useBackend(backend);
   const tiny = process.argv.includes('--tiny');
-  const trainSteps = arg('train-steps') === undefined ? undefined : Number(arg('train-steps'));
+  const trainSteps = argument('train-steps') === undefined ? undefined : Number(argument('train-steps'));
   console.log(`${backend}, load ${os.loadavg()[0].toFixed(1)}`);
-  for (const row of await objectivePeerRows({ backend, tiny, rounds: Number(arg('rounds', tiny ? 1 : 5)), trainSteps })) {
+  for (const row of await objectivePeerRows({ backend, tiny, rounds: Number(argument('rounds', tiny ? 1 : 5)), trainSteps })) {
     console.log(`${row.name.padEnd(72)} ${row.value === null ? 'null' : row.value.toFixed(3)} ${row.unit}, ours ${row.baseline?.toFixed(3) ?? '-'}, ratio ${row.ratio?.toFixed(2) ?? '-'}  ${row.note}`);
   }
   console.log(`load ${os.loadavg()[0].toFixed(1)} at the end`);

@@ -6,7 +6,6 @@
 // `steps` steps ended by one read. Kernels per step: tf.profile of one step.
 //
 //   node bench/objective-step.mjs [--backend wasm] [--rounds 5] [--steps 50]
-import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { disposeReplaced, disposeState, foldIn, prngKey, split, useBackend } from '@ebm/core';
 import { mlpEnergy } from '@ebm/core/models';
@@ -14,6 +13,7 @@ import { buildObjective, buildSampler, trainConfigSchema } from '@ebm/cli';
 import { toyDatasets } from '@ebm/datasets';
 import { countKernels } from './device-reads.mjs';
 import { median } from './peer.mjs';
+import { argument, isMain, loadAverage } from './script.mjs';
 
 const BATCH = 128;
 const HIDDEN = [64, 64];
@@ -73,14 +73,13 @@ export async function objectiveSteps({ backend, rounds, steps }) {
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
-  const backend = arg('backend', 'wasm');
+if (isMain(import.meta.url)) {
+  const backend = argument('backend', 'wasm');
   await useBackend(backend);
-  console.log(`${backend}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const rows = await objectiveSteps({ backend, rounds: Number(arg('rounds', 5)), steps: Number(arg('steps', 50)) });
+  console.log(`${backend}, load ${loadAverage()}`);
+  const rows = await objectiveSteps({ backend, rounds: Number(argument('rounds', 5)), steps: Number(argument('steps', 50)) });
   for (const r of rows) {
     console.log(`${r.name}, mlp [${HIDDEN}], batch ${BATCH}: parameterVjp ${r.hookMs.toFixed(3)} ms (${r.hookKernels} kernels), tape ${r.tapeMs.toFixed(3)} ms (${r.tapeKernels} kernels), speed-up ${(r.tapeMs / r.hookMs).toFixed(2)}x`);
   }
-  console.log(`load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`load after: ${loadAverage()}`);
 }

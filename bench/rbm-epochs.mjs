@@ -5,7 +5,6 @@
 // closed form, ours tape, scikit-learn; repeat), medians over rounds. The scikit-learn side is the
 // rbm package's reference script (packages/rbm/bench/sklearn_rbm.py) run with Debian's
 // /usr/bin/python3, BLAS limited to one thread; without python3-sklearn its row is not measured.
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { disposeReplaced, disposeState, foldIn, prngKey, split, useBackend } from '@ebm/core';
@@ -14,6 +13,7 @@ import { loadDigits } from '@ebm/datasets/node';
 import { bernoulliRBM, blockGibbs } from '@ebm/rbm';
 import { countKernels } from './device-reads.mjs';
 import { SYSTEM_PYTHON, median, runPython } from './peer.mjs';
+import { argument, isMain, loadAverage } from './script.mjs';
 
 /** The two settings of the issue, with its targets for ours / scikit-learn (issue 16). */
 const CONFIGS = [
@@ -151,12 +151,11 @@ export async function rbmEpochs({ epochs, rounds, tiny, backend }) {
 }
 
 // `node bench/rbm-epochs.mjs [--backend wasm] [--epochs 3] [--rounds 3]` runs this row alone.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
-  const backend = arg('backend', 'wasm');
+if (isMain(import.meta.url)) {
+  const backend = argument('backend', 'wasm');
   await useBackend(backend);
-  console.log(`${backend}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const rows = await rbmEpochs({ epochs: Number(arg('epochs', 3)), rounds: Number(arg('rounds', 3)), tiny: process.argv.includes('--tiny'), backend });
+  console.log(`${backend}, load ${loadAverage()}`);
+  const rows = await rbmEpochs({ epochs: Number(argument('epochs', 3)), rounds: Number(argument('rounds', 3)), tiny: process.argv.includes('--tiny'), backend });
   for (const row of rows) console.log(JSON.stringify(row));
-  console.log(`load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`load after: ${loadAverage()}`);
 }

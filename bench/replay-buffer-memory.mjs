@@ -11,11 +11,11 @@ import { disposeReplaced, disposeState, prngKey, uniform, uniformDistribution, u
 import { convEnergy } from '@ebm/core/models';
 import { contrastiveDivergence, pushToReplayBuffer } from '@ebm/cd';
 import { langevin } from '@ebm/mcmc-langevin';
+import { argument } from './script.mjs';
 
-const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
-const SIZE = Number(arg('size', 10_000));
-const BATCH = Number(arg('batch', 128));
-const backend = arg('backend', 'wasm');
+const SIZE = Number(argument('size', 10_000));
+const BATCH = Number(argument('batch', 128));
+const backend = argument('backend', 'wasm');
 const MB = 1e6;
 
 await useBackend(backend);

@@ -22,13 +22,13 @@ import { SYSTEM_PYTHON, median, runPython, startPeerServer } from './peer.mjs';
 import { rbmEpochs } from './rbm-epochs.mjs';
 import { workerLangevin } from './worker-langevin.mjs';
 import { workerChainsRows } from './worker-chains.mjs';
+import { argument } from './script.mjs';
 
-const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
 const tiny = process.argv.includes('--tiny');
-const backends = arg('backends', 'wasm,cpu').split(',');
-const out = arg('out', fileURLToPath(new URL('./results.json', import.meta.url)));
+const backends = argument('backends', 'wasm,cpu').split(',');
+const out = argument('out', fileURLToPath(new URL('./results.json', import.meta.url)));
 /** Row 8's training steps: the cli's default (6000; 20 with --tiny) unless --train-steps says otherwise. */
-const trainSteps = () => (arg('train-steps') === undefined ? undefined : Number(arg('train-steps')));
+const trainSteps = () => (argument('train-steps') === undefined ? undefined : Number(argument('train-steps')));
 
 /** Problem sizes. `big` is the issue's sampler-step problem, `small` its 2-D toy size. */
 const SIZES = tiny

@@ -19,6 +19,7 @@ import { CORRELATED_GAUSSIAN_2D, illConditionedGaussian } from '@ebm/core/testin
 import { mala } from '@ebm/mcmc-langevin';
 import { hmc, nuts } from '@ebm/mcmc-hmc';
 import { randomWalkMetropolis } from '@ebm/mcmc-mh';
+import { argument, isMain } from './script.mjs';
 
 /** Moment errors in Monte Carlo standard errors: the largest |estimate - truth| / se over means and covariance entries. */
 function momentErrors(samples, mean, covariance, ess) {
@@ -93,13 +94,12 @@ function samplerRows() {
   ];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
-  const backend = await useBackend(arg('backend', 'wasm'));
-  const chains = Number(arg('chains', 8));
-  const warmup = Number(arg('warmup', 1000));
-  const steps = Number(arg('steps', 1000));
-  const seed = Number(arg('seed', 0));
+if (isMain(import.meta.url)) {
+  const backend = await useBackend(argument('backend', 'wasm'));
+  const chains = Number(argument('chains', 8));
+  const warmup = Number(argument('warmup', 1000));
+  const steps = Number(argument('steps', 1000));
+  const seed = Number(argument('seed', 0));
   const targets = [
     { label: 'correlated 2-D Gaussian (mean (1, -1), covariance [[1, 0.8], [0.8, 1]])', target: { mean: [...CORRELATED_GAUSSIAN_2D.mean], covariance: CORRELATED_GAUSSIAN_2D.covariance.map((row) => [...row]) } },
     { label: '10-D Gaussian, condition number 100 (dense: illConditionedGaussian)', target: illConditionedGaussian(10, 100) },

@@ -13,8 +13,8 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { argument } from './script.mjs';
 
-const arg = (name, fallback) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const BATCH = 4096;
 const HIDDEN = 256;
@@ -97,5 +97,5 @@ async function driver(rounds, repeats) {
   console.log(`load ${os.loadavg()[0].toFixed(1)} at the end`);
 }
 
-if (process.argv.includes('--child')) await child(Number(arg('child')), Number(arg('repeats', 21)), arg('out'));
-else await driver(Number(arg('rounds', 4)), Number(arg('repeats', 21)));
+if (process.argv.includes('--child')) await child(Number(argument('child')), Number(argument('repeats', 21)), argument('out'));
+else await driver(Number(argument('rounds', 4)), Number(argument('repeats', 21)));

@@ -20,6 +20,7 @@ import { toyDatasets } from '@ebm/datasets';
 import { langevin } from '@ebm/mcmc-langevin';
 import { workerChains } from '@ebm/workers';
 import { median } from './peer.mjs';
+import { isMain, loadAverage } from './script.mjs';
 
 /** Steps per timed call: the per-call costs (messages, sampler init) are shared by this many steps. */
 const STEPS = 10;
@@ -151,12 +152,12 @@ export async function workerChainsRows({ tiny, repeats }) {
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   const tiny = process.argv.includes('--tiny');
   await useBackend('wasm');
-  console.log(`wasm, node ${process.version}, ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`wasm, node ${process.version}, ${os.availableParallelism()} cores, load ${loadAverage()}`);
   for (const row of await workerChainsRows({ tiny, repeats: tiny ? 2 : 9 })) {
     console.log(`${row.name.padEnd(100)} ${row.value.toFixed(2).padStart(9)} ${row.unit}${row.ratio ? `  ratio ${row.ratio.toFixed(2)}` : ''}  ${row.note}`);
   }
-  console.log(`load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`load after: ${loadAverage()}`);
 }
