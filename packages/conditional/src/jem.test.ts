@@ -108,5 +108,9 @@ describeBackends('classifier energies and JEM', () => {
     tf.dispose([step.loss, step.grads, step.metrics, plain.loss, plain.grads, x, labels, pairs]);
     disposeState([state, step.state, model.variables]);
     expect(() => jem({ generative: {} as never })).toThrow(InvalidArgumentError);
+    // A generative objective that runs its chains in `prepare` (a chain runner) is refused by name, not left to fail at the first step.
+    const runner = { name: 'unused', runChains: () => Promise.reject(new Error('never called')) };
+    const withRunner = contrastiveDivergence({ sampler: langevin({ stepSize: 0.1 }), k: 2, runner });
+    expect(() => jem({ generative: withRunner })).toThrow(/generative.*runner/s);
   });
 });

@@ -54,6 +54,12 @@ export function jem<S>(options: JemOptions<S>): Objective<JemState<S>> {
       "must be an Objective for p(x), e.g. contrastiveDivergence({ sampler: langevin({ stepSize: 1, noiseScale: 0.01 }), k: 20, init: 'replay' }) from @ebm/cd.",
     );
   }
+  if (generative.prepare !== undefined) {
+    throw new InvalidArgumentError(
+      'generative',
+      'runs its chains in `prepare` (a chain runner such as @ebm/workers): jem does not pass that on yet; give its contrastiveDivergence no `runner`.',
+    );
+  }
   const weight = options.generativeWeight ?? 1;
   assertNonNegative('generativeWeight', weight);
   const objective: Objective<JemState<S>> = {

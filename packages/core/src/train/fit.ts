@@ -93,7 +93,7 @@ const DEFAULT_BATCH_SIZE = 128;
  *
  * applying the gradients always in that fixed order (tfjs optimizers keep slots by position).
  * Each step makes one device read: the loss and the objective's metrics, batched and
- * asynchronous (the objectives themselves read nothing).
+ * asynchronous (`gradients` itself reads nothing; a `prepare` that runs chains elsewhere may).
  * Full batches only: `floor(N / batchSize)` steps per epoch. A checkpoint store makes the run
  * resumable, and a resumed run reproduces the uninterrupted one exactly on the same backend.
  * Training stops with a `NonFiniteError` when the loss becomes NaN or infinite (the last
