@@ -18,7 +18,7 @@ import { mlpEnergy } from '@ebm/core/models';
 import { fit } from '@ebm/core/train';
 import { toyDatasets } from '@ebm/datasets';
 import { langevin } from '@ebm/mcmc-langevin';
-import { workerChains } from '@ebm/workers';
+import { workerChains } from '@ebm/workers/node';
 import { median } from './peer.mjs';
 import { isMain, loadAverage } from './script.mjs';
 

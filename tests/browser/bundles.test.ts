@@ -26,8 +26,8 @@ interface LibraryPackage {
 
 /**
  * The library packages: those with a browser bundle (`unpkg`), i.e. all but the command line and
- * @ebm/workers (Node-only: it starts Node worker threads; in a browser its workerChains throws
- * core's EnvironmentError), which have no `unpkg` entry.
+ * @ebm/workers (its pool starts Node worker threads and lives at the Node-only `@ebm/workers/node`;
+ * its browser-safe root holds only the block split and an error class), which have no `unpkg` entry.
  */
 const libraries = readdirSync(packagesDir)
   .map((dir) => JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as LibraryPackage)
@@ -74,6 +74,11 @@ it('includes every library package (all of packages/ except the command line and
 
 it('a Node-only subpath does not bundle for the browser (so the check above can fail)', async () => {
   await expect(bundle(`export * from '@ebm/datasets/node';`)).rejects.toThrow(/Could not resolve "node:fs\/promises"/);
+});
+
+it("@ebm/workers' root bundles for the browser; its pool stays behind the Node-only ./node subpath", async () => {
+  await expect(bundle(`export * from '@ebm/workers';`)).resolves.toBeDefined();
+  await expect(bundle(`export * from '@ebm/workers/node';`)).rejects.toThrow(/Could not resolve "node:/);
 });
 
 it('error classes keep their names in a minified browser bundle', async () => {

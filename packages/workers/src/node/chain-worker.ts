@@ -19,9 +19,9 @@ import {
   useBackend,
 } from '@ebm/core';
 import * as tf from '@tensorflow/tfjs';
-import type { BlockRequest, BlockResult, ModuleSpec, RunRequest, TensorData, WorkerReply, WorkerSetup } from './protocol.js';
-import { transferList } from './protocol.js';
-import { serializeError } from './worker-error.js';
+import type { BlockRequest, BlockResult, ModuleSpec, RunRequest, TensorData, WorkerReply, WorkerSetup } from '../protocol.js';
+import { transferList } from '../protocol.js';
+import { serializeError } from '../worker-error.js';
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;

@@ -15,10 +15,10 @@ import {
 } from '@ebm/core';
 import { assertNode } from '@ebm/core/node';
 import * as tf from '@tensorflow/tfjs';
-import { type ChainBlock, chainBlocks, weightedMeans } from './chain-blocks.js';
-import type { BlockResult, ModuleSpec, RunRequest, TensorData, WorkerReply, WorkerSetup } from './protocol.js';
-import { transferList } from './protocol.js';
-import { WorkerError, errorFromWorker } from './worker-error.js';
+import { type ChainBlock, chainBlocks, weightedMeans } from '../chain-blocks.js';
+import type { BlockResult, ModuleSpec, RunRequest, TensorData, WorkerReply, WorkerSetup } from '../protocol.js';
+import { transferList } from '../protocol.js';
+import { WorkerError, errorFromWorker } from '../worker-error.js';
 
 type NodeWorker = import('node:worker_threads').Worker;
 
@@ -156,7 +156,7 @@ function tensorData(values: TensorData['values'], tensor: tf.Tensor): TensorData
  * }
  */
 export async function workerChains(options: WorkerChainsOptions): Promise<WorkerChains> {
-  assertNode('workerChains from @ebm/workers', 'run the chains in the main thread with sampleChain from @ebm/core');
+  assertNode('workerChains from @ebm/workers/node', 'run the chains in the main thread with sampleChain from @ebm/core');
   const workers = options.workers ?? 2;
   const blocks = options.blocks ?? 2;
   assertInteger('workers', workers, 1);
@@ -165,7 +165,7 @@ export async function workerChains(options: WorkerChainsOptions): Promise<Worker
   const model = await specOf(options.model, 'model');
   const sampler = await specOf(options.sampler, 'sampler');
   const { Worker } = await import('node:worker_threads');
-  const entry = new URL('../dist/chain-worker.js', import.meta.url);
+  const entry = new URL('../../dist/chain-worker.js', import.meta.url);
   const { existsSync } = await import('node:fs');
   if (!existsSync(entry)) {
     throw new WorkerError(`the worker entry ${entry.href} is missing: build @ebm/workers first (pnpm build).`, -1);

@@ -6,7 +6,7 @@ import { describeBackends } from '@ebm/core/testing';
 import { fit } from '@ebm/core/train';
 import { mala } from '@ebm/mcmc-langevin';
 import { expect, it } from 'vitest';
-import { chainBlocks } from './chain-blocks.js';
+import { chainBlocks } from '../chain-blocks.js';
 import { workerChains } from './worker-chains.js';
 
 const BLOCKS = 2;

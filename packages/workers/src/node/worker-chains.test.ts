@@ -16,9 +16,9 @@ import { mlpEnergy } from '@ebm/core/models';
 import { describeBackends, expectNoLeaksAsync } from '@ebm/core/testing';
 import { mala } from '@ebm/mcmc-langevin';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { chainBlocks } from './chain-blocks.js';
+import { chainBlocks } from '../chain-blocks.js';
 import { type WorkerChains, type WorkerChainsOptions, workerChains } from './worker-chains.js';
-import { WorkerError } from './worker-error.js';
+import { WorkerError } from '../worker-error.js';
 
 /** A tiny MLP energy (2-8-8-1) and MALA: the sampler reports an acceptance rate to average. */
 const MODEL_OPTIONS = { inputShape: [2], hidden: [8, 8], key: prngKey(3) };
@@ -147,7 +147,7 @@ describeBackends(
     });
 
     it('rejects with a WorkerError that carries a throwing model\'s message', async () => {
-      const module = fileURLToPath(new URL('../test-fixtures/throwing-model.mjs', import.meta.url));
+      const module = fileURLToPath(new URL('../../test-fixtures/throwing-model.mjs', import.meta.url));
       const pool = await workerChains({ ...spec('cpu', 2, 2), model: { module, export: 'throwingModel', options: { message: 'energy exploded' } } });
       const init = tf.zeros([4, 2]);
       const failed = pool.runChains({ energy: (x) => tf.sum(x, 1), variables: [] }, init, { key: prngKey(0), numSteps: 1 });
