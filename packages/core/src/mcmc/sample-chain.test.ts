@@ -102,6 +102,24 @@ describeBackends('sampleChain', () => {
     init.dispose();
   });
 
+  it('with diagnostics: false keeps the same samples, computes no diagnostics and reads the step info only', async () => {
+    const init = tf.zeros([4, 2]);
+    const options = { energy: (x: tf.Tensor) => tf.sum(x, 1) as tf.Tensor1D, init, key: prngKey(7), numSteps: 20 };
+    const full = sampleChain(ar1Sampler(0.5), options);
+    expect(full.diagnostics).toBeDefined();
+    let bare: ReturnType<typeof sampleChain> | undefined;
+    const reads = await countDeviceReads(() => {
+      bare = sampleChain(ar1Sampler(0.5), { ...options, diagnostics: false });
+    });
+    expect(reads).toBe(1);
+    expect(bare!.diagnostics).toBeUndefined();
+    expect(bare!.samples!.arraySync()).toEqual(full.samples!.arraySync());
+    const viaAsync = await sampleChainAsync(ar1Sampler(0.5), { ...options, diagnostics: false });
+    expect(viaAsync.diagnostics).toBeUndefined();
+    disposeState([full.samples, full.finalState, bare!.samples, bare!.finalState, viaAsync.samples, viaAsync.finalState]);
+    init.dispose();
+  });
+
   it('frees every state when the sampler throws mid-chain', () => {
     const init = tf.zeros([4, 2]);
     let steps = 0;

@@ -26,6 +26,11 @@ export interface SampleChainOptions<S extends ChainState, I extends StepInfo> {
   /** Collect the kept positions into `samples` (default true). With `false`, `samples` is undefined. */
   readonly collect?: boolean;
   /**
+   * Compute `diagnostics` (default true; it reads the kept samples once). `false` skips them, for a
+   * caller that combines several runs' draws and computes the diagnostics over all of them.
+   */
+  readonly diagnostics?: boolean;
+  /**
    * Called after every step (burn-in included), for progress bars and logging. `state` and `info`
    * stay on the device and are valid only during the call; read what you need with
    * `readScalarsSync(info)` (one device read), only on the steps you report.
@@ -56,7 +61,7 @@ export interface SampleChainResult<S extends ChainState> {
   readonly meanInfo: Readonly<Record<string, number>>;
   /** Mean acceptance rate over post-burn-in steps (`meanInfo.acceptanceRate`), when the sampler reports one. */
   readonly acceptanceRate: number | undefined;
-  /** ESS and R-hat of the kept draws (needs at least 4 kept draws and `collect`). */
+  /** ESS and R-hat of the kept draws (needs at least 4 kept draws and `collect`; undefined with `diagnostics: false`). */
   readonly diagnostics: ChainDiagnostics | undefined;
 }
 
@@ -125,6 +130,11 @@ function stackSamples<S extends ChainState>(run: ChainRun<S>, options: { readonl
 /** Diagnostics need at least this many kept draws (split R-hat halves each chain, twice). */
 const MIN_DRAWS_FOR_DIAGNOSTICS = 4;
 
+/** Whether a run computes diagnostics: asked for (the default), samples collected, and enough draws. */
+function wantsDiagnostics(samples: tf.Tensor | undefined, options: { readonly diagnostics?: boolean }): samples is tf.Tensor {
+  return options.diagnostics !== false && samples !== undefined && samples.shape[0]! >= MIN_DRAWS_FOR_DIAGNOSTICS;
+}
+
 /**
  * Runs `burnIn + numSteps` steps of `sampler` from `init`, keeping every `thin`-th post-burn-in
  * position, and reports the mean of every scalar step info (acceptance rate...), effective sample
@@ -155,7 +165,7 @@ export function sampleChain<S extends ChainState, I extends StepInfo>(
   const run = runPhases(sampler, sampler.init(options.init, options.energy), options);
   const meanInfo = readScalarsSync(run.means);
   const samples = stackSamples(run, options);
-  const diagnostics = samples !== undefined && samples.shape[0]! >= MIN_DRAWS_FOR_DIAGNOSTICS ? traceDiagnostics(samples) : undefined;
+  const diagnostics = wantsDiagnostics(samples, options) ? traceDiagnostics(samples) : undefined;
   return { samples, finalState: run.state, meanInfo, acceptanceRate: meanInfo.acceptanceRate, diagnostics };
 }
 
@@ -183,8 +193,7 @@ export async function sampleChainAsync<S extends ChainState, I extends StepInfo>
   const run = runPhases(sampler, start, options);
   const meanInfo = await readScalars(run.means);
   const samples = stackSamples(run, options);
-  const diagnostics =
-    samples !== undefined && samples.shape[0]! >= MIN_DRAWS_FOR_DIAGNOSTICS ? diagnosticsOf(samples.shape, await samples.data()) : undefined;
+  const diagnostics = wantsDiagnostics(samples, options) ? diagnosticsOf(samples.shape, await samples.data()) : undefined;
   return { samples, finalState: run.state, meanInfo, acceptanceRate: meanInfo.acceptanceRate, diagnostics };
 }
 

@@ -89,7 +89,8 @@ function runBlock(model: EnergyModel, sampler: Sampler, request: RunRequest, blo
       }
     }
     const { numSteps, burnIn, thin, collect } = request;
-    const result = sampleChain(sampler, { energy: model.energy, init, key, numSteps, burnIn, thin, collect });
+    // The pool computes the diagnostics over every block's draws; a block's own would be thrown away.
+    const result = sampleChain(sampler, { energy: model.energy, init, key, numSteps, burnIn, thin, collect, diagnostics: false });
     try {
       const samples = result.samples === undefined ? undefined : toTensorData(result.samples);
       return { index: block.index, position: toTensorData(result.finalState.position), meanInfo: result.meanInfo, ...(samples ? { samples } : {}) };
