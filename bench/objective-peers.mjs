@@ -24,9 +24,8 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeReplaced, prngKey, split, useBackend } from '@ebm/core';
 import { mlpEnergy } from '@ebm/core/models';
 import { fit } from '@ebm/core/train';
-import { buildObjective, buildOptimizer, buildSampler, openSession, trainConfigSchema } from '@ebm/cli';
+import { buildObjective, buildOptimizer, buildSampler, evaluateNll, openSession, trainConfigSchema } from '@ebm/cli';
 import { toyDatasets } from '@ebm/datasets';
-import { nll2d } from '@ebm/eval';
 import { SYSTEM_PYTHON, median, startPeerServer } from './peer.mjs';
 import { argument, isMain } from './script.mjs';
 
@@ -43,9 +42,8 @@ const STEP_ROWS = [
   { objective: 'dsm', config: { sigma: 0.1 }, label: 'dsm step, sigma 0.1', peer: { sigma: 0.1 } },
   { objective: 'nce', config: { ratio: 4 }, label: 'nce step, ratio 4', peer: { ratio: 4 } },
 ];
-/** The cli's final evaluation: quadrature grid and how much larger than the data box its box is. */
+/** The cli's final evaluation's quadrature grid. */
 const NLL_GRID = 400;
-const QUADRATURE_BOX_SCALE = 1.5;
 
 /** The notes' description of the peer. */
 const peerNote = (info) => `PyTorch ${info.torch} (Debian python3-torch), ${info.threads} intra-op thread, BLAS ${info.blas}`;
@@ -122,11 +120,6 @@ async function sendData(torch, data) {
   if (answer.error) throw new Error(`torch_objectives.py: ${answer.error}`);
 }
 
-/** The test NLL of `model` as the cli's final evaluation computes it. */
-function testNll(session, grid) {
-  const scale = ([lo, hi]) => [(lo + hi) / 2 - ((hi - lo) / 2) * QUADRATURE_BOX_SCALE, (lo + hi) / 2 + ((hi - lo) / 2) * QUADRATURE_BOX_SCALE];
-  return nll2d(session.model.energy, session.test, { box: [scale(session.dataset.box[0]), scale(session.dataset.box[1])], grid }).nll;
-}
 
 /** The train row: the cli's default recipe, ours and PyTorch, training seconds and test NLL gaps. */
 async function trainRow(torch, { backend, tiny, trainSteps }) {
@@ -141,7 +134,7 @@ async function trainRow(torch, { backend, tiny, trainSteps }) {
     const result = await fit(session.model, session.objective, session.data, { optimizer: session.optimizer, steps, batchSize: config.batchSize, key: session.trainKey });
     const [oursSeconds, oursCpuSeconds] = [(performance.now() - start) / 1000, (cpuMs() - startCpu) / 1000];
     disposeReplaced(result.state, []);
-    const oursGap = testNll(session, grid) - session.dataset.entropy;
+    const oursGap = evaluateNll(session, grid).nll - session.dataset.entropy;
     await sendData(torch, session.data);
     const peer = await torch.request(JSON.stringify({ op: 'train', steps, batch: config.batchSize, learningRate: config.learningRate, ratio: config.ratio, seed: config.seed }));
     if (peer.error) throw new Error(`torch_objectives.py: ${peer.error}`);
@@ -150,7 +143,7 @@ async function trainRow(torch, { backend, tiny, trainSteps }) {
       const variable = session.model.variables[i];
       tf.tidy(() => variable.assign(i % 2 === 0 ? tf.transpose(tf.tensor2d(w)) : tf.tensor1d(w)));
     });
-    const peerGap = testNll(session, grid) - session.dataset.entropy;
+    const peerGap = evaluateNll(session, grid).nll - session.dataset.entropy;
     return {
       ...row,
       value: peer.seconds,

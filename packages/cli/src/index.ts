@@ -34,6 +34,7 @@ export {
 } from './objectives.js';
 export { SAMPLERS, type SamplerConfig, type SamplerName, type SamplerRecipe, buildSampler } from './samplers.js';
 export { type Session, openSession, buildOptimizer } from './session.js';
+export { evaluateNll } from './evaluation.js';
 export { type Cell, formatTable } from './table.js';
 export { CONDITIONAL_OBJECTIVES, type ConditionalObjectiveName, type ConditionalObjectiveRecipe } from './conditional-recipes.js';
 export { type ConditionalSession, openConditionalSession } from './conditional-session.js';
